@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "kindred",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "kindred", targets: ["kindred"]),
+        .library(name: "KindredCore", targets: ["KindredCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
+    ],
+    targets: [
+        // Pure domain rules: Foundation only, so an iOS client can share them.
+        .target(name: "KindredCore", swiftSettings: strict),
+        .target(
+            name: "KindredServer",
+            dependencies: [
+                "KindredCore",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "Leaf", package: "leaf"),
+            ],
+            resources: [.copy("Resources")],
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "kindred", dependencies: ["KindredServer"], swiftSettings: strict),
+        .testTarget(name: "KindredCoreTests", dependencies: ["KindredCore"], swiftSettings: strict),
+        .testTarget(
+            name: "KindredServerTests",
+            dependencies: [
+                "KindredServer",
+                .product(name: "XCTVapor", package: "vapor"),
+            ],
+            swiftSettings: strict
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

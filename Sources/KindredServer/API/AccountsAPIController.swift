@@ -1,0 +1,110 @@
+import Fluent
+import KindredCore
+import Vapor
+
+/// `/api/v1/accounts`, `/api/v1/tokens` and `/api/v1/me`.
+struct AccountsAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.post("accounts", use: register)
+        routes.post("tokens", use: createToken)
+
+        let signedIn = routes.grouped(BearerAuthMiddleware())
+        signedIn.get("tokens", use: listTokens)
+        signedIn.delete("tokens", "current", use: revokeCurrentToken)
+        signedIn.delete("tokens", ":tokenID", use: revokeToken)
+        signedIn.get("me", use: me)
+        signedIn.patch("me", use: updateMe)
+        signedIn.delete("me", use: deleteMe)
+        signedIn.post("me", "password", use: changePassword)
+    }
+
+    func register(req: Request) async throws -> Response {
+        var body = try JSONBody(req)
+        let email = body.string("email")
+        let password = body.string("password")
+        let displayName = body.string("displayName")
+        let timeZone = body.optionalString("timeZone") ?? "UTC"
+        try body.validate()
+        let user = try await AccountService(req).register(
+            email: email, password: password, displayName: displayName, timeZone: timeZone
+        )
+        return try await MeDTO(user).encodeResponse(status: .created, for: req)
+    }
+
+    func createToken(req: Request) async throws -> Response {
+        var body = try JSONBody(req)
+        let email = body.string("email")
+        let password = body.string("password")
+        let name = body.optionalString("name")
+        if let name, name.count > AccountService.tokenNameMaxLength {
+            body.add([FieldError("name", "Keep the name to \(AccountService.tokenNameMaxLength) characters or fewer.")])
+        }
+        try body.validate()
+        let accounts = AccountService(req)
+        let user = try await accounts.authenticate(email: email, password: password, clientAddress: req.clientAddress)
+        let (secret, token) = try await accounts.createToken(for: user, name: name)
+        return try await TokenCreatedDTO(id: token.id!, name: token.name, token: secret, createdAt: token.createdAt)
+            .encodeResponse(status: .created, for: req)
+    }
+
+    func listTokens(req: Request) async throws -> [TokenDTO] {
+        let user = try req.requireUser()
+        let current = req.apiToken?.id
+        return try await APIToken.query(on: req.db)
+            .filter(\.$user.$id == user.requireID())
+            .sort(\.$createdAt, .descending)
+            .all()
+            .map { TokenDTO(id: $0.id!, name: $0.name, createdAt: $0.createdAt, current: $0.id == current) }
+    }
+
+    func revokeCurrentToken(req: Request) async throws -> HTTPStatus {
+        try await req.apiToken?.delete(on: req.db)
+        return .noContent
+    }
+
+    func revokeToken(req: Request) async throws -> HTTPStatus {
+        let user = try req.requireUser()
+        guard let id = req.parameters.get("tokenID").flatMap(UUID.init(uuidString:)),
+              let token = try await APIToken.query(on: req.db)
+                .filter(\.$id == id).filter(\.$user.$id == user.requireID()).first()
+        else { throw Problem.notFound("You have no token with that id.") }
+        try await token.delete(on: req.db)
+        return .noContent
+    }
+
+    func me(req: Request) async throws -> MeDTO {
+        MeDTO(try req.requireUser())
+    }
+
+    func updateMe(req: Request) async throws -> MeDTO {
+        let user = try req.requireUser()
+        var body = try JSONBody(req)
+        let displayName = body.optionalString("displayName")
+        let timeZone = body.optionalString("timeZone")
+        try body.validate()
+        try await AccountService(req).updateProfile(user, displayName: displayName, timeZone: timeZone)
+        return MeDTO(user)
+    }
+
+    func changePassword(req: Request) async throws -> HTTPStatus {
+        let user = try req.requireUser()
+        var body = try JSONBody(req)
+        let current = body.string("currentPassword")
+        let new = body.string("newPassword")
+        try body.validate()
+        try await AccountService(req).changePassword(
+            user, current: current, new: new, clientAddress: req.clientAddress,
+            keepingSession: nil, keepingToken: req.apiToken?.id
+        )
+        return .noContent
+    }
+
+    func deleteMe(req: Request) async throws -> HTTPStatus {
+        let user = try req.requireUser()
+        var body = try JSONBody(req)
+        let password = body.string("password")
+        try body.validate()
+        try await AccountService(req).deleteAccount(user, password: password, clientAddress: req.clientAddress)
+        return .noContent
+    }
+}

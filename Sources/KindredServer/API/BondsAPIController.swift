@@ -1,0 +1,108 @@
+import Fluent
+import KindredCore
+import Vapor
+
+/// `/api/v1/bonds…` and `/api/v1/invites…`.
+struct BondsAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let signedIn = routes.grouped(BearerAuthMiddleware())
+        signedIn.post("bonds", use: create)
+        signedIn.get("bonds", use: list)
+        signedIn.get("bonds", ":bondID", use: show)
+        signedIn.post("bonds", ":bondID", "leave", use: leave)
+        signedIn.post("bonds", ":bondID", "invites", use: createInvite)
+        signedIn.get("bonds", ":bondID", "invites", use: listInvites)
+        signedIn.delete("bonds", ":bondID", "invites", ":inviteID", use: revokeInvite)
+        signedIn.get("invites", ":code", use: previewInvite)
+        signedIn.post("invites", ":code", "accept", use: acceptInvite)
+    }
+
+    func create(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        var body = try JSONBody(req)
+        let kind = body.optionalString("kind")
+        let name = body.optionalString("name")
+        if !body.has("kind") { body.add([FieldError("kind", "kind is required: romantic, friendship or family.")]) }
+        try body.validate()
+        let bond = try await BondService(req).create(kind: kind, name: name, by: user)
+        return try await dto(BondID(bond.id!), req: req, user: user).encodeResponse(status: .created, for: req)
+    }
+
+    func list(req: Request) async throws -> [BondDTO] {
+        let user = try req.requireUser()
+        let bonds = try await BondService(req).list(for: user)
+        let pending = try await pendingInvites(for: bonds.filter { $0.snapshot.status == .waiting }, req: req)
+        return bonds.map { BondDTO($0, viewer: user, pendingInvite: pending[$0.bond.id!]) }
+    }
+
+    func show(req: Request) async throws -> BondDTO {
+        try await dto(try req.bondID(), req: req, user: try req.requireUser())
+    }
+
+    func leave(req: Request) async throws -> BondDTO {
+        let user = try req.requireUser()
+        let bondID = try req.bondID()
+        try await BondService(req).leave(bondID, user: user)
+        return try await dto(bondID, req: req, user: user)
+    }
+
+    func createInvite(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let invites = InviteService(req)
+        let (code, invite) = try await invites.create(in: try req.bondID(), by: user)
+        return try await InviteCreatedDTO(id: invite.id!, code: code, url: invites.url(for: code), expiresAt: invite.expiresAt)
+            .encodeResponse(status: .created, for: req)
+    }
+
+    func listInvites(req: Request) async throws -> [InviteDTO] {
+        let now = req.kindred.now
+        return try await InviteService(req).list(in: try req.bondID(), for: try req.requireUser()).map { InviteDTO($0, now: now) }
+    }
+
+    func revokeInvite(req: Request) async throws -> HTTPStatus {
+        guard let inviteID = req.parameters.get("inviteID").flatMap(InviteID.init(string:)) else {
+            throw Problem.notFound("There is no such invite in this bond.")
+        }
+        try await InviteService(req).revoke(inviteID, in: try req.bondID(), by: try req.requireUser())
+        return .noContent
+    }
+
+    func previewInvite(req: Request) async throws -> InvitePreviewDTO {
+        let preview = try await InviteService(req).preview(code: req.parameters.get("code") ?? "", for: try req.requireUser())
+        return InvitePreviewDTO(
+            bondKind: preview.bond.kind, bondName: preview.bond.name, invitedBy: preview.inviterName,
+            expiresAt: preview.invite.expiresAt, canAccept: preview.refusal == nil, reason: preview.refusal?.message
+        )
+    }
+
+    func acceptInvite(req: Request) async throws -> BondDTO {
+        let user = try req.requireUser()
+        let bondID = try await InviteService(req).accept(code: req.parameters.get("code") ?? "", by: user)
+        return try await dto(bondID, req: req, user: user)
+    }
+
+    // MARK: - Helpers
+
+    private func dto(_ bondID: BondID, req: Request, user: User) async throws -> BondDTO {
+        let loaded = try await BondService(req).load(bondID, for: user)
+        let pending = loaded.snapshot.status == .waiting ? try await InviteService(req).pending(in: bondID) : nil
+        return BondDTO(loaded, viewer: user, pendingInvite: pending)
+    }
+
+    private func pendingInvites(for bonds: [BondService.Loaded], req: Request) async throws -> [UUID: Invite] {
+        guard !bonds.isEmpty else { return [:] }
+        let invites = try await Invite.query(on: req.db)
+            .filter(\.$bond.$id ~~ bonds.map { $0.bond.id! })
+            .filter(\.$usedAt == nil).filter(\.$revokedAt == nil).filter(\.$expiresAt > req.kindred.now)
+            .all()
+        return Dictionary(invites.map { ($0.$bond.id, $0) }, uniquingKeysWith: { a, b in a.createdAt > b.createdAt ? a : b })
+    }
+}
+
+extension Request {
+    /// The `:bondID` path parameter; anything that is not a UUID is simply not found.
+    func bondID() throws -> BondID {
+        guard let id = parameters.get("bondID").flatMap(BondID.init(string:)) else { throw BondService.notFound }
+        return id
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import KindredCore
+import Vapor
+
+/// The JSON shapes of the API. Each is documented in `openapi.yaml` under the same name.
+
+struct MeDTO: Content {
+    let id: UUID
+    let email: String
+    let displayName: String
+    let timeZone: String
+    let createdAt: Date
+
+    init(_ user: User) {
+        id = user.id!
+        email = user.email
+        displayName = user.displayName
+        timeZone = user.timeZone
+        createdAt = user.createdAt
+    }
+}
+
+struct TokenCreatedDTO: Content {
+    let id: UUID
+    let name: String
+    /// Shown only in this response; Kindred keeps just a hash.
+    let token: String
+    let createdAt: Date
+}
+
+struct TokenDTO: Content {
+    let id: UUID
+    let name: String
+    let createdAt: Date
+    let current: Bool
+}
+
+struct BondMemberDTO: Content {
+    let displayName: String
+    let isYou: Bool
+    let joinedAt: Date
+}
+
+struct PendingInviteDTO: Content {
+    let id: UUID
+    let expiresAt: Date
+}
+
+struct BondDTO: Content {
+    let id: UUID
+    let kind: BondKind
+    let name: String?
+    let status: BondStatus
+    let createdAt: Date
+    let endedAt: Date?
+    let members: [BondMemberDTO]
+    /// The invite waiting to be accepted, shown to the member who made it.
+    let pendingInvite: PendingInviteDTO?
+
+    init(_ loaded: BondService.Loaded, viewer: User, pendingInvite: Invite?) {
+        id = loaded.bond.id!
+        kind = loaded.bond.kind
+        name = loaded.bond.name
+        status = loaded.snapshot.status
+        createdAt = loaded.bond.createdAt
+        endedAt = loaded.bond.endedAt
+        members = loaded.members.map {
+            BondMemberDTO(displayName: $0.user.displayName, isYou: $0.user.id == viewer.id, joinedAt: $0.member.joinedAt)
+        }
+        self.pendingInvite = pendingInvite.flatMap { invite in
+            invite.$creator.id == viewer.id ? PendingInviteDTO(id: invite.id!, expiresAt: invite.expiresAt) : nil
+        }
+    }
+}
+
+struct InviteCreatedDTO: Content {
+    let id: UUID
+    /// Shown only in this response; Kindred keeps just a hash.
+    let code: String
+    let url: String
+    let expiresAt: Date
+}
+
+struct InviteDTO: Content {
+    enum Status: String, Codable { case pending, used, revoked, expired }
+
+    let id: UUID
+    let createdAt: Date
+    let expiresAt: Date
+    let status: Status
+
+    init(_ invite: Invite, now: Date) {
+        id = invite.id!
+        createdAt = invite.createdAt
+        expiresAt = invite.expiresAt
+        status = invite.usedAt != nil ? .used : invite.revokedAt != nil ? .revoked : now >= invite.expiresAt ? .expired : .pending
+    }
+}
+
+struct InvitePreviewDTO: Content {
+    let bondKind: BondKind
+    let bondName: String?
+    let invitedBy: String
+    let expiresAt: Date
+    let canAccept: Bool
+    /// Why not, when `canAccept` is false.
+    let reason: String?
+}

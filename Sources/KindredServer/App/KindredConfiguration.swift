@@ -1,0 +1,143 @@
+import Foundation
+
+/// Everything an operator can set, read from the environment in one place.
+/// Every problem is collected before start-up fails, so a bad deployment is fixed in one go.
+public struct KindredConfiguration: Sendable, Equatable {
+    public enum Storage: Sendable, Equatable {
+        case sqlite(path: String)
+        case sqliteInMemory
+        case postgres(url: String)
+    }
+
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var dataDirectory = "./data"
+    public var storage = Storage.sqlite(path: "./data/kindred.sqlite")
+    /// The address people reach Kindred at; decides invite links and secure cookies.
+    public var publicURL: URL?
+    public var sessionIdleMinutes = 30
+    public var sessionAbsoluteHours = 12
+    public var quickExitURL = "https://www.bbc.co.uk/weather"
+    public var logLevel = "notice"
+    /// Behind nginx, the client's address is the last `X-Forwarded-For` entry.
+    public var trustForwardedFor = false
+    /// Database connections per event loop (PostgreSQL only; SQLite always uses one).
+    public var databasePoolSize = 4
+    /// bcrypt work factor. Not an environment setting: production is always 12;
+    /// the test suite lowers it only so that hundreds of sign-ups stay fast.
+    public var bcryptCost = 12
+
+    public init() {}
+
+    /// Cookies get `Secure` and the `__Host-` prefix only when people reach us over https.
+    public var isHTTPS: Bool { publicURL?.scheme == "https" }
+
+    /// Base for links we hand out (invite links), without a trailing slash.
+    public var baseURL: String {
+        if let publicURL { return publicURL.absoluteString.hasSuffix("/") ? String(publicURL.absoluteString.dropLast()) : publicURL.absoluteString }
+        return "http://\(host):\(port)"
+    }
+
+    /// Documents each variable once; the README's table is written from the same list.
+    public static let variables: [(name: String, meaning: String)] = [
+        ("KINDRED_HOST", "Address to listen on (default 127.0.0.1)."),
+        ("KINDRED_PORT", "Port to listen on (default 8080)."),
+        ("KINDRED_DATA_DIR", "Folder for the SQLite database (default ./data)."),
+        ("DATABASE_URL", "postgres://user:password@host:port/database selects PostgreSQL instead of SQLite."),
+        ("KINDRED_PUBLIC_URL", "The address people use, e.g. https://kindred.example.org; https turns on Secure cookies."),
+        ("KINDRED_SESSION_IDLE_MINUTES", "Sign out after this many idle minutes (default 30)."),
+        ("KINDRED_SESSION_ABSOLUTE_HOURS", "Sign out this many hours after signing in (default 12)."),
+        ("KINDRED_QUICK_EXIT_URL", "Where Quick exit goes (default a weather page)."),
+        ("KINDRED_LOG_LEVEL", "trace, debug, info, notice, warning, error or critical (default notice)."),
+        ("KINDRED_TRUST_FORWARDED_FOR", "1 when behind a reverse proxy that sets X-Forwarded-For (default 0)."),
+        ("KINDRED_DB_POOL_SIZE", "PostgreSQL connections per event loop (default 4)."),
+    ]
+
+    /// Reads `environment`; returns the configuration or every problem found.
+    public static func load(from environment: [String: String]) -> Result<KindredConfiguration, ConfigurationProblems> {
+        var config = KindredConfiguration()
+        var problems: [String] = []
+        func value(_ name: String) -> String? {
+            guard let raw = environment[name]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+            return raw
+        }
+        func integer(_ name: String, in range: ClosedRange<Int>) -> Int? {
+            guard let raw = value(name) else { return nil }
+            guard let number = Int(raw), range.contains(number) else {
+                problems.append("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not \"\(raw)\".")
+                return nil
+            }
+            return number
+        }
+
+        if let host = value("KINDRED_HOST") { config.host = host }
+        if let port = integer("KINDRED_PORT", in: 1...65535) { config.port = port }
+        if let dir = value("KINDRED_DATA_DIR") { config.dataDirectory = dir }
+        config.storage = .sqlite(path: (config.dataDirectory as NSString).appendingPathComponent("kindred.sqlite"))
+        if let url = value("DATABASE_URL") {
+            if let parsed = URLComponents(string: url), ["postgres", "postgresql"].contains(parsed.scheme ?? ""), parsed.host?.isEmpty == false {
+                config.storage = .postgres(url: url)
+            } else {
+                problems.append("DATABASE_URL must look like postgres://user:password@host:5432/database.")
+            }
+        }
+        if let raw = value("KINDRED_PUBLIC_URL") {
+            if let url = URL(string: raw), ["http", "https"].contains(url.scheme ?? ""), url.host?.isEmpty == false {
+                config.publicURL = url
+            } else {
+                problems.append("KINDRED_PUBLIC_URL must be an http or https address, like https://kindred.example.org.")
+            }
+        }
+        if let minutes = integer("KINDRED_SESSION_IDLE_MINUTES", in: 1...1440) { config.sessionIdleMinutes = minutes }
+        if let hours = integer("KINDRED_SESSION_ABSOLUTE_HOURS", in: 1...720) { config.sessionAbsoluteHours = hours }
+        if Double(config.sessionIdleMinutes) > Double(config.sessionAbsoluteHours) * 60 {
+            problems.append("KINDRED_SESSION_IDLE_MINUTES cannot be longer than KINDRED_SESSION_ABSOLUTE_HOURS.")
+        }
+        if let raw = value("KINDRED_QUICK_EXIT_URL") {
+            if let url = URL(string: raw), ["http", "https"].contains(url.scheme ?? ""), url.host?.isEmpty == false {
+                config.quickExitURL = raw
+            } else {
+                problems.append("KINDRED_QUICK_EXIT_URL must be an http or https address.")
+            }
+        }
+        if let level = value("KINDRED_LOG_LEVEL") {
+            if ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level.lowercased()) {
+                config.logLevel = level.lowercased()
+            } else {
+                problems.append("KINDRED_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical.")
+            }
+        }
+        if let raw = value("KINDRED_TRUST_FORWARDED_FOR") {
+            switch raw.lowercased() {
+            case "1", "true", "yes": config.trustForwardedFor = true
+            case "0", "false", "no": config.trustForwardedFor = false
+            default: problems.append("KINDRED_TRUST_FORWARDED_FOR must be 1 or 0.")
+            }
+        }
+        if let size = integer("KINDRED_DB_POOL_SIZE", in: 1...100) { config.databasePoolSize = size }
+        let known = Set(variables.map(\.name))
+        for name in environment.keys.sorted() where name.hasPrefix("KINDRED_") && !name.hasPrefix("KINDRED_TEST_") && !known.contains(name) {
+            problems.append("\(name) is not a setting Kindred knows (a typo?).")
+        }
+        return problems.isEmpty ? .success(config) : .failure(ConfigurationProblems(problems: problems))
+    }
+}
+
+public struct ConfigurationProblems: Error, Equatable, CustomStringConvertible {
+    public let problems: [String]
+    public var description: String {
+        (["Kindred cannot start; fix the configuration:"] + problems.map { "  - \($0)" }).joined(separator: "\n")
+    }
+}
+
+extension KindredConfiguration {
+    /// Where data lives, for the start-up log line (never the database password).
+    public var storageDescription: String {
+        switch storage {
+        case .sqlite(let path): "SQLite database at \(path)"
+        case .sqliteInMemory: "in-memory SQLite database"
+        case .postgres(let url):
+            "PostgreSQL at \(URLComponents(string: url).map { "\($0.host ?? "?"):\($0.port.map(String.init) ?? "5432")\($0.path)" } ?? "?")"
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import NIOPosix
+import Vapor
+import KindredCore
+
+/// The dependencies every handler reaches through `req.kindred`: configuration, the
+/// clock and password hashing. Tests swap the clock to walk through time (session
+/// timeouts, invite expiry) without waiting.
+public final class KindredServices: Sendable {
+    public let configuration: KindredConfiguration
+    public let clock: Clock
+    public let passwords: PasswordService
+    public let sessionPolicy: SessionPolicy
+    public let throttle: SignInThrottle
+
+    public init(configuration: KindredConfiguration, clock: Clock = .system, throttle: SignInThrottle = .init()) {
+        self.configuration = configuration
+        self.clock = clock
+        self.passwords = PasswordService(cost: configuration.bcryptCost)
+        self.sessionPolicy = SessionPolicy(
+            idleTimeout: TimeInterval(configuration.sessionIdleMinutes * 60),
+            absoluteTimeout: TimeInterval(configuration.sessionAbsoluteHours * 3600)
+        )
+        self.throttle = throttle
+    }
+
+    public var now: Date { clock.now() }
+}
+
+/// "Now", injectable. The system clock in production; a settable one in tests.
+public struct Clock: Sendable {
+    public let now: @Sendable () -> Date
+    public init(now: @escaping @Sendable () -> Date) { self.now = now }
+    public static let system = Clock { Date() }
+}
+
+/// bcrypt on its own threads: hashing takes a quarter of a second at cost 12, and
+/// running it on the event loop — or on the pool SQLite uses — would stall everyone.
+public final class PasswordService: Sendable {
+    private let pool: NIOThreadPool
+    private let cost: Int
+    /// Verified against when the email is unknown, so both paths take as long.
+    private let decoyHash: String
+
+    init(cost: Int) {
+        self.cost = cost
+        self.pool = NIOThreadPool(numberOfThreads: max(1, System.coreCount))
+        self.pool.start()
+        self.decoyHash = (try? Bcrypt.hash("kindred-decoy-password", cost: cost)) ?? ""
+    }
+
+    public func hash(_ password: String) async throws -> String {
+        let cost = self.cost
+        return try await pool.runIfActive { try Bcrypt.hash(password, cost: cost) }
+    }
+
+    public func verify(_ password: String, against hash: String?) async throws -> Bool {
+        let digest = hash ?? decoyHash
+        let matched = try await pool.runIfActive { try Bcrypt.verify(password, created: digest) }
+        return matched && hash != nil
+    }
+
+    func shutdown() async {
+        try? await pool.shutdownGracefully()
+    }
+}
+
+extension Application {
+    private struct ServicesKey: StorageKey { typealias Value = KindredServices }
+
+    public var kindred: KindredServices {
+        get {
+            guard let services = storage[ServicesKey.self] else { fatalError("configure(_:) has not run") }
+            return services
+        }
+        set { storage[ServicesKey.self] = newValue }
+    }
+}
+
+extension Request {
+    public var kindred: KindredServices { application.kindred }
+}

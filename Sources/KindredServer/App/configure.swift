@@ -1,0 +1,48 @@
+import Fluent
+import Leaf
+import NIOCore
+import Vapor
+
+/// Builds the whole application. The executable and the tests both call this, so what
+/// is tested is what runs.
+public func configure(_ app: Application, services: KindredServices) async throws {
+    app.kindred = services
+    let configuration = services.configuration
+    app.logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .notice
+
+    app.http.server.configuration.hostname = configuration.host
+    app.http.server.configuration.port = configuration.port
+    app.routes.defaultMaxBodySize = "64kb"
+
+    let encoder = JSONEncoder()
+    encoder.dateEncodingStrategy = .iso8601
+    encoder.outputFormatting = [.sortedKeys]
+    ContentConfiguration.global.use(encoder: encoder, for: .json)
+    ContentConfiguration.global.use(encoder: encoder, for: .jsonAPI)
+
+    try app.useKindredDatabase(configuration)
+
+    // Templates and static files come from the resource bundle, not the working directory.
+    app.directory.viewsDirectory = ResourcePaths.views
+    app.directory.publicDirectory = ResourcePaths.publicFiles
+    app.views.use(.leaf)
+    app.leaf.cache.isEnabled = true
+
+    // Outermost first: headers go on everything, errors become pages or problems,
+    // static files are served before any database work.
+    app.middleware = Middlewares()
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(KindredErrorMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: ResourcePaths.publicFiles))
+
+    try routes(app)
+
+    app.lifecycle.use(ShutdownPasswords(passwords: services.passwords))
+}
+
+private struct ShutdownPasswords: LifecycleHandler {
+    let passwords: PasswordService
+    func shutdownAsync(_ application: Application) async {
+        await passwords.shutdown()
+    }
+}

@@ -1,0 +1,39 @@
+import Vapor
+
+extension Request {
+    private struct UserKey: StorageKey { typealias Value = User }
+    private struct WebSessionKey: StorageKey { typealias Value = WebSession }
+    private struct APITokenKey: StorageKey { typealias Value = APIToken }
+
+    /// The signed-in person, from a session cookie (web) or a bearer token (API).
+    var currentUser: User? {
+        get { storage[UserKey.self] }
+        set { storage[UserKey.self] = newValue }
+    }
+
+    var webSession: WebSession? {
+        get { storage[WebSessionKey.self] }
+        set { storage[WebSessionKey.self] = newValue }
+    }
+
+    var apiToken: APIToken? {
+        get { storage[APITokenKey.self] }
+        set { storage[APITokenKey.self] = newValue }
+    }
+
+    /// For routes behind an authenticating middleware.
+    func requireUser() throws -> User {
+        guard let user = currentUser else { throw Problem.unauthorized() }
+        return user
+    }
+
+    /// The address a request came from, for the sign-in throttle. Behind a trusted proxy
+    /// the proxy appends the real client as the last `X-Forwarded-For` entry.
+    var clientAddress: String {
+        if kindred.configuration.trustForwardedFor,
+           let forwarded = headers.first(name: "X-Forwarded-For")?.split(separator: ",").last {
+            return forwarded.trimmingCharacters(in: .whitespaces)
+        }
+        return remoteAddress?.ipAddress ?? "unknown"
+    }
+}

@@ -1,0 +1,16 @@
+import Fluent
+
+extension Migrations {
+    /// Every migration, in order. A shipped migration is never edited: changes are new,
+    /// numbered entries below.
+    func addKindredMigrations() {
+        // 001 — foundation: accounts, sessions, tokens, bonds, invites, sign-in throttle (issue 2).
+        add(CreateUsers())
+        add(CreateWebSessions())
+        add(CreateAPITokens())
+        add(CreateBonds())
+        add(CreateBondMembers())
+        add(CreateInvites())
+        add(CreateSignInFailures())
+    }
+}

@@ -1,0 +1,21 @@
+import Fluent
+import Foundation
+
+/// One failed sign-in, kept for the throttle window. Keys are hashes, so the table
+/// never holds the email addresses people mistyped.
+final class SignInFailure: Model, @unchecked Sendable {
+    static let schema = "sign_in_failures"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "account_key") var accountKey: String
+    @Field(key: "client_key") var clientKey: String
+    @Field(key: "failed_at") var failedAt: Date
+
+    init() {}
+
+    init(accountKey: String, clientKey: String, at: Date) {
+        self.accountKey = accountKey
+        self.clientKey = clientKey
+        self.failedAt = at
+    }
+}

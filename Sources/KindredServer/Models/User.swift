@@ -1,0 +1,31 @@
+import Fluent
+import Foundation
+import KindredCore
+import Vapor
+
+final class User: Model, Authenticatable, @unchecked Sendable {
+    static let schema = "users"
+
+    @ID(key: .id) var id: UUID?
+    /// Normalised (trimmed, lower case); unique.
+    @Field(key: "email") var email: String
+    @Field(key: "display_name") var displayName: String
+    @Field(key: "password_hash") var passwordHash: String
+    /// IANA identifier; decides what "today" is for this person.
+    @Field(key: "time_zone") var timeZone: String
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "updated_at") var updatedAt: Date
+
+    init() {}
+
+    init(email: String, displayName: String, passwordHash: String, timeZone: String, now: Date) {
+        self.email = email
+        self.displayName = displayName
+        self.passwordHash = passwordHash
+        self.timeZone = timeZone
+        self.createdAt = now
+        self.updatedAt = now
+    }
+
+    var userID: UserID { UserID(id!) }
+}

@@ -1,0 +1,184 @@
+import Fluent
+import KindredCore
+import Vapor
+
+/// Accounts, sign-in and credentials, shared by the web pages and the API so both
+/// apply exactly the same rules.
+struct AccountService {
+    let db: any Database
+    let services: KindredServices
+
+    init(_ req: Request) {
+        self.db = req.db
+        self.services = req.kindred
+    }
+
+    // MARK: - Registration
+
+    func register(email: String, password: String, displayName: String, timeZone: String) async throws -> User {
+        let problems = AccountRules.registrationProblems(
+            email: email, password: password, displayName: displayName, timeZone: timeZone
+        )
+        guard problems.isEmpty else { throw Problem.invalid(problems) }
+        let normalised = AccountRules.normaliseEmail(email)
+        let taken = FieldError("email", "There is already an account with this email. Sign in instead?")
+        if try await User.query(on: db).filter(\.$email == normalised).first() != nil {
+            throw Problem.invalid([taken])
+        }
+        let user = User(
+            email: normalised, displayName: AccountRules.normaliseDisplayName(displayName),
+            passwordHash: try await services.passwords.hash(password), timeZone: timeZone, now: services.now
+        )
+        do {
+            try await user.create(on: db)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            // Two sign-ups with one email at the same instant: the unique index decides.
+            throw Problem.invalid([taken])
+        }
+        return user
+    }
+
+    // MARK: - Sign-in
+
+    static let wrongCredentials = "That email and password don't match an account. Check them and try again."
+
+    /// Checks email and password under the throttle. Unknown email and wrong password
+    /// take the same time and get the same answer.
+    func authenticate(email: String, password: String, clientAddress: String) async throws -> User {
+        let normalised = AccountRules.normaliseEmail(email)
+        let keys = ThrottleKeys(email: normalised, clientAddress: clientAddress)
+        try await enforceThrottle(keys)
+        let user = try await User.query(on: db).filter(\.$email == normalised).first()
+        guard try await services.passwords.verify(password, against: user?.passwordHash), let user else {
+            try await recordFailure(keys)
+            throw Problem(status: .unauthorized, detail: Self.wrongCredentials, code: "wrong-credentials")
+        }
+        try await SignInFailure.query(on: db).filter(\.$accountKey == keys.account).delete()
+        return user
+    }
+
+    /// For actions that re-ask the password of a signed-in person (change password,
+    /// delete account): wrong guesses count towards the same throttle.
+    func confirmPassword(_ password: String, of user: User, clientAddress: String, field: String) async throws {
+        let keys = ThrottleKeys(email: user.email, clientAddress: clientAddress)
+        try await enforceThrottle(keys)
+        guard try await services.passwords.verify(password, against: user.passwordHash) else {
+            try await recordFailure(keys)
+            throw Problem.invalid([FieldError(field, "That isn't your current password.")])
+        }
+    }
+
+    struct ThrottleKeys {
+        let account: String
+        let client: String
+        init(email: String, clientAddress: String) {
+            account = Secrets.sha256("account:" + email)
+            client = Secrets.sha256("client:" + clientAddress)
+        }
+    }
+
+    private func enforceThrottle(_ keys: ThrottleKeys) async throws {
+        let now = services.now
+        let since = services.throttle.windowStart(now: now)
+        let recent = try await SignInFailure.query(on: db)
+            .group(.or) { $0.filter(\.$accountKey == keys.account).filter(\.$clientKey == keys.client) }
+            .filter(\.$failedAt > since)
+            .all()
+        let decision = SignInThrottle.strictest([
+            services.throttle.decide(failures: recent.filter { $0.accountKey == keys.account }.map(\.failedAt), now: now),
+            services.throttle.decide(failures: recent.filter { $0.clientKey == keys.client }.map(\.failedAt), now: now),
+        ])
+        if case .wait(let seconds) = decision { throw Problem.tooManyAttempts(retryAfter: seconds) }
+    }
+
+    private func recordFailure(_ keys: ThrottleKeys) async throws {
+        let now = services.now
+        try await SignInFailure(accountKey: keys.account, clientKey: keys.client, at: now).create(on: db)
+        // Keep the table small: anything outside the window no longer counts.
+        try await SignInFailure.query(on: db)
+            .filter(\.$accountKey == keys.account)
+            .filter(\.$failedAt <= services.throttle.windowStart(now: now))
+            .delete()
+    }
+
+    // MARK: - Sessions and tokens
+
+    /// A new web session (a new id every sign-in). Returns the cookie secret.
+    func startSession(for user: User, userAgent: String?) async throws -> String {
+        let secret = SecureToken.secret()
+        let session = WebSession(
+            tokenHash: Secrets.sha256(secret), userID: user.id!, csrfToken: SecureToken.secret(),
+            now: services.now, device: DeviceSummary.describe(userAgent: userAgent)
+        )
+        try await session.create(on: db)
+        return secret
+    }
+
+    static let tokenNameMaxLength = 60
+
+    /// A new API token. The secret is returned once and never stored.
+    func createToken(for user: User, name: String?) async throws -> (secret: String, token: APIToken) {
+        let secret = SecureToken.secret(prefix: "kdr_")
+        let cleaned = name?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = APIToken(
+            userID: user.id!, name: (cleaned?.isEmpty == false ? cleaned! : "API token"),
+            tokenHash: Secrets.sha256(secret), now: services.now
+        )
+        try await token.create(on: db)
+        return (secret, token)
+    }
+
+    // MARK: - Settings
+
+    /// Applies whichever of display name and time zone are given; all problems at once.
+    func updateProfile(_ user: User, displayName: String?, timeZone: String?) async throws {
+        var problems: [FieldError] = []
+        if let displayName, let p = AccountRules.displayNameProblem(AccountRules.normaliseDisplayName(displayName)) {
+            problems.append(FieldError("displayName", p))
+        }
+        if let timeZone, let p = AccountRules.timeZoneProblem(timeZone) {
+            problems.append(FieldError("timeZone", p))
+        }
+        guard problems.isEmpty else { throw Problem.invalid(problems) }
+        if let displayName { user.displayName = AccountRules.normaliseDisplayName(displayName) }
+        if let timeZone { user.timeZone = timeZone }
+        user.updatedAt = services.now
+        try await user.save(on: db)
+    }
+
+    /// Changes the password and signs out every other session and token: whoever else
+    /// may have known the old password loses access at once.
+    func changePassword(
+        _ user: User, current: String, new: String, clientAddress: String,
+        keepingSession: UUID?, keepingToken: UUID?
+    ) async throws {
+        if let problem = AccountRules.passwordProblem(new) {
+            throw Problem.invalid([FieldError("newPassword", problem)])
+        }
+        try await confirmPassword(current, of: user, clientAddress: clientAddress, field: "currentPassword")
+        user.passwordHash = try await services.passwords.hash(new)
+        user.updatedAt = services.now
+        let userID = try user.requireID()
+        try await db.transaction { tx in
+            try await user.save(on: tx)
+            let sessions = WebSession.query(on: tx).filter(\.$user.$id == userID)
+            if let keepingSession { sessions.filter(\.$id != keepingSession) }
+            try await sessions.delete()
+            let tokens = APIToken.query(on: tx).filter(\.$user.$id == userID)
+            if let keepingToken { tokens.filter(\.$id != keepingToken) }
+            try await tokens.delete()
+        }
+    }
+
+    /// Deletes the person and everything of theirs. Their bonds end for the other member.
+    func deleteAccount(_ user: User, password: String, clientAddress: String) async throws {
+        try await confirmPassword(password, of: user, clientAddress: clientAddress, field: "password")
+        let services = self.services
+        try await db.transaction { tx in
+            let bonds = BondService(db: tx, services: services)
+            let bondIDs = try await bonds.endAllBonds(of: user)
+            try await user.delete(on: tx)
+            try await bonds.deleteBondsWithoutMembers(among: bondIDs)
+        }
+    }
+}

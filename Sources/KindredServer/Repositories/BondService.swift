@@ -1,0 +1,134 @@
+import Fluent
+import KindredCore
+import SQLKit
+import Vapor
+
+/// Bonds, their members and invites. Every read is scoped to a member: anyone else is
+/// told the bond does not exist.
+struct BondService {
+    let db: any Database
+    let services: KindredServices
+
+    init(db: any Database, services: KindredServices) {
+        self.db = db
+        self.services = services
+    }
+
+    init(_ req: Request) {
+        self.init(db: req.db, services: req.kindred)
+    }
+
+    static let notFound = Problem.notFound("There is no bond here — or you are not in it.")
+
+    /// A bond with its members, as loaded for one viewer.
+    struct Loaded {
+        let bond: Bond
+        let members: [(member: BondMember, user: User)]
+        let snapshot: BondSnapshot
+        let verdict: BondAccess.Verdict
+    }
+
+    // MARK: - Reading
+
+    /// The bond if `user` is (or was) one of its members; 404 otherwise.
+    func load(_ bondID: BondID, for user: User) async throws -> Loaded {
+        guard let bond = try await Bond.find(bondID.rawValue, on: db) else { throw Self.notFound }
+        let members = try await BondMember.query(on: db)
+            .filter(\.$bond.$id == bondID.rawValue)
+            .join(User.self, on: \BondMember.$user.$id == \User.$id)
+            .sort(\.$slot)
+            .all()
+            .map { ($0, try $0.joined(User.self)) }
+        let snapshot = BondSnapshot(
+            id: bondID, kind: bond.kind, endedAt: bond.endedAt,
+            memberIDs: members.map { UserID($0.0.$user.id) }
+        )
+        let verdict = BondAccess.verdict(for: user.userID, in: snapshot)
+        guard verdict != .notFound else { throw Self.notFound }
+        return Loaded(bond: bond, members: members, snapshot: snapshot, verdict: verdict)
+    }
+
+    /// Like `load`, but for changes: an ended bond is read-only.
+    func loadForChange(_ bondID: BondID, for user: User) async throws -> Loaded {
+        let loaded = try await load(bondID, for: user)
+        guard loaded.verdict == .member else {
+            throw Problem(status: .conflict, detail: "This bond has ended, so nothing in it can change.", code: "bond-ended")
+        }
+        return loaded
+    }
+
+    /// Every bond the person is in or was in: active first, then waiting, then ended.
+    /// Two queries whatever the number of bonds.
+    func list(for user: User) async throws -> [Loaded] {
+        let userID = try user.requireID()
+        let bondIDs = try await BondMember.query(on: db).filter(\.$user.$id == userID).all().map { $0.$bond.id }
+        guard !bondIDs.isEmpty else { return [] }
+        let bonds = try await Bond.query(on: db).filter(\.$id ~~ bondIDs).all()
+        let rows = try await BondMember.query(on: db)
+            .filter(\.$bond.$id ~~ bondIDs)
+            .join(User.self, on: \BondMember.$user.$id == \User.$id)
+            .sort(\.$slot)
+            .all()
+        let membersByBond = Dictionary(grouping: try rows.map { ($0, try $0.joined(User.self)) }, by: { $0.0.$bond.id })
+        let order: [BondStatus: Int] = [.active: 0, .waiting: 1, .ended: 2]
+        return bonds.map { bond in
+            let members = membersByBond[bond.id!] ?? []
+            let snapshot = BondSnapshot(
+                id: BondID(bond.id!), kind: bond.kind, endedAt: bond.endedAt,
+                memberIDs: members.map { UserID($0.0.$user.id) }
+            )
+            return Loaded(bond: bond, members: members, snapshot: snapshot, verdict: BondAccess.verdict(for: user.userID, in: snapshot))
+        }
+        .sorted { a, b in
+            let (x, y) = (order[a.snapshot.status]!, order[b.snapshot.status]!)
+            return x != y ? x < y : a.bond.createdAt > b.bond.createdAt
+        }
+    }
+
+    // MARK: - Creating and leaving
+
+    func create(kind: String?, name: String?, by user: User) async throws -> Bond {
+        let problems = BondRules.creationProblems(kind: kind, name: name)
+        guard problems.isEmpty, let kind = kind.flatMap(BondKind.init(rawValue:)) else { throw Problem.invalid(problems) }
+        let bond = Bond(kind: kind, name: BondRules.normaliseName(name), now: services.now)
+        let userID = try user.requireID()
+        let now = services.now
+        try await db.transaction { tx in
+            try await bond.create(on: tx)
+            try await BondMember(bondID: bond.id!, userID: userID, slot: 1, now: now).create(on: tx)
+        }
+        return bond
+    }
+
+    /// Ends the bond for both members at once and kills its pending invites.
+    /// Leaving a bond that has already ended changes nothing.
+    func leave(_ bondID: BondID, user: User) async throws {
+        _ = try await load(bondID, for: user)
+        let now = services.now
+        try await db.transaction { tx in
+            try await end(bondIDs: [bondID.rawValue], at: now, on: tx)
+        }
+    }
+
+    /// Ends every bond the person is in; returns their ids (for account deletion).
+    func endAllBonds(of user: User) async throws -> [UUID] {
+        let bondIDs = try await BondMember.query(on: db).filter(\.$user.$id == user.requireID()).all().map { $0.$bond.id }
+        try await end(bondIDs: bondIDs, at: services.now, on: db)
+        return bondIDs
+    }
+
+    func deleteBondsWithoutMembers(among bondIDs: [UUID]) async throws {
+        guard !bondIDs.isEmpty else { return }
+        let stillJoined = Set(try await BondMember.query(on: db).filter(\.$bond.$id ~~ bondIDs).all().map { $0.$bond.id })
+        let empty = bondIDs.filter { !stillJoined.contains($0) }
+        if !empty.isEmpty { try await Bond.query(on: db).filter(\.$id ~~ empty).delete() }
+    }
+
+    private func end(bondIDs: [UUID], at now: Date, on db: any Database) async throws {
+        guard !bondIDs.isEmpty else { return }
+        try await Bond.query(on: db).filter(\.$id ~~ bondIDs).filter(\.$endedAt == nil).set(\.$endedAt, to: now).update()
+        try await Invite.query(on: db)
+            .filter(\.$bond.$id ~~ bondIDs).filter(\.$usedAt == nil).filter(\.$revokedAt == nil)
+            .set(\.$revokedAt, to: now).update()
+    }
+}

@@ -1,0 +1,51 @@
+// Kindred's only script. Everything works without it; it adds Quick exit's
+// history-replacing jump and keyboard shortcut, the browser's time zone on sign-up,
+// and a copy button for invite links.
+(function () {
+  "use strict";
+
+  // Quick exit: replace this page in history with a neutral one, so Back does not
+  // return here. Shift pressed three times within a second does the same.
+  function quickExit(href) {
+    document.body.hidden = true;
+    document.title = "Loading";
+    window.location.replace(href);
+  }
+  var exitLink = document.querySelector("[data-quick-exit]");
+  if (exitLink) {
+    exitLink.addEventListener("click", function (event) {
+      event.preventDefault();
+      quickExit(exitLink.href);
+    });
+    var presses = [];
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Shift" || event.repeat) return;
+      var now = Date.now();
+      presses = presses.filter(function (t) { return now - t < 1000; });
+      presses.push(now);
+      if (presses.length >= 3) quickExit(exitLink.href);
+    });
+  }
+
+  // Sign-up: preselect the browser's time zone when the list has it.
+  var zone = document.querySelector("select[data-browser-time-zone]");
+  if (zone && !zone.hasAttribute("data-chosen") && window.Intl && Intl.DateTimeFormat) {
+    var browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (browserZone && zone.querySelector('option[value="' + browserZone.replace(/"/g, "") + '"]')) {
+      zone.value = browserZone;
+    }
+  }
+
+  // Invite links: a copy button, shown only when the clipboard is available.
+  document.querySelectorAll("[data-copy-target]").forEach(function (button) {
+    var target = document.getElementById(button.getAttribute("data-copy-target"));
+    if (!target || !navigator.clipboard) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(target.value).then(function () {
+        var status = document.getElementById(button.getAttribute("data-copy-status"));
+        if (status) status.textContent = "Copied. Paste it into a message to them.";
+      });
+    });
+  });
+})();

@@ -1,0 +1,144 @@
+import Fluent
+import KindredCore
+import Vapor
+
+/// Sign-up, sign-in, sign-out, settings and account deletion in the browser.
+struct AccountPagesController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(use: home)
+        routes.get("register", use: registerForm)
+        routes.post("register", use: register)
+        routes.get("sign-in", use: signInForm)
+        routes.post("sign-in", use: signIn)
+        routes.post("sign-out", use: signOut)
+        routes.get("settings", use: settings)
+        routes.post("settings", use: saveSettings)
+        routes.post("settings", "password", use: changePassword)
+        routes.get("settings", "delete", use: deleteForm)
+        routes.post("settings", "delete", use: deleteAccount)
+    }
+
+    func home(req: Request) async throws -> Response {
+        if req.currentUser != nil { return req.redirect(to: .bonds) }
+        return try await req.page("home", title: "Grow closer")
+    }
+
+    // MARK: - Register
+
+    struct RegisterForm: Content {
+        var displayName: String?
+        var email: String?
+        var password: String?
+        var timeZone: String?
+        var next: String?
+    }
+
+    struct RegisterPage: Encodable {
+        let errors: [FieldError]
+        let displayName: FormField
+        let email: FormField
+        let password: FormField
+        let timeZone: FormField
+        let timeZoneChosen: Bool
+        let timeZones: [TimeZoneOption]
+        let next: String
+        let nextQuery: String
+    }
+
+    func registerForm(req: Request) async throws -> Response {
+        if req.currentUser != nil { return req.redirect(to: .bonds) }
+        return try await renderRegister(req, form: RegisterForm(next: req.query["next"]), errors: [])
+    }
+
+    func register(req: Request) async throws -> Response {
+        let form = (try? req.content.decode(RegisterForm.self)) ?? RegisterForm()
+        do {
+            let user = try await AccountService(req).register(
+                email: form.email ?? "", password: form.password ?? "",
+                displayName: form.displayName ?? "", timeZone: form.timeZone ?? "UTC"
+            )
+            return try await signedIn(user, req: req, next: form.next, flash: .welcome)
+        } catch let problem as Problem where problem.status == .unprocessableEntity {
+            return try await renderRegister(req, form: form, errors: problem.fieldErrors, status: .unprocessableEntity)
+        }
+    }
+
+    private func renderRegister(_ req: Request, form: RegisterForm, errors: [FieldError], status: HTTPStatus = .ok) async throws -> Response {
+        let zone = form.timeZone ?? "UTC"
+        let next = SiteURL.isSafeNext(form.next) ? form.next! : ""
+        return try await req.page("register", title: "Create your account", section: "register", status: status, RegisterPage(
+            errors: errors,
+            displayName: FormField(form.displayName ?? "", errors: errors, field: "displayName"),
+            email: FormField(form.email ?? "", errors: errors, field: "email"),
+            // A password is never sent back to the browser, even after a mistake.
+            password: FormField("", errors: errors, field: "password"),
+            timeZone: FormField(zone, errors: errors, field: "timeZone"),
+            timeZoneChosen: form.timeZone != nil,
+            timeZones: TimeZoneOption.all(selected: zone),
+            next: next, nextQuery: Self.nextQuery(next)
+        ))
+    }
+
+    // MARK: - Sign in and out
+
+    struct SignInForm: Content {
+        var email: String?
+        var password: String?
+        var next: String?
+    }
+
+    struct SignInPage: Encodable {
+        let email: String
+        let problem: String?
+        let next: String
+        let nextQuery: String
+    }
+
+    func signInForm(req: Request) async throws -> Response {
+        if req.currentUser != nil { return req.redirect(to: .bonds) }
+        let next: String? = req.query["next"]
+        return try await renderSignIn(req, email: "", problem: nil, next: next)
+    }
+
+    func signIn(req: Request) async throws -> Response {
+        let form = (try? req.content.decode(SignInForm.self)) ?? SignInForm()
+        do {
+            let user = try await AccountService(req).authenticate(
+                email: form.email ?? "", password: form.password ?? "", clientAddress: req.clientAddress
+            )
+            return try await signedIn(user, req: req, next: form.next, flash: nil)
+        } catch let problem as Problem where problem.status == .unauthorized || problem.status == .tooManyRequests {
+            let response = try await renderSignIn(req, email: form.email ?? "", problem: problem.detail, next: form.next, status: problem.status)
+            for (name, value) in problem.headers { response.headers.replaceOrAdd(name: name, value: value) }
+            return response
+        }
+    }
+
+    private func renderSignIn(_ req: Request, email: String, problem: String?, next: String?, status: HTTPStatus = .ok) async throws -> Response {
+        let next = SiteURL.isSafeNext(next) ? next! : ""
+        return try await req.page("sign-in", title: "Sign in", section: "sign-in", status: status, SignInPage(
+            email: email, problem: problem, next: next, nextQuery: Self.nextQuery(next)
+        ))
+    }
+
+    /// Starts a fresh session (a new id, whatever this browser had before) and goes on.
+    private func signedIn(_ user: User, req: Request, next: String?, flash: Flash?) async throws -> Response {
+        try await req.webSession?.delete(on: req.db)
+        let secret = try await AccountService(req).startSession(for: user, userAgent: req.headers.first(name: .userAgent))
+        let response = SiteURL.isSafeNext(next) ? req.redirect(toPath: next!, flash: flash) : req.redirect(to: .bonds, flash: flash)
+        response.cookies[Cookies.sessionName(req)] = Cookies.value(secret, req)
+        return response
+    }
+
+    func signOut(req: Request) async throws -> Response {
+        try await req.webSession?.delete(on: req.db)
+        req.webSession = nil
+        let response = req.redirect(to: .home, flash: .signedOut)
+        response.cookies[Cookies.sessionName(req)] = Cookies.expired(req)
+        return response
+    }
+
+    static func nextQuery(_ next: String) -> String {
+        next.isEmpty ? "" : "?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+    }
+}

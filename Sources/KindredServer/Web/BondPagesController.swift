@@ -1,0 +1,260 @@
+import Fluent
+import KindredCore
+import Vapor
+
+/// Bonds in the browser: the list, making one, its home, invites, joining and leaving.
+struct BondPagesController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("bonds", use: list)
+        routes.get("bonds", "new", use: newForm)
+        routes.post("bonds", use: create)
+        routes.get("bonds", ":bondID", use: show)
+        routes.post("bonds", ":bondID", "invites", use: createInvite)
+        routes.post("bonds", ":bondID", "invites", ":inviteID", "revoke", use: revokeInvite)
+        routes.get("bonds", ":bondID", "leave", use: leaveForm)
+        routes.post("bonds", ":bondID", "leave", use: leave)
+        routes.get("join", ":code", use: joinForm)
+        routes.post("join", ":code", use: join)
+    }
+
+    // MARK: - List and create
+
+    struct BondSummary: Encodable {
+        let url: String
+        let title: String
+        let kindLabel: String
+        let statusLabel: String
+    }
+
+    func list(req: Request) async throws -> Response {
+        let user = try req.requireWebUser()
+        let bonds = try await BondService(req).list(for: user).map { loaded in
+            BondSummary(
+                url: SiteURL.bond(loaded.snapshot.id).path, title: Self.title(of: loaded, for: user),
+                kindLabel: loaded.bond.kind.label, statusLabel: Self.statusLabel(loaded.snapshot.status)
+            )
+        }
+        struct ListPage: Encodable { let bonds: [BondSummary] }
+        return try await req.page("bonds", title: "My bonds", section: "bonds", ListPage(bonds: bonds))
+    }
+
+    struct KindOption: Encodable {
+        let value: String
+        let label: String
+        let hint: String
+        let checked: Bool
+    }
+
+    struct NewBondPage: Encodable {
+        let errors: [FieldError]
+        let kindError: String?
+        let kinds: [KindOption]
+        let name: FormField
+    }
+
+    struct NewBondForm: Content {
+        var kind: String?
+        var name: String?
+    }
+
+    func newForm(req: Request) async throws -> Response {
+        _ = try req.requireWebUser()
+        return try await renderNew(req, form: NewBondForm(), errors: [])
+    }
+
+    func create(req: Request) async throws -> Response {
+        let user = try req.requireWebUser()
+        let form = (try? req.content.decode(NewBondForm.self)) ?? NewBondForm()
+        do {
+            let bond = try await BondService(req).create(kind: form.kind, name: form.name, by: user)
+            return req.redirect(to: .bond(BondID(bond.id!)), flash: .bondCreated)
+        } catch let problem as Problem where problem.status == .unprocessableEntity {
+            return try await renderNew(req, form: form, errors: problem.fieldErrors, status: .unprocessableEntity)
+        }
+    }
+
+    private func renderNew(_ req: Request, form: NewBondForm, errors: [FieldError], status: HTTPStatus = .ok) async throws -> Response {
+        let hints: [BondKind: String] = [
+            .romantic: "Your partner.",
+            .friendship: "A close friend.",
+            .family: "A parent, child, sibling or other family.",
+        ]
+        let kinds = BondKind.allCases.map {
+            KindOption(value: $0.rawValue, label: $0.label, hint: hints[$0] ?? "", checked: form.kind == $0.rawValue)
+        }
+        return try await req.page("bond-new", title: "Make a new bond", section: "bonds", status: status, NewBondPage(
+            errors: errors, kindError: errors.message(for: "kind"), kinds: kinds,
+            name: FormField(form.name ?? "", errors: errors, field: "name")
+        ))
+    }
+
+    // MARK: - Bond home
+
+    struct MemberRow: Encodable {
+        let name: String
+        let isYou: Bool
+        let joinedOn: String
+    }
+
+    struct PendingInviteRow: Encodable {
+        let expiresOn: String
+        let revokeURL: String
+    }
+
+    struct BondPage: Encodable {
+        let title: String
+        let kindLabel: String
+        let statusLabel: String
+        let isWaiting: Bool
+        let isActive: Bool
+        let isEnded: Bool
+        let endedOn: String?
+        let members: [MemberRow]
+        let pendingInvite: PendingInviteRow?
+        let inviteURL: String
+        let leaveURL: String
+    }
+
+    func show(req: Request) async throws -> Response {
+        let user = try req.requireWebUser()
+        let bondID = try req.bondID()
+        let loaded = try await BondService(req).load(bondID, for: user)
+        let status = loaded.snapshot.status
+        let pending = status == .waiting ? try await InviteService(req).pending(in: bondID) : nil
+        let zone = user.timeZone
+        let page = BondPage(
+            title: Self.title(of: loaded, for: user),
+            kindLabel: loaded.bond.kind.label, statusLabel: Self.statusLabel(status),
+            isWaiting: status == .waiting, isActive: status == .active, isEnded: status == .ended,
+            endedOn: loaded.bond.endedAt.map { DateText.day($0, in: zone) },
+            members: loaded.members.map {
+                MemberRow(name: $0.user.displayName, isYou: $0.user.id == user.id, joinedOn: DateText.day($0.member.joinedAt, in: zone))
+            },
+            pendingInvite: pending.flatMap { invite in
+                invite.$creator.id == user.id
+                    ? PendingInviteRow(expiresOn: DateText.dayAndTime(invite.expiresAt, in: zone),
+                                       revokeURL: SiteURL.revokeInvite(bondID, InviteID(invite.id!)).path)
+                    : nil
+            },
+            inviteURL: SiteURL.bondInvites(bondID).path,
+            leaveURL: SiteURL.leaveBond(bondID).path
+        )
+        return try await req.page("bond", title: page.title, section: "bonds", page)
+    }
+
+    // MARK: - Invites
+
+    struct InviteCreatedPage: Encodable {
+        let url: String
+        let code: String
+        let expiresOn: String
+        let bondURL: String
+    }
+
+    /// Shows the new link on this response: it is never stored, so it cannot be shown later.
+    func createInvite(req: Request) async throws -> Response {
+        let user = try req.requireWebUser()
+        let bondID = try req.bondID()
+        let invites = InviteService(req)
+        let (code, invite) = try await invites.create(in: bondID, by: user)
+        return try await req.page("invite-created", title: "Your invite link", section: "bonds", InviteCreatedPage(
+            url: invites.url(for: code), code: code,
+            expiresOn: DateText.dayAndTime(invite.expiresAt, in: user.timeZone),
+            bondURL: SiteURL.bond(bondID).path
+        ))
+    }
+
+    func revokeInvite(req: Request) async throws -> Response {
+        let user = try req.requireWebUser()
+        let bondID = try req.bondID()
+        guard let inviteID = req.parameters.get("inviteID").flatMap(InviteID.init(string:)) else { throw BondService.notFound }
+        try await InviteService(req).revoke(inviteID, in: bondID, by: user)
+        return req.redirect(to: .bond(bondID), flash: .inviteRevoked)
+    }
+
+    struct JoinPage: Encodable {
+        let signedIn: Bool
+        let nextQuery: String
+        let inviterName: String?
+        let kindLabelLower: String?
+        let bondName: String?
+        let refusal: String?
+        let acceptURL: String
+    }
+
+    /// Anyone with the link sees this page; only a signed-in person learns who invited them.
+    func joinForm(req: Request) async throws -> Response {
+        let code = req.parameters.get("code") ?? ""
+        let joinPath = SiteURL.join(code: code).path
+        guard let user = req.currentUser else {
+            return try await req.page("join", title: "You're invited", JoinPage(
+                signedIn: false, nextQuery: AccountPagesController.nextQuery(joinPath),
+                inviterName: nil, kindLabelLower: nil, bondName: nil, refusal: nil, acceptURL: joinPath
+            ))
+        }
+        let preview = try await InviteService(req).preview(code: code, for: user)
+        let page = JoinPage(
+            signedIn: true, nextQuery: "", inviterName: preview.inviterName,
+            kindLabelLower: Self.kindPhrase(preview.bond.kind), bondName: preview.bond.name,
+            refusal: preview.refusal?.message, acceptURL: joinPath
+        )
+        return try await req.page("join", title: "You're invited", status: preview.refusal == nil ? .ok : InviteService.problem(for: preview.refusal!).status, page)
+    }
+
+    func join(req: Request) async throws -> Response {
+        let user = try req.requireWebUser()
+        let bondID = try await InviteService(req).accept(code: req.parameters.get("code") ?? "", by: user)
+        return req.redirect(to: .bond(bondID), flash: .joined)
+    }
+
+    // MARK: - Leave
+
+    struct LeavePage: Encodable {
+        let partnerName: String?
+        let leaveURL: String
+        let bondURL: String
+    }
+
+    func leaveForm(req: Request) async throws -> Response {
+        let user = try req.requireWebUser()
+        let bondID = try req.bondID()
+        let loaded = try await BondService(req).loadForChange(bondID, for: user)
+        let partner = loaded.members.first { $0.user.id != user.id }?.user.displayName
+        return try await req.page("bond-leave", title: "Leave this bond?", section: "bonds", LeavePage(
+            partnerName: partner, leaveURL: SiteURL.leaveBond(bondID).path, bondURL: SiteURL.bond(bondID).path
+        ))
+    }
+
+    func leave(req: Request) async throws -> Response {
+        let user = try req.requireWebUser()
+        let bondID = try req.bondID()
+        try await BondService(req).leave(bondID, user: user)
+        return req.redirect(to: .bonds, flash: .leftBond)
+    }
+
+    // MARK: - Wording
+
+    static func title(of loaded: BondService.Loaded, for user: User) -> String {
+        if let name = loaded.bond.name { return name }
+        if let partner = loaded.members.first(where: { $0.user.id != user.id }) {
+            return "You and \(partner.user.displayName)"
+        }
+        return "Your new \(kindPhrase(loaded.bond.kind)) bond"
+    }
+
+    static func kindPhrase(_ kind: BondKind) -> String {
+        switch kind {
+        case .romantic: "partners’"
+        case .friendship: "friendship"
+        case .family: "family"
+        }
+    }
+
+    static func statusLabel(_ status: BondStatus) -> String {
+        switch status {
+        case .waiting: "Waiting for them to join"
+        case .active: "Together"
+        case .ended: "Ended"
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import Vapor
+
+/// One-time messages shown on the next page after a redirect. The cookie holds only
+/// this key, never text, so nothing a person typed is echoed from a cookie.
+enum Flash: String, CaseIterable {
+    case welcome, signedOut, sessionExpired, settingsSaved, passwordChanged
+    case bondCreated, inviteRevoked, joined, leftBond, accountDeleted, signInFirst
+
+    var message: String {
+        switch self {
+        case .welcome: "Welcome to Kindred. Start by making a bond with someone who matters to you."
+        case .signedOut: "You've signed out. See you soon."
+        case .sessionExpired: "You were signed out after a while without activity, to keep things private. Please sign in again."
+        case .settingsSaved: "Your settings are saved."
+        case .passwordChanged: "Your password is changed, and any other devices were signed out."
+        case .bondCreated: "Your bond is ready. Invite the other person with a link."
+        case .inviteRevoked: "That invite link no longer works."
+        case .joined: "You're in. This is the home you share."
+        case .leftBond: "You've left the bond. It has ended for both of you, and what you wrote stays yours."
+        case .accountDeleted: "Your account and everything in it are deleted."
+        case .signInFirst: "Please sign in to continue."
+        }
+    }
+}
+
+extension Response {
+    /// Shows `flash` on the next page this browser renders.
+    func flash(_ flash: Flash, for req: Request) -> Response {
+        cookies[Cookies.flashName(req)] = Cookies.value(flash.rawValue, req)
+        return self
+    }
+}
+
+extension Request {
+    func redirect(to url: SiteURL, flash: Flash? = nil) -> Response {
+        let response = redirect(to: url.path, redirectType: .normal)
+        if let flash { _ = response.flash(flash, for: self) }
+        return response
+    }
+
+    func redirect(toPath path: String, flash: Flash? = nil) -> Response {
+        let response = redirect(to: path, redirectType: .normal)
+        if let flash { _ = response.flash(flash, for: self) }
+        return response
+    }
+}

@@ -1,0 +1,77 @@
+import Fluent
+import KindredCore
+import Vapor
+
+/// Loads the signed-in person from the session cookie, enforcing the idle and absolute
+/// timeouts, and hands out the anonymous CSRF cookie that sign-up and sign-in forms need.
+struct WebSessionMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let cookieName = Cookies.sessionName(request)
+        let secret = request.cookies[cookieName]?.string
+        if let secret, !secret.isEmpty {
+            try await load(secret: secret, into: request)
+        }
+        let response = try await next.respond(to: request)
+        if secret != nil, request.webSession == nil, response.cookies[cookieName] == nil {
+            response.cookies[cookieName] = Cookies.expired(request)
+        }
+        if let fresh = request.newCSRFCookie {
+            response.cookies[Cookies.csrfName(request)] = Cookies.value(fresh, request)
+        }
+        return response
+    }
+
+    private func load(secret: String, into request: Request) async throws {
+        guard let session = try await WebSession.query(on: request.db)
+            .filter(\.$tokenHash == Secrets.sha256(secret))
+            .join(User.self, on: \WebSession.$user.$id == \User.$id)
+            .first()
+        else { return }
+        let now = request.kindred.now
+        switch request.kindred.sessionPolicy.state(createdAt: session.createdAt, lastSeenAt: session.lastSeenAt, now: now) {
+        case .valid(let needsTouch):
+            if needsTouch {
+                session.lastSeenAt = now
+                try await session.update(on: request.db)
+            }
+            request.webSession = session
+            request.currentUser = try session.joined(User.self)
+        case .idleExpired, .absoluteExpired:
+            try await session.delete(on: request.db)
+            request.sessionJustExpired = true
+        }
+    }
+}
+
+extension Request {
+    private struct NewCSRFKey: StorageKey { typealias Value = String }
+    private struct ExpiredKey: StorageKey { typealias Value = Bool }
+
+    /// Set when this request arrived with a session that had just timed out.
+    var sessionJustExpired: Bool {
+        get { storage[ExpiredKey.self] ?? false }
+        set { storage[ExpiredKey.self] = newValue }
+    }
+
+    fileprivate(set) var newCSRFCookie: String? {
+        get { storage[NewCSRFKey.self] }
+        set { storage[NewCSRFKey.self] = newValue }
+    }
+
+    /// The token this browser's forms must carry: the session's once signed in,
+    /// otherwise a random value kept in its own cookie (double submit).
+    var csrfToken: String {
+        if let session = webSession { return session.csrfToken }
+        if let existing = cookies[Cookies.csrfName(self)]?.string, existing.count >= 32 { return existing }
+        if let fresh = newCSRFCookie { return fresh }
+        let fresh = SecureToken.secret()
+        newCSRFCookie = fresh
+        return fresh
+    }
+
+    /// The token a form submission must match, if this browser has one yet.
+    var expectedCSRFToken: String? {
+        if let session = webSession { return session.csrfToken }
+        return cookies[Cookies.csrfName(self)]?.string
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import KindredServer
+import Logging
+import Vapor
+
+/// `kindred serve | migrate [--revert] | routes` — Vapor's command line, with Kindred's
+/// configuration checked first so a bad deployment fails loudly and completely.
+@main
+enum Entrypoint {
+    static func main() async throws {
+        let configuration: KindredConfiguration
+        switch KindredConfiguration.load(from: ProcessInfo.processInfo.environment) {
+        case .success(let loaded):
+            configuration = loaded
+        case .failure(let problems):
+            FileHandle.standardError.write(Data((problems.description + "\n").utf8))
+            exit(1)
+        }
+
+        let level = Logger.Level(rawValue: configuration.logLevel) ?? .notice
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let environment = try Environment.detect()
+        let app = try await Application.make(environment)
+        do {
+            try await configure(app, services: KindredServices(configuration: configuration))
+            let command = environment.arguments.dropFirst().first ?? "serve"
+            if command == "serve" || command.hasPrefix("-") {
+                try await app.autoMigrate()
+                try await app.applySQLitePragmas()
+                app.logger.notice("Kindred is starting: \(configuration.storageDescription). Open \(configuration.baseURL) in a browser.")
+            }
+            try await app.execute()
+        } catch {
+            app.logger.critical("Kindred stopped: \(String(reflecting: error))")
+            try? await app.asyncShutdown()
+            exit(1)
+        }
+        try await app.asyncShutdown()
+    }
+}

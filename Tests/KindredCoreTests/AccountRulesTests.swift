@@ -1,0 +1,63 @@
+import Testing
+@testable import KindredCore
+
+@Suite struct AccountRulesTests {
+    @Test func emailIsTrimmedAndLowerCased() {
+        #expect(AccountRules.normaliseEmail("  Sam.Lee@Example.ORG \n") == "sam.lee@example.org")
+    }
+
+    @Test(arguments: ["", "sam", "sam@", "@example.org", "sam@example", "sam@.org", "sam@example.", "s am@example.org", "a@b@c.org"])
+    func badEmailsAreRejected(_ email: String) {
+        #expect(AccountRules.emailProblem(AccountRules.normaliseEmail(email)) != nil)
+    }
+
+    @Test func reasonableEmailIsAccepted() {
+        #expect(AccountRules.emailProblem("sam+kindred@mail.example.org") == nil)
+    }
+
+    @Test func tooLongEmailIsRejected() {
+        let email = String(repeating: "a", count: 250) + "@x.org"
+        #expect(AccountRules.emailProblem(email) == "That email address is too long.")
+    }
+
+    @Test func passwordLengthBoundsAreTwelveAndOneHundredTwentyEight() {
+        #expect(AccountRules.passwordProblem(String(repeating: "x", count: 11)) != nil)
+        #expect(AccountRules.passwordProblem(String(repeating: "x", count: 12)) == nil)
+        #expect(AccountRules.passwordProblem(String(repeating: "x", count: 128)) == nil)
+        #expect(AccountRules.passwordProblem(String(repeating: "x", count: 129)) != nil)
+    }
+
+    @Test func passwordLengthCountsCharactersNotBytes() {
+        // Twelve characters, many more bytes: still long enough.
+        #expect(AccountRules.passwordProblem(String(repeating: "é", count: 12)) == nil)
+    }
+
+    @Test func displayNameIsTrimmedAndBounded() {
+        #expect(AccountRules.normaliseDisplayName("  Ana  ") == "Ana")
+        #expect(AccountRules.displayNameProblem("") != nil)
+        #expect(AccountRules.displayNameProblem(String(repeating: "n", count: 60)) == nil)
+        #expect(AccountRules.displayNameProblem(String(repeating: "n", count: 61)) != nil)
+        #expect(AccountRules.displayNameProblem("Ana\u{0007}") != nil)
+    }
+
+    @Test func onlyIANATimeZonesAreAccepted() {
+        #expect(TimeZones.isValid("Europe/London"))
+        #expect(TimeZones.isValid("Pacific/Kiritimati"))
+        #expect(TimeZones.isValid("UTC"))
+        #expect(!TimeZones.isValid("Mars/Olympus_Mons"))
+        #expect(!TimeZones.isValid(""))
+        #expect(!TimeZones.isValid("GMT+5"))
+    }
+
+    @Test func registrationReportsEveryProblemAtOnce() {
+        let problems = AccountRules.registrationProblems(email: "nope", password: "short", displayName: " ", timeZone: "Nowhere")
+        #expect(problems.map(\.field) == ["email", "password", "displayName", "timeZone"])
+    }
+
+    @Test func validRegistrationHasNoProblems() {
+        let problems = AccountRules.registrationProblems(
+            email: "ana@example.org", password: "correct horse battery", displayName: "Ana", timeZone: "Europe/Lisbon"
+        )
+        #expect(problems.isEmpty)
+    }
+}

@@ -1,0 +1,231 @@
+import Fluent
+import XCTVapor
+@testable import KindredServer
+
+final class AccountsAPITests: XCTestCase {
+    func testRegisteringNormalisesTheEmailAndHidesThePassword() async throws {
+        try await withApp { app, _ in
+            let response = try await app.send(.POST, "/api/v1/accounts", json: [
+                "email": "  Ana@Example.ORG ", "password": "a long and lovely passphrase", "displayName": " Ana ",
+            ])
+            XCTAssertEqual(response.status, .created)
+            XCTAssertEqual(response.json["email"] as? String, "ana@example.org")
+            XCTAssertEqual(response.json["displayName"] as? String, "Ana")
+            XCTAssertEqual(response.json["timeZone"] as? String, "UTC", "time zone defaults to UTC")
+            XCTAssertFalse(response.body.contains("passphrase"))
+            XCTAssertFalse(response.body.lowercased().contains("password"))
+            let stored = try await User.query(on: app.db).first()
+            XCTAssertTrue(stored?.passwordHash.hasPrefix("$2b$") ?? false, "stored as a bcrypt hash")
+        }
+    }
+
+    func testAnEmailCanOnlyBeUsedOnceWhateverItsCase() async throws {
+        try await withApp { app, _ in
+            _ = try await app.send(.POST, "/api/v1/accounts", json: ["email": "ana@example.org", "password": "a long and lovely passphrase", "displayName": "Ana"])
+            let again = try await app.send(.POST, "/api/v1/accounts", json: ["email": "ANA@example.org", "password": "another long passphrase", "displayName": "Ana 2"])
+            XCTAssertEqual(again.status, .unprocessableEntity)
+            XCTAssertEqual(again.problemFields, ["email"])
+            let count = try await User.query(on: app.db).count()
+            XCTAssertEqual(count, 1)
+        }
+    }
+
+    func testEveryInvalidFieldIsNamed() async throws {
+        try await withApp { app, _ in
+            let response = try await app.send(.POST, "/api/v1/accounts", json: [
+                "email": "not-an-email", "password": "short", "displayName": "", "timeZone": "Atlantis/Capital",
+            ])
+            XCTAssertEqual(response.status, .unprocessableEntity)
+            XCTAssertEqual(response.contentType, "application/problem+json")
+            XCTAssertEqual(Set(response.problemFields), ["email", "password", "displayName", "timeZone"])
+            XCTAssertEqual(response.json["status"] as? Int, 422)
+            XCTAssertNotNil(response.json["detail"] as? String)
+        }
+    }
+
+    func testMissingAndWronglyTypedFieldsAreNamed() async throws {
+        try await withApp { app, _ in
+            let missing = try await app.send(.POST, "/api/v1/accounts", json: [String: Any]())
+            XCTAssertEqual(missing.status, .unprocessableEntity)
+            XCTAssertEqual(Set(missing.problemFields), ["email", "password", "displayName"])
+            let wrongTypes = try await app.send(.POST, "/api/v1/accounts", json: ["email": 5, "password": true, "displayName": ["x"]])
+            XCTAssertEqual(wrongTypes.status, .unprocessableEntity)
+            XCTAssertEqual(Set(wrongTypes.problemFields), ["email", "password", "displayName"])
+        }
+    }
+
+    func testMalformedJSONIsABadRequest() async throws {
+        try await withApp { app, _ in
+            for raw in ["{\"email\": ", "[1, 2]", "\"just a string\"", "nul"] {
+                let response = try await app.send(.POST, "/api/v1/accounts", raw: raw)
+                XCTAssertEqual(response.status, .badRequest, raw)
+                XCTAssertEqual(response.contentType, "application/problem+json")
+            }
+        }
+    }
+
+    func testTokensAreShownOnceAndStoredHashed() async throws {
+        try await withApp { app, _ in
+            let ana = try await app.person("Ana")
+            XCTAssertTrue(ana.token.hasPrefix("kdr_"))
+            let stored = try await APIToken.query(on: app.db).all()
+            XCTAssertEqual(stored.count, 1)
+            XCTAssertNotEqual(stored[0].tokenHash, ana.token)
+            XCTAssertEqual(stored[0].tokenHash, Secrets.sha256(ana.token))
+            let list = try await app.send(.GET, "/api/v1/tokens", token: ana.token)
+            XCTAssertEqual(list.status, .ok)
+            XCTAssertFalse(list.body.contains(ana.token))
+            XCTAssertEqual(list.jsonArray.first?["current"] as? Bool, true)
+        }
+    }
+
+    func testWrongPasswordAndUnknownEmailGetTheSameAnswer() async throws {
+        try await withApp { app, _ in
+            let ana = try await app.person("Ana")
+            let wrong = try await app.send(.POST, "/api/v1/tokens", json: ["email": ana.email, "password": "not the right one at all"])
+            let unknown = try await app.send(.POST, "/api/v1/tokens", json: ["email": "nobody@example.org", "password": "not the right one at all"])
+            XCTAssertEqual(wrong.status, .unauthorized)
+            XCTAssertEqual(unknown.status, .unauthorized)
+            XCTAssertEqual(wrong.json["detail"] as? String, unknown.json["detail"] as? String)
+            XCTAssertEqual(wrong.json["code"] as? String, unknown.json["code"] as? String)
+        }
+    }
+
+    func testTenFailuresForOneAccountMeanWaiting() async throws {
+        try await withApp { app, clock in
+            let ana = try await app.person("Ana")
+            for attempt in 1...10 {
+                let response = try await app.send(.POST, "/api/v1/tokens", json: ["email": ana.email, "password": "guess number \(attempt)!!"])
+                XCTAssertEqual(response.status, .unauthorized, "attempt \(attempt)")
+            }
+            // Now even the right password waits: the throttle answers before checking.
+            let blocked = try await app.send(.POST, "/api/v1/tokens", json: ["email": ana.email, "password": ana.password])
+            XCTAssertEqual(blocked.status, .tooManyRequests)
+            let retryAfter = Int(blocked.headers.first(name: "Retry-After") ?? "")
+            XCTAssertEqual(retryAfter, 900)
+            clock.advance(901)
+            let later = try await app.send(.POST, "/api/v1/tokens", json: ["email": ana.email, "password": ana.password])
+            XCTAssertEqual(later.status, .created)
+        }
+    }
+
+    func testUnknownEmailsAreThrottledLikeRealOnes() async throws {
+        try await withApp { app, _ in
+            for _ in 1...10 {
+                _ = try await app.send(.POST, "/api/v1/tokens", json: ["email": "ghost@example.org", "password": "whatever it might be"])
+            }
+            let blocked = try await app.send(.POST, "/api/v1/tokens", json: ["email": "ghost@example.org", "password": "whatever it might be"])
+            XCTAssertEqual(blocked.status, .tooManyRequests)
+        }
+    }
+
+    func testTenFailuresFromOneAddressBlockThatAddressOnly() async throws {
+        try await withApp({ $0.trustForwardedFor = true }) { app, _ in
+            let ana = try await app.person("Ana")
+            let attacker: HTTPHeaders = ["X-Forwarded-For": "203.0.113.9"]
+            for n in 1...10 {
+                _ = try await app.send(.POST, "/api/v1/tokens", json: ["email": "victim\(n)@example.org", "password": "spray spray spray"], headers: attacker)
+            }
+            let fromAttacker = try await app.send(.POST, "/api/v1/tokens", json: ["email": ana.email, "password": ana.password], headers: attacker)
+            XCTAssertEqual(fromAttacker.status, .tooManyRequests)
+            let fromAna = try await app.send(.POST, "/api/v1/tokens", json: ["email": ana.email, "password": ana.password], headers: ["X-Forwarded-For": "198.51.100.7"])
+            XCTAssertEqual(fromAna.status, .created)
+        }
+    }
+
+    func testSuccessfulSignInClearsTheAccountsFailures() async throws {
+        try await withApp { app, _ in
+            let ana = try await app.person("Ana")
+            for _ in 1...9 {
+                _ = try await app.send(.POST, "/api/v1/tokens", json: ["email": ana.email, "password": "wrong wrong wrong"])
+            }
+            _ = try await app.send(.POST, "/api/v1/tokens", json: ["email": ana.email, "password": ana.password])
+            let count = try await SignInFailure.query(on: app.db).count()
+            XCTAssertEqual(count, 0)
+        }
+    }
+
+    func testMeNeedsAValidToken() async throws {
+        try await withApp { app, _ in
+            let none = try await app.send(.GET, "/api/v1/me")
+            XCTAssertEqual(none.status, .unauthorized)
+            XCTAssertEqual(none.headers.first(name: .wwwAuthenticate), "Bearer")
+            let bogus = try await app.send(.GET, "/api/v1/me", token: "kdr_made_up")
+            XCTAssertEqual(bogus.status, .unauthorized)
+            let ana = try await app.person("Ana")
+            let me = try await app.send(.GET, "/api/v1/me", token: ana.token)
+            XCTAssertEqual(me.status, .ok)
+            XCTAssertEqual(me.json["email"] as? String, ana.email)
+        }
+    }
+
+    func testProfileUpdateValidatesEachField() async throws {
+        try await withApp { app, _ in
+            let ana = try await app.person("Ana")
+            let bad = try await app.send(.PATCH, "/api/v1/me", json: ["displayName": "", "timeZone": "Mars/Base"], token: ana.token)
+            XCTAssertEqual(bad.status, .unprocessableEntity)
+            XCTAssertEqual(Set(bad.problemFields), ["displayName", "timeZone"])
+            let unchanged = try await app.send(.GET, "/api/v1/me", token: ana.token)
+            XCTAssertEqual(unchanged.json["displayName"] as? String, "Ana")
+            let good = try await app.send(.PATCH, "/api/v1/me", json: ["displayName": "Ana Sofia", "timeZone": "Pacific/Kiritimati"], token: ana.token)
+            XCTAssertEqual(good.status, .ok)
+            XCTAssertEqual(good.json["displayName"] as? String, "Ana Sofia")
+            XCTAssertEqual(good.json["timeZone"] as? String, "Pacific/Kiritimati")
+        }
+    }
+
+    func testChangingThePasswordSignsOutEverythingElse() async throws {
+        try await withApp { app, _ in
+            let ana = try await app.person("Ana")
+            let other = try await app.send(.POST, "/api/v1/tokens", json: ["email": ana.email, "password": ana.password])
+            let otherToken = other.json["token"] as? String ?? ""
+            let wrong = try await app.send(.POST, "/api/v1/me/password", json: ["currentPassword": "not my password!", "newPassword": "a brand new passphrase"], token: ana.token)
+            XCTAssertEqual(wrong.status, .unprocessableEntity)
+            XCTAssertEqual(wrong.problemFields, ["currentPassword"])
+            let short = try await app.send(.POST, "/api/v1/me/password", json: ["currentPassword": ana.password, "newPassword": "short"], token: ana.token)
+            XCTAssertEqual(short.problemFields, ["newPassword"])
+            let changed = try await app.send(.POST, "/api/v1/me/password", json: ["currentPassword": ana.password, "newPassword": "a brand new passphrase"], token: ana.token)
+            XCTAssertEqual(changed.status, .noContent)
+            let stillMe = try await app.send(.GET, "/api/v1/me", token: ana.token)
+            XCTAssertEqual(stillMe.status, .ok, "the token that changed it stays")
+            let otherNow = try await app.send(.GET, "/api/v1/me", token: otherToken)
+            XCTAssertEqual(otherNow.status, .unauthorized, "every other token is revoked")
+            let oldPassword = try await app.send(.POST, "/api/v1/tokens", json: ["email": ana.email, "password": ana.password])
+            XCTAssertEqual(oldPassword.status, .unauthorized)
+            let newPassword = try await app.send(.POST, "/api/v1/tokens", json: ["email": ana.email, "password": "a brand new passphrase"])
+            XCTAssertEqual(newPassword.status, .created)
+        }
+    }
+
+    func testTokensCanBeRevokedOneByOneOrTheCurrentOne() async throws {
+        try await withApp { app, _ in
+            let ana = try await app.person("Ana")
+            let ben = try await app.person("Ben")
+            let second = try await app.send(.POST, "/api/v1/tokens", json: ["email": ana.email, "password": ana.password, "name": "Tablet"])
+            XCTAssertEqual(second.json["name"] as? String, "Tablet")
+            let secondID = second.json["id"] as? String ?? ""
+            let byBen = try await app.send(.DELETE, "/api/v1/tokens/\(secondID)", token: ben.token)
+            XCTAssertEqual(byBen.status, .notFound, "nobody can revoke another person's token")
+            let revoked = try await app.send(.DELETE, "/api/v1/tokens/\(secondID)", token: ana.token)
+            XCTAssertEqual(revoked.status, .noContent)
+            let secondToken = second.json["token"] as? String ?? ""
+            let useRevoked = try await app.send(.GET, "/api/v1/me", token: secondToken)
+            XCTAssertEqual(useRevoked.status, .unauthorized)
+            let signOut = try await app.send(.DELETE, "/api/v1/tokens/current", token: ana.token)
+            XCTAssertEqual(signOut.status, .noContent)
+            let after = try await app.send(.GET, "/api/v1/me", token: ana.token)
+            XCTAssertEqual(after.status, .unauthorized)
+        }
+    }
+
+    func testProductionHashesPasswordsAtCostTwelve() async throws {
+        let services = KindredServices(configuration: KindredConfiguration())
+        let hash = try await services.passwords.hash("a long and lovely passphrase")
+        XCTAssertTrue(hash.hasPrefix("$2b$12$"), hash)
+        let matches = try await services.passwords.verify("a long and lovely passphrase", against: hash)
+        XCTAssertTrue(matches)
+        let unknown = try await services.passwords.verify("a long and lovely passphrase", against: nil)
+        XCTAssertFalse(unknown, "no account never verifies, even against the decoy")
+        await services.passwords.shutdown()
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import XCTVapor
+@testable import KindredServer
+
+/// Someone using the API in a test.
+struct APIPerson {
+    let email: String
+    let password: String
+    let token: String
+    let id: String
+}
+
+private let passwordForTests = "a long and lovely passphrase"
+
+extension Application {
+    /// Registers `name` and gets them a token.
+    func person(_ name: String, timeZone: String = "Europe/London") async throws -> APIPerson {
+        let email = "\(name.lowercased())-\(UUID().uuidString.prefix(8).lowercased())@example.org"
+        let created = try await send(.POST, "/api/v1/accounts", json: [
+            "email": email, "password": passwordForTests, "displayName": name, "timeZone": timeZone,
+        ])
+        XCTAssertEqual(created.status, .created, created.body)
+        let token = try await send(.POST, "/api/v1/tokens", json: ["email": email, "password": passwordForTests])
+        XCTAssertEqual(token.status, .created, token.body)
+        return APIPerson(
+            email: email, password: passwordForTests,
+            token: token.json["token"] as? String ?? "", id: created.json["id"] as? String ?? ""
+        )
+    }
+
+    /// Makes a bond as `owner` and returns its id.
+    func bond(of owner: APIPerson, kind: String = "friendship", name: String? = nil) async throws -> String {
+        var body: [String: Any] = ["kind": kind]
+        if let name { body["name"] = name }
+        let response = try await send(.POST, "/api/v1/bonds", json: body, token: owner.token)
+        XCTAssertEqual(response.status, .created, response.body)
+        return response.json["id"] as? String ?? ""
+    }
+
+    func invite(to bondID: String, by owner: APIPerson) async throws -> (code: String, id: String) {
+        let response = try await send(.POST, "/api/v1/bonds/\(bondID)/invites", token: owner.token)
+        XCTAssertEqual(response.status, .created, response.body)
+        return (response.json["code"] as? String ?? "", response.json["id"] as? String ?? "")
+    }
+
+    /// Two people in an active bond.
+    func pair(kind: String = "friendship") async throws -> (APIPerson, APIPerson, String) {
+        let ana = try await person("Ana")
+        let ben = try await person("Ben")
+        let bondID = try await bond(of: ana, kind: kind)
+        let (code, _) = try await invite(to: bondID, by: ana)
+        let accepted = try await send(.POST, "/api/v1/invites/\(code)/accept", token: ben.token)
+        XCTAssertEqual(accepted.status, .ok, accepted.body)
+        return (ana, ben, bondID)
+    }
+}
