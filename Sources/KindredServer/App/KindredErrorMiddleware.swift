@@ -26,6 +26,7 @@ struct KindredErrorMiddleware: AsyncMiddleware {
         case let problem as Problem:
             return (problem.status, problem.detail, problem.fieldErrors, problem.headers)
         case let abort as any AbortError:
+            if abort.status.code >= 500 { request.logger.error("Server error: \(String(reflecting: error))") }
             return (abort.status, Self.friendlyDetail(for: abort.status, reason: abort.reason), [], abort.headers)
         case is DecodingError:
             return (.badRequest, "The request could not be read. Check it is complete and well formed.", [], [:])

@@ -1,5 +1,6 @@
 import Fluent
 import Leaf
+import LeafKit
 import NIOCore
 import Vapor
 
@@ -27,6 +28,11 @@ public func configure(_ app: Application, services: KindredServices) async throw
     app.directory.publicDirectory = ResourcePaths.publicFiles
     app.views.use(.leaf)
     app.leaf.cache.isEnabled = true
+    // The bundle sits under `.build/`, which Leaf's default limits refuse as hidden.
+    app.leaf.sources = .singleSource(NIOLeafFiles(
+        fileio: app.fileio, limits: [.onlyLeafExtensions, .toSandbox],
+        sandboxDirectory: ResourcePaths.views, viewDirectory: ResourcePaths.views
+    ))
 
     // Outermost first: headers go on everything, errors become pages or problems,
     // static files are served before any database work.

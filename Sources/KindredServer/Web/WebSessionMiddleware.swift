@@ -30,12 +30,13 @@ struct WebSessionMiddleware: AsyncMiddleware {
         let now = request.kindred.now
         switch request.kindred.sessionPolicy.state(createdAt: session.createdAt, lastSeenAt: session.lastSeenAt, now: now) {
         case .valid(let needsTouch):
+            // Read the joined user before saving: saving drops the row it was joined from.
+            request.currentUser = try session.joined(User.self)
             if needsTouch {
                 session.lastSeenAt = now
                 try await session.update(on: request.db)
             }
             request.webSession = session
-            request.currentUser = try session.joined(User.self)
         case .idleExpired, .absoluteExpired:
             try await session.delete(on: request.db)
             request.sessionJustExpired = true

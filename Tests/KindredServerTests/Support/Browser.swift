@@ -71,7 +71,7 @@ final class Browser {
     /// Registers through the sign-up form; the browser is then signed in.
     @discardableResult
     func register(_ name: String, email: String? = nil, password: String = "a long and lovely passphrase", timeZone: String = "Europe/London") async throws -> String {
-        let email = email ?? "\(name.lowercased())-\(UUID().uuidString.prefix(8))@example.org"
+        let email = email ?? "\(name.lowercased())-\(UUID().uuidString.prefix(8).lowercased())@example.org"
         try await get("/register")
         let response = try await post("/register", ["displayName": name, "email": email, "password": password, "timeZone": timeZone])
         XCTAssertEqual(response.status, .seeOther, response.body)

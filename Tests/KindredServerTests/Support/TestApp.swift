@@ -37,7 +37,7 @@ func withApp(
     tweak(&configuration)
     do {
         try await configure(app, services: KindredServices(configuration: configuration, clock: clock.clock))
-        if TestDatabase.isPostgres, let sql = app.db as? any SQLDatabase {
+        if case .postgres = configuration.storage, let sql = app.db as? any SQLDatabase {
             // One shared database: start each test from an empty schema.
             try await sql.raw("DROP SCHEMA IF EXISTS public CASCADE").run()
             try await sql.raw("CREATE SCHEMA public").run()

@@ -1,0 +1,65 @@
+import XCTest
+@testable import KindredServer
+
+final class ConfigurationTests: XCTestCase {
+    func testDefaultsServeSQLiteOnLoopback() throws {
+        let config = try KindredConfiguration.load(from: [:]).get()
+        XCTAssertEqual(config.host, "127.0.0.1")
+        XCTAssertEqual(config.port, 8080)
+        XCTAssertEqual(config.storage, .sqlite(path: "./data/kindred.sqlite"))
+        XCTAssertEqual(config.sessionIdleMinutes, 30)
+        XCTAssertEqual(config.sessionAbsoluteHours, 12)
+        XCTAssertEqual(config.bcryptCost, 12)
+        XCTAssertFalse(config.isHTTPS)
+        XCTAssertEqual(config.baseURL, "http://127.0.0.1:8080")
+    }
+
+    func testEverySettingIsRead() throws {
+        let config = try KindredConfiguration.load(from: [
+            "KINDRED_HOST": "0.0.0.0", "KINDRED_PORT": "9000", "KINDRED_DATA_DIR": "/var/lib/kindred",
+            "KINDRED_PUBLIC_URL": "https://kindred.example.org/", "KINDRED_SESSION_IDLE_MINUTES": "15",
+            "KINDRED_SESSION_ABSOLUTE_HOURS": "8", "KINDRED_QUICK_EXIT_URL": "https://weather.example.org",
+            "KINDRED_LOG_LEVEL": "DEBUG", "KINDRED_TRUST_FORWARDED_FOR": "1", "KINDRED_DB_POOL_SIZE": "8",
+        ]).get()
+        XCTAssertEqual(config.host, "0.0.0.0")
+        XCTAssertEqual(config.port, 9000)
+        XCTAssertEqual(config.storage, .sqlite(path: "/var/lib/kindred/kindred.sqlite"))
+        XCTAssertTrue(config.isHTTPS)
+        XCTAssertEqual(config.baseURL, "https://kindred.example.org")
+        XCTAssertEqual(config.sessionIdleMinutes, 15)
+        XCTAssertEqual(config.sessionAbsoluteHours, 8)
+        XCTAssertEqual(config.quickExitURL, "https://weather.example.org")
+        XCTAssertEqual(config.logLevel, "debug")
+        XCTAssertTrue(config.trustForwardedFor)
+        XCTAssertEqual(config.databasePoolSize, 8)
+    }
+
+    func testDatabaseURLSelectsPostgreSQL() throws {
+        let config = try KindredConfiguration.load(from: ["DATABASE_URL": "postgres://kindred:secret@db.internal:5432/kindred"]).get()
+        XCTAssertEqual(config.storage, .postgres(url: "postgres://kindred:secret@db.internal:5432/kindred"))
+        XCTAssertFalse(config.storageDescription.contains("secret"), "the password never reaches the log")
+    }
+
+    func testEveryProblemIsReportedAtOnce() {
+        let result = KindredConfiguration.load(from: [
+            "KINDRED_PORT": "eighty", "DATABASE_URL": "mysql://nope", "KINDRED_PUBLIC_URL": "kindred.example.org",
+            "KINDRED_SESSION_IDLE_MINUTES": "0", "KINDRED_LOG_LEVEL": "loud", "KINDRED_TRUST_FORWARDED_FOR": "maybe",
+            "KINDRED_POTR": "8080",
+        ])
+        guard case .failure(let problems) = result else { return XCTFail("a bad configuration was accepted") }
+        XCTAssertEqual(problems.problems.count, 7, problems.description)
+        for name in ["KINDRED_PORT", "DATABASE_URL", "KINDRED_PUBLIC_URL", "KINDRED_SESSION_IDLE_MINUTES", "KINDRED_LOG_LEVEL", "KINDRED_TRUST_FORWARDED_FOR", "KINDRED_POTR"] {
+            XCTAssertTrue(problems.description.contains(name), name)
+        }
+    }
+
+    func testIdleTimeoutCannotOutlastTheAbsoluteOne() {
+        let result = KindredConfiguration.load(from: ["KINDRED_SESSION_IDLE_MINUTES": "120", "KINDRED_SESSION_ABSOLUTE_HOURS": "1"])
+        guard case .failure(let problems) = result else { return XCTFail("accepted") }
+        XCTAssertEqual(problems.problems.count, 1)
+    }
+
+    func testTestOnlyVariablesAreNotTypos() throws {
+        _ = try KindredConfiguration.load(from: ["KINDRED_TEST_DATABASE_URL": "postgres://x@y/z"]).get()
+    }
+}

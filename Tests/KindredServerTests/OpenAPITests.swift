@@ -1,0 +1,59 @@
+import XCTVapor
+@testable import KindredServer
+
+/// The OpenAPI document is the contract: every `/api` route must be in it, and nothing
+/// in it may be missing from the server.
+final class OpenAPITests: XCTestCase {
+    /// (method, path) pairs from the document, with `{param}` segments as `:`.
+    private func documentedOperations() throws -> Set<String> {
+        let text = try String(contentsOfFile: ResourcePaths.openAPI, encoding: .utf8)
+        var operations = Set<String>()
+        var currentPath: String?
+        var inPaths = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line == "paths:" { inPaths = true; continue }
+            if inPaths, !line.hasPrefix(" "), !line.isEmpty { break }
+            guard inPaths else { continue }
+            if line.hasPrefix("  /"), line.hasSuffix(":"), !line.hasPrefix("   ") {
+                currentPath = String(line.dropFirst(2).dropLast())
+                    .replacingOccurrences(of: #"\{[^}]+\}"#, with: ":", options: .regularExpression)
+            } else if let path = currentPath, line.hasPrefix("    "), !line.hasPrefix("     "), line.hasSuffix(":") {
+                let method = line.trimmingCharacters(in: .whitespaces).dropLast().uppercased()
+                if ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(method) {
+                    operations.insert("\(method) \(path)")
+                }
+            }
+        }
+        return operations
+    }
+
+    private func registeredOperations(_ app: Application) -> Set<String> {
+        Set(app.routes.all.compactMap { route -> String? in
+            let path = "/" + route.path.map { component -> String in
+                if case .parameter = component { return ":" }
+                return component.description
+            }.joined(separator: "/")
+            guard path.hasPrefix("/api/") else { return nil }
+            return "\(route.method.rawValue) \(path)"
+        })
+    }
+
+    func testEveryAPIRouteIsDocumentedAndEveryDocumentedRouteExists() async throws {
+        try await withApp { app, _ in
+            let documented = try documentedOperations()
+            let registered = registeredOperations(app)
+            XCTAssertGreaterThan(registered.count, 15)
+            XCTAssertEqual(registered.subtracting(documented), [], "registered but missing from openapi.yaml")
+            XCTAssertEqual(documented.subtracting(registered), [], "documented but not served")
+        }
+    }
+
+    func testTheDocumentIsServedAsYAML() async throws {
+        try await withApp { app, _ in
+            let response = try await app.send(.GET, "/api/openapi.yaml")
+            XCTAssertEqual(response.status, .ok)
+            XCTAssertTrue(response.contentType.hasPrefix("application/yaml"))
+            XCTAssertTrue(response.body.hasPrefix("openapi: 3.1"))
+        }
+    }
+}
