@@ -67,11 +67,14 @@ struct BondsAPIController: RouteCollection {
         return .noContent
     }
 
+    /// Details only for an invite this person can accept: a used, withdrawn or expired
+    /// code in someone else's hands says why it can't be used, and nothing about the bond.
     func previewInvite(req: Request) async throws -> InvitePreviewDTO {
         let preview = try await InviteService(req).preview(code: req.parameters.get("code") ?? "", for: try req.requireUser())
+        if let refusal = preview.refusal { throw InviteService.problem(for: refusal) }
         return InvitePreviewDTO(
             bondKind: preview.bond.kind, bondName: preview.bond.name, invitedBy: preview.inviterName,
-            expiresAt: preview.invite.expiresAt, canAccept: preview.refusal == nil, reason: preview.refusal?.message
+            expiresAt: preview.invite.expiresAt
         )
     }
 

@@ -102,7 +102,4 @@ struct InvitePreviewDTO: Content {
     let bondName: String?
     let invitedBy: String
     let expiresAt: Date
-    let canAccept: Bool
-    /// Why not, when `canAccept` is false.
-    let reason: String?
 }

@@ -1,0 +1,177 @@
+import Fluent
+import XCTVapor
+@testable import KindredServer
+
+/// Who may reach what. For every route, each role — nobody signed in, a signed-in
+/// stranger, the member who made the bond and the other member — gets exactly the status
+/// listed, and nothing of the bond ever reaches someone outside it. A route missing from
+/// this matrix fails the suite, so every new route must say who may use it.
+final class AccessMatrixTests: XCTestCase {
+    enum Role: String, CaseIterable {
+        case anonymous, stranger, otherMember, member
+    }
+
+    /// Expected status per role; roles run in the order above, so a member's destructive
+    /// call (leave, revoke) comes after everyone else's attempt.
+    struct Case {
+        let method: HTTPMethod
+        let path: String
+        let expect: [Role: HTTPStatus]
+
+        init(_ method: HTTPMethod, _ path: String, _ anonymous: HTTPStatus, _ stranger: HTTPStatus, member: HTTPStatus, other: HTTPStatus? = nil) {
+            self.method = method
+            self.path = path
+            self.expect = [.anonymous: anonymous, .stranger: stranger, .member: member, .otherMember: other ?? member]
+        }
+    }
+
+    static let signIn = HTTPStatus.seeOther  // web pages send anonymous visitors to sign in
+
+    static let cases: [Case] = [
+        // Health and the contract
+        Case(.GET, "/healthz", .ok, .ok, member: .ok),
+        Case(.GET, "/readyz", .ok, .ok, member: .ok),
+        Case(.GET, "/api/openapi.yaml", .ok, .ok, member: .ok),
+        // API: accounts and tokens (bodies are empty, so validation answers)
+        Case(.POST, "/api/v1/accounts", .unprocessableEntity, .unprocessableEntity, member: .unprocessableEntity),
+        Case(.POST, "/api/v1/tokens", .unprocessableEntity, .unprocessableEntity, member: .unprocessableEntity),
+        Case(.GET, "/api/v1/tokens", .unauthorized, .ok, member: .ok),
+        Case(.DELETE, "/api/v1/tokens/current", .unauthorized, .noContent, member: .noContent),
+        Case(.DELETE, "/api/v1/tokens/:memberToken", .unauthorized, .notFound, member: .noContent, other: .notFound),
+        Case(.GET, "/api/v1/me", .unauthorized, .ok, member: .ok),
+        Case(.PATCH, "/api/v1/me", .unauthorized, .ok, member: .ok),
+        Case(.DELETE, "/api/v1/me", .unauthorized, .unprocessableEntity, member: .unprocessableEntity),
+        Case(.POST, "/api/v1/me/password", .unauthorized, .unprocessableEntity, member: .unprocessableEntity),
+        // API: bonds
+        Case(.POST, "/api/v1/bonds", .unauthorized, .unprocessableEntity, member: .unprocessableEntity),
+        Case(.GET, "/api/v1/bonds", .unauthorized, .ok, member: .ok),
+        Case(.GET, "/api/v1/bonds/:bond", .unauthorized, .notFound, member: .ok),
+        Case(.POST, "/api/v1/bonds/:bond/leave", .unauthorized, .notFound, member: .ok),
+        Case(.POST, "/api/v1/bonds/:bond/invites", .unauthorized, .notFound, member: .conflict),
+        Case(.GET, "/api/v1/bonds/:bond/invites", .unauthorized, .notFound, member: .ok),
+        Case(.DELETE, "/api/v1/bonds/:bond/invites/:invite", .unauthorized, .notFound, member: .conflict),
+        Case(.GET, "/api/v1/invites/:code", .unauthorized, .gone, member: .conflict),
+        Case(.POST, "/api/v1/invites/:code/accept", .unauthorized, .gone, member: .conflict),
+        // Web: accounts
+        Case(.GET, "/", .ok, signIn, member: signIn),
+        Case(.GET, "/register", .ok, signIn, member: signIn),
+        Case(.POST, "/register", .unprocessableEntity, .unprocessableEntity, member: .unprocessableEntity),
+        Case(.GET, "/sign-in", .ok, signIn, member: signIn),
+        Case(.POST, "/sign-in", .unauthorized, .unauthorized, member: .unauthorized),
+        Case(.POST, "/sign-out", .seeOther, .seeOther, member: .seeOther),
+        Case(.GET, "/settings", signIn, .ok, member: .ok),
+        Case(.POST, "/settings", signIn, .unprocessableEntity, member: .unprocessableEntity),
+        Case(.POST, "/settings/password", signIn, .unprocessableEntity, member: .unprocessableEntity),
+        Case(.GET, "/settings/delete", signIn, .ok, member: .ok),
+        Case(.POST, "/settings/delete", signIn, .unprocessableEntity, member: .unprocessableEntity),
+        // Web: bonds
+        Case(.GET, "/bonds", signIn, .ok, member: .ok),
+        Case(.GET, "/bonds/new", signIn, .ok, member: .ok),
+        Case(.POST, "/bonds", signIn, .unprocessableEntity, member: .unprocessableEntity),
+        Case(.GET, "/bonds/:bond", signIn, .notFound, member: .ok),
+        Case(.POST, "/bonds/:bond/invites", signIn, .notFound, member: .conflict),
+        Case(.POST, "/bonds/:bond/invites/:invite/revoke", signIn, .notFound, member: .conflict),
+        Case(.GET, "/bonds/:bond/leave", signIn, .notFound, member: .ok),
+        Case(.POST, "/bonds/:bond/leave", signIn, .notFound, member: .seeOther),
+        Case(.GET, "/join/:code", .ok, .gone, member: .conflict),
+        Case(.POST, "/join/:code", signIn, .gone, member: .conflict),
+    ]
+
+    /// A bond of two, with a used invite, and a stranger.
+    struct World {
+        let member: APIPerson
+        let other: APIPerson
+        let stranger: APIPerson
+        let bondID: String
+        let inviteID: String
+        let code: String
+        let memberTokenID: String
+        var browsers: [Role: Browser]
+
+        /// Everything that identifies the bond; none of it may reach the anonymous or the stranger.
+        var secrets: [String] { [bondID, inviteID, "Secret Garden", "Anastasia", "Benedikt"] }
+
+        func path(_ template: String) -> String {
+            template.replacingOccurrences(of: ":bond", with: bondID)
+                .replacingOccurrences(of: ":invite", with: inviteID)
+                .replacingOccurrences(of: ":code", with: code)
+                .replacingOccurrences(of: ":memberToken", with: memberTokenID)
+        }
+    }
+
+    private func makeWorld(_ app: Application) async throws -> World {
+        let member = try await app.person("Anastasia")
+        let other = try await app.person("Benedikt")
+        let stranger = try await app.person("Cai")
+        let bondID = try await app.bond(of: member, kind: "romantic", name: "Secret Garden")
+        let (code, inviteID) = try await app.invite(to: bondID, by: member)
+        let accepted = try await app.send(.POST, "/api/v1/invites/\(code)/accept", token: other.token)
+        XCTAssertEqual(accepted.status, .ok)
+        let tokens = try await app.send(.GET, "/api/v1/tokens", token: member.token)
+        var browsers: [Role: Browser] = [.anonymous: Browser(app)]
+        for (role, person) in [(Role.member, member), (.otherMember, other), (.stranger, stranger)] {
+            let browser = Browser(app)
+            let signedIn = try await browser.signIn(person.email)
+            XCTAssertEqual(signedIn.status, .seeOther)
+            browsers[role] = browser
+        }
+        return World(
+            member: member, other: other, stranger: stranger, bondID: bondID, inviteID: inviteID, code: code,
+            memberTokenID: tokens.jsonArray.first?["id"] as? String ?? "", browsers: browsers
+        )
+    }
+
+    private func send(_ testCase: Case, as role: Role, in world: World, app: Application) async throws -> TestResponse {
+        let path = world.path(testCase.path)
+        if testCase.path.hasPrefix("/api/") || testCase.path == "/healthz" || testCase.path == "/readyz" {
+            let token: String? = switch role {
+            case .anonymous: nil
+            case .stranger: world.stranger.token
+            case .member: world.member.token
+            case .otherMember: world.other.token
+            }
+            return try await app.send(testCase.method, path, token: token)
+        }
+        let browser = world.browsers[role]!
+        if testCase.method == .GET { return try await browser.get(path) }
+        // Fetch a page with a form first, so the post carries this browser's CSRF token.
+        try await browser.get(role == .anonymous ? "/sign-in" : "/settings")
+        return try await browser.post(path)
+    }
+
+    func testEveryRoleGetsExactlyWhatItMay() async throws {
+        for testCase in Self.cases {
+            try await withApp { app, _ in
+                let world = try await makeWorld(app)
+                for role in Role.allCases {
+                    let response = try await send(testCase, as: role, in: world, app: app)
+                    let label = "\(testCase.method) \(testCase.path) as \(role)"
+                    XCTAssertEqual(response.status, testCase.expect[role], "\(label): \(response.body.prefix(300))")
+                    XCTAssertLessThan(response.status.code, 500, label)
+                    if role == .anonymous || role == .stranger {
+                        for secret in world.secrets {
+                            XCTAssertFalse(response.body.contains(secret), "\(label) leaked \(secret)")
+                            XCTAssertFalse(response.headers.description.contains(secret), "\(label) leaked \(secret) in a header")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    func testEveryRegisteredRouteIsInTheMatrix() async throws {
+        try await withApp { app, _ in
+            let registered = Set(app.routes.all.map { route in
+                "\(route.method.rawValue) /" + route.path.map { component -> String in
+                    if case .parameter = component { return ":" }
+                    return component.description
+                }.joined(separator: "/")
+            })
+            let covered = Set(Self.cases.map { testCase in
+                "\(testCase.method.rawValue) " + testCase.path.replacingOccurrences(of: #":[a-zA-Z]+"#, with: ":", options: .regularExpression)
+            })
+            XCTAssertEqual(registered.subtracting(covered), [], "routes with no row in the access matrix")
+            XCTAssertEqual(covered.subtracting(registered), [], "matrix rows for routes that do not exist")
+        }
+    }
+}
