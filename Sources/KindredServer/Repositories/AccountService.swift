@@ -9,8 +9,12 @@ struct AccountService {
     let services: KindredServices
 
     init(_ req: Request) {
-        self.db = req.db
-        self.services = req.kindred
+        self.init(db: req.db, services: req.kindred)
+    }
+
+    init(db: any Database, services: KindredServices) {
+        self.db = db
+        self.services = services
     }
 
     // MARK: - Registration
