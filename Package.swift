@@ -19,10 +19,17 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
         .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/leaf-kit.git", from: "1.14.3"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
-        // Pure domain rules: Foundation only, so an iOS client can share them.
-        .target(name: "KindredCore", swiftSettings: strict),
+        // Pure domain rules: Foundation (and Yams, for content files) only, so an iOS
+        // client can share them. Content packs ship as its resources.
+        .target(
+            name: "KindredCore",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            resources: [.copy("Content")],
+            swiftSettings: strict
+        ),
         .target(
             name: "KindredServer",
             dependencies: [

@@ -27,9 +27,16 @@ import Testing
         #expect(AccountRules.passwordProblem(String(repeating: "x", count: 129)) != nil)
     }
 
-    @Test func passwordLengthCountsCharactersNotBytes() {
-        // Twelve characters, many more bytes: still long enough.
+    @Test func lengthsCountUnicodeScalarsLikeJSONSchema() {
+        // Twelve scalars, many more bytes: long enough.
         #expect(AccountRules.passwordProblem(String(repeating: "é", count: 12)) == nil)
+        // One family emoji is five scalars: thirteen of them are over the limit of sixty.
+        #expect(AccountRules.displayNameProblem(String(repeating: "👨‍👩‍👧", count: 13)) != nil)
+        #expect(AccountRules.displayNameProblem(String(repeating: "👨‍👩‍👧", count: 12)) == nil)
+    }
+
+    @Test func emojiHeldTogetherByJoinersAreWelcomeInNames() {
+        #expect(AccountRules.displayNameProblem("Sam 👩‍❤️‍👨") == nil)
     }
 
     @Test func displayNameIsTrimmedAndBounded() {

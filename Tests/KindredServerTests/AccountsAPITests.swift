@@ -23,7 +23,8 @@ final class AccountsAPITests: XCTestCase {
         try await withApp { app, _ in
             _ = try await app.send(.POST, "/api/v1/accounts", json: ["email": "ana@example.org", "password": "a long and lovely passphrase", "displayName": "Ana"])
             let again = try await app.send(.POST, "/api/v1/accounts", json: ["email": "ANA@example.org", "password": "another long passphrase", "displayName": "Ana 2"])
-            XCTAssertEqual(again.status, .unprocessableEntity)
+            XCTAssertEqual(again.status, .conflict)
+            XCTAssertEqual(again.json["code"] as? String, "email-taken")
             XCTAssertEqual(again.problemFields, ["email"])
             let count = try await User.query(on: app.db).count()
             XCTAssertEqual(count, 1)

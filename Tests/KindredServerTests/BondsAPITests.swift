@@ -316,7 +316,7 @@ final class BondsAPITests: XCTestCase {
                 return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
             }
             XCTAssertEqual(statuses.filter { $0 == .created }.count, 1, "\(statuses)")
-            XCTAssertEqual(statuses.filter { $0 == .unprocessableEntity }.count, 5, "\(statuses)")
+            XCTAssertEqual(statuses.filter { $0 == .conflict }.count, 5, "\(statuses)")
         }
     }
 }

@@ -140,4 +140,20 @@ final class PlatformTests: XCTestCase {
             _ = try await app.person("Ana")
         }
     }
+
+    func testAWrongMethodOnAKnownPathIs405WithAllow() async throws {
+        try await withApp { app, _ in
+            let api = try await app.send(.PUT, "/api/v1/me")
+            XCTAssertEqual(api.status, .methodNotAllowed)
+            XCTAssertEqual(api.contentType, "application/problem+json")
+            XCTAssertEqual(api.headers.first(name: "Allow"), "DELETE, GET, HEAD, PATCH")
+            let withParameter = try await app.send(.PUT, "/api/v1/bonds/\(UUID())")
+            XCTAssertEqual(withParameter.headers.first(name: "Allow"), "GET, HEAD")
+            let page = try await app.send(.DELETE, "/settings")
+            XCTAssertEqual(page.status, .methodNotAllowed)
+            XCTAssertEqual(page.headers.first(name: "Allow"), "GET, HEAD, POST")
+            let unknown = try await app.send(.PUT, "/api/v1/nothing-here")
+            XCTAssertEqual(unknown.status, .notFound, "an unknown path stays 404")
+        }
+    }
 }

@@ -281,4 +281,16 @@ final class WebAccountTests: XCTestCase {
             }
         }
     }
+
+    func testSigningUpWithATakenEmailSaysSoBesideTheField() async throws {
+        try await withApp { app, _ in
+            let email = try await Browser(app).register("Ana")
+            let browser = Browser(app)
+            try await browser.get("/register")
+            let response = try await browser.post("/register", ["displayName": "Other", "email": email.uppercased(), "password": "a long and lovely passphrase"])
+            XCTAssertEqual(response.status, .conflict)
+            XCTAssertTrue(response.body.contains("There is already an account with this email."))
+            XCTAssertTrue(response.body.contains(#"value="Other""#))
+        }
+    }
 }

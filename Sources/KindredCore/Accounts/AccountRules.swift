@@ -2,6 +2,9 @@ import Foundation
 
 /// What a valid account looks like. Web forms and the API both call these,
 /// so a person gets the same message whichever way they sign up.
+///
+/// Lengths count Unicode scalars, as JSON Schema's `minLength`/`maxLength` do, so the
+/// published API contract and these rules agree to the character.
 public enum AccountRules {
     public static let passwordLength = 12...128
     public static let displayNameLength = 1...60
@@ -17,7 +20,7 @@ public enum AccountRules {
     /// no spaces. Real verification is a mail round-trip, which self-hosters may not have.
     public static func emailProblem(_ normalised: String) -> String? {
         if normalised.isEmpty { return "Enter your email address." }
-        if normalised.count > emailMaxLength { return "That email address is too long." }
+        if normalised.unicodeScalars.count > emailMaxLength { return "That email address is too long." }
         let parts = normalised.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty,
               parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
@@ -27,7 +30,7 @@ public enum AccountRules {
     }
 
     public static func passwordProblem(_ password: String) -> String? {
-        let count = password.count
+        let count = password.unicodeScalars.count
         if count < passwordLength.lowerBound {
             return "Use at least \(passwordLength.lowerBound) characters. A few words strung together work well."
         }
@@ -43,10 +46,12 @@ public enum AccountRules {
 
     public static func displayNameProblem(_ normalised: String) -> String? {
         if normalised.isEmpty { return "Tell us what to call you." }
-        if normalised.count > displayNameLength.upperBound {
+        if normalised.unicodeScalars.count > displayNameLength.upperBound {
             return "Keep it to \(displayNameLength.upperBound) characters or fewer."
         }
-        if normalised.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) }) {
+        // Control characters only: format characters such as the zero-width joiner
+        // hold emoji like 👩‍❤️‍👨 together and are welcome.
+        if normalised.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             return "Use letters, numbers and spaces."
         }
         return nil

@@ -71,7 +71,7 @@ public enum BondRules {
         if kind.flatMap(BondKind.init(rawValue:)) == nil {
             problems.append(FieldError("kind", "Choose romantic, friendship or family."))
         }
-        if let name = normaliseName(name), name.count > nameMaxLength {
+        if let name = normaliseName(name), name.unicodeScalars.count > nameMaxLength {
             problems.append(FieldError("name", "Keep the name to \(nameMaxLength) characters or fewer."))
         }
         return problems

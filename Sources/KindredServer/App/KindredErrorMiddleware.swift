@@ -10,15 +10,29 @@ struct KindredErrorMiddleware: AsyncMiddleware {
         } catch let signIn as SignInRequired {
             let flash: Flash = request.sessionJustExpired ? .sessionExpired : .signInFirst
             return request.redirect(to: .signIn(next: signIn.next), flash: flash)
+        } catch let abort as RouteNotFound {
+            // The router may have found the path but not the method: say so, with `Allow`.
+            guard let allowed = request.application.allowedMethods.methods(for: request.url.path),
+                  !allowed.contains(request.method.rawValue)
+            else { return await respond(toError: abort, request) }
+            let problem = Problem(
+                status: .methodNotAllowed, detail: "This address does not accept \(request.method.rawValue).",
+                headers: ["Allow": allowed.sorted().joined(separator: ", ")]
+            )
+            return await respond(toError: problem, request)
         } catch {
-            let (status, detail, fieldErrors, headers) = describe(error, request)
-            let code = (error as? Problem)?.code
-            let response = request.url.path.hasPrefix("/api/")
-                ? problemResponse(status: status, detail: detail, fieldErrors: fieldErrors, code: code, request: request)
-                : await pageResponse(status: status, detail: detail, request: request)
-            for (name, value) in headers { response.headers.replaceOrAdd(name: name, value: value) }
-            return response
+            return await respond(toError: error, request)
         }
+    }
+
+    private func respond(toError error: any Error, _ request: Request) async -> Response {
+        let (status, detail, fieldErrors, headers) = describe(error, request)
+        let code = (error as? Problem)?.code
+        let response = request.url.path.hasPrefix("/api/")
+            ? problemResponse(status: status, detail: detail, fieldErrors: fieldErrors, code: code, request: request)
+            : await pageResponse(status: status, detail: detail, request: request)
+        for (name, value) in headers { response.headers.replaceOrAdd(name: name, value: value) }
+        return response
     }
 
     private func describe(_ error: any Error, _ request: Request) -> (HTTPStatus, String, [KindredCore.FieldError], HTTPHeaders) {

@@ -42,6 +42,7 @@ public func configure(_ app: Application, services: KindredServices) async throw
     app.middleware.use(FileMiddleware(publicDirectory: ResourcePaths.publicFiles))
 
     try routes(app)
+    app.refreshAllowedMethods()
     app.asyncCommands.use(SeedCommand(), as: "seed")
 
     app.lifecycle.use(ShutdownPasswords(passwords: services.passwords))

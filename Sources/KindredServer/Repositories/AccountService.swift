@@ -25,9 +25,14 @@ struct AccountService {
         )
         guard problems.isEmpty else { throw Problem.invalid(problems) }
         let normalised = AccountRules.normaliseEmail(email)
-        let taken = FieldError("email", "There is already an account with this email. Sign in instead?")
+        // 409, not 422: the email is well formed; it clashes with an existing account.
+        let taken = Problem(
+            status: .conflict, detail: "There is already an account with this email.",
+            fieldErrors: [FieldError("email", "There is already an account with this email. Sign in instead?")],
+            code: "email-taken"
+        )
         if try await User.query(on: db).filter(\.$email == normalised).first() != nil {
-            throw Problem.invalid([taken])
+            throw taken
         }
         let user = User(
             email: normalised, displayName: AccountRules.normaliseDisplayName(displayName),
@@ -37,7 +42,7 @@ struct AccountService {
             try await user.create(on: db)
         } catch let error as any DatabaseError where error.isConstraintFailure {
             // Two sign-ups with one email at the same instant: the unique index decides.
-            throw Problem.invalid([taken])
+            throw taken
         }
         return user
     }

@@ -58,8 +58,8 @@ struct AccountPagesController: RouteCollection {
                 displayName: form.displayName ?? "", timeZone: form.timeZone ?? "UTC"
             )
             return try await signedIn(user, req: req, next: form.next, flash: .welcome)
-        } catch let problem as Problem where problem.status == .unprocessableEntity {
-            return try await renderRegister(req, form: form, errors: problem.fieldErrors, status: .unprocessableEntity)
+        } catch let problem as Problem where !problem.fieldErrors.isEmpty {
+            return try await renderRegister(req, form: form, errors: problem.fieldErrors, status: problem.status)
         }
     }
 
