@@ -45,6 +45,8 @@ import Testing
         #expect(AccountRules.displayNameProblem(String(repeating: "n", count: 60)) == nil)
         #expect(AccountRules.displayNameProblem(String(repeating: "n", count: 61)) != nil)
         #expect(AccountRules.displayNameProblem("Ana\u{0007}") != nil)
+        #expect(AccountRules.displayNameProblem("Ana\u{0085}") != nil, "C1 controls too")
+        #expect(AccountRules.displayNameProblem(" " + String(repeating: "n", count: 60)) != nil, "the limit applies to what was sent")
     }
 
     @Test func onlyIANATimeZonesAreAccepted() {

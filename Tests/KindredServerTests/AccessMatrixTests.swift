@@ -39,7 +39,7 @@ final class AccessMatrixTests: XCTestCase {
         Case(.DELETE, "/api/v1/tokens/current", .unauthorized, .noContent, member: .noContent),
         Case(.DELETE, "/api/v1/tokens/:memberToken", .unauthorized, .notFound, member: .noContent, other: .notFound),
         Case(.GET, "/api/v1/me", .unauthorized, .ok, member: .ok),
-        Case(.PATCH, "/api/v1/me", .unauthorized, .ok, member: .ok),
+        Case(.PATCH, "/api/v1/me", .unauthorized, .badRequest, member: .badRequest),
         Case(.DELETE, "/api/v1/me", .unauthorized, .unprocessableEntity, member: .unprocessableEntity),
         Case(.POST, "/api/v1/me/password", .unauthorized, .unprocessableEntity, member: .unprocessableEntity),
         // API: bonds
@@ -63,7 +63,7 @@ final class AccessMatrixTests: XCTestCase {
         Case(.POST, "/settings", signIn, .unprocessableEntity, member: .unprocessableEntity),
         Case(.POST, "/settings/password", signIn, .unprocessableEntity, member: .unprocessableEntity),
         Case(.GET, "/settings/delete", signIn, .ok, member: .ok),
-        Case(.POST, "/settings/delete", signIn, .unprocessableEntity, member: .unprocessableEntity),
+        Case(.POST, "/settings/delete", signIn, .forbidden, member: .forbidden),
         // Web: bonds
         Case(.GET, "/bonds", signIn, .ok, member: .ok),
         Case(.GET, "/bonds/new", signIn, .ok, member: .ok),

@@ -49,9 +49,9 @@ final class AccountsAPITests: XCTestCase {
             let missing = try await app.send(.POST, "/api/v1/accounts", json: [String: Any]())
             XCTAssertEqual(missing.status, .unprocessableEntity)
             XCTAssertEqual(Set(missing.problemFields), ["email", "password", "displayName"])
-            let wrongTypes = try await app.send(.POST, "/api/v1/accounts", json: ["email": 5, "password": true, "displayName": ["x"]])
+            let wrongTypes = try await app.send(.POST, "/api/v1/accounts", json: ["email": 5, "password": true, "displayName": ["x"], "timeZone": NSNull()])
             XCTAssertEqual(wrongTypes.status, .unprocessableEntity)
-            XCTAssertEqual(Set(wrongTypes.problemFields), ["email", "password", "displayName"])
+            XCTAssertEqual(Set(wrongTypes.problemFields), ["email", "password", "displayName", "timeZone"], "null is not a time zone")
         }
     }
 
@@ -166,6 +166,8 @@ final class AccountsAPITests: XCTestCase {
             let bad = try await app.send(.PATCH, "/api/v1/me", json: ["displayName": "", "timeZone": "Mars/Base"], token: ana.token)
             XCTAssertEqual(bad.status, .unprocessableEntity)
             XCTAssertEqual(Set(bad.problemFields), ["displayName", "timeZone"])
+            let noBody = try await app.send(.PATCH, "/api/v1/me", token: ana.token)
+            XCTAssertEqual(noBody.status, .badRequest, "a PATCH needs a body")
             let unchanged = try await app.send(.GET, "/api/v1/me", token: ana.token)
             XCTAssertEqual(unchanged.json["displayName"] as? String, "Ana")
             let good = try await app.send(.PATCH, "/api/v1/me", json: ["displayName": "Ana Sofia", "timeZone": "Pacific/Kiritimati"], token: ana.token)
@@ -181,7 +183,8 @@ final class AccountsAPITests: XCTestCase {
             let other = try await app.send(.POST, "/api/v1/tokens", json: ["email": ana.email, "password": ana.password])
             let otherToken = other.json["token"] as? String ?? ""
             let wrong = try await app.send(.POST, "/api/v1/me/password", json: ["currentPassword": "not my password!", "newPassword": "a brand new passphrase"], token: ana.token)
-            XCTAssertEqual(wrong.status, .unprocessableEntity)
+            XCTAssertEqual(wrong.status, .forbidden)
+            XCTAssertEqual(wrong.json["code"] as? String, "wrong-password")
             XCTAssertEqual(wrong.problemFields, ["currentPassword"])
             let short = try await app.send(.POST, "/api/v1/me/password", json: ["currentPassword": ana.password, "newPassword": "short"], token: ana.token)
             XCTAssertEqual(short.problemFields, ["newPassword"])

@@ -264,7 +264,7 @@ final class BondsAPITests: XCTestCase {
             let (ana, ben, bondID) = try await app.pair()
             let waiting = try await app.bond(of: ben)
             let wrong = try await app.send(.DELETE, "/api/v1/me", json: ["password": "not it, not it"], token: ben.token)
-            XCTAssertEqual(wrong.status, .unprocessableEntity)
+            XCTAssertEqual(wrong.status, .forbidden)
             XCTAssertEqual(wrong.problemFields, ["password"])
             let deleted = try await app.send(.DELETE, "/api/v1/me", json: ["password": ben.password], token: ben.token)
             XCTAssertEqual(deleted.status, .noContent)

@@ -1,5 +1,6 @@
 import XCTVapor
 @testable import KindredServer
+import KindredCore
 
 /// The OpenAPI document is the contract: every `/api` route must be in it, and nothing
 /// in it may be missing from the server.
@@ -54,6 +55,9 @@ final class OpenAPITests: XCTestCase {
             XCTAssertEqual(response.status, .ok)
             XCTAssertTrue(response.contentType.hasPrefix("application/yaml"))
             XCTAssertTrue(response.body.hasPrefix("openapi: 3.1"))
+            XCTAssertFalse(response.body.contains(OpenAPIDocument.marker), "the time-zone list is filled in")
+            XCTAssertTrue(response.body.contains(#"- "Pacific/Kiritimati""#))
+            XCTAssertTrue(response.body.contains(#"- "UTC""#))
         }
     }
 }

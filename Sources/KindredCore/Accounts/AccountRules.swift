@@ -44,14 +44,17 @@ public enum AccountRules {
         raw.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    public static func displayNameProblem(_ normalised: String) -> String? {
+    /// Checks a display name as typed: the length limit applies to what was sent,
+    /// emptiness to what is left once trimmed.
+    public static func displayNameProblem(_ raw: String) -> String? {
+        let normalised = normaliseDisplayName(raw)
         if normalised.isEmpty { return "Tell us what to call you." }
-        if normalised.unicodeScalars.count > displayNameLength.upperBound {
+        if raw.unicodeScalars.count > displayNameLength.upperBound {
             return "Keep it to \(displayNameLength.upperBound) characters or fewer."
         }
         // Control characters only: format characters such as the zero-width joiner
         // hold emoji like 👩‍❤️‍👨 together and are welcome.
-        if normalised.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        if raw.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             return "Use letters, numbers and spaces."
         }
         return nil
@@ -68,7 +71,7 @@ public enum AccountRules {
         var problems: [FieldError] = []
         if let p = emailProblem(normaliseEmail(email)) { problems.append(FieldError("email", p)) }
         if let p = passwordProblem(password) { problems.append(FieldError("password", p)) }
-        if let p = displayNameProblem(normaliseDisplayName(displayName)) { problems.append(FieldError("displayName", p)) }
+        if let p = displayNameProblem(displayName) { problems.append(FieldError("displayName", p)) }
         if let p = timeZoneProblem(timeZone) { problems.append(FieldError("timeZone", p)) }
         return problems
     }
@@ -77,12 +80,10 @@ public enum AccountRules {
 /// IANA time zones, as the system's tz database knows them.
 public enum TimeZones {
     /// Every identifier, sorted, for a time-zone picker.
-    public static let all: [String] = TimeZone.knownTimeZoneIdentifiers.sorted()
+    /// Only region names from the database count, plus `UTC` (the default) — not ad-hoc
+    /// offsets like `GMT+5`, whose sign convention confuses people.
+    public static let all: [String] = Set(TimeZone.knownTimeZoneIdentifiers).union(["UTC"]).sorted()
     private static let known = Set(all)
 
-    /// Only region names from the database count: `UTC` too, but not ad-hoc
-    /// offsets like `GMT+5`, whose sign convention confuses people.
-    public static func isValid(_ identifier: String) -> Bool {
-        identifier == "UTC" || known.contains(identifier)
-    }
+    public static func isValid(_ identifier: String) -> Bool { known.contains(identifier) }
 }

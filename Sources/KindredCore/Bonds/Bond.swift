@@ -71,8 +71,11 @@ public enum BondRules {
         if kind.flatMap(BondKind.init(rawValue:)) == nil {
             problems.append(FieldError("kind", "Choose romantic, friendship or family."))
         }
-        if let name = normaliseName(name), name.unicodeScalars.count > nameMaxLength {
+        if let name, name.unicodeScalars.count > nameMaxLength {
             problems.append(FieldError("name", "Keep the name to \(nameMaxLength) characters or fewer."))
+        }
+        if let name, name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            problems.append(FieldError("name", "Use letters, numbers and spaces."))
         }
         return problems
     }

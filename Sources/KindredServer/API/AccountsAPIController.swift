@@ -78,7 +78,7 @@ struct AccountsAPIController: RouteCollection {
 
     func updateMe(req: Request) async throws -> MeDTO {
         let user = try req.requireUser()
-        var body = try JSONBody(req)
+        var body = try JSONBody(req, required: true)
         let displayName = body.optionalString("displayName")
         let timeZone = body.optionalString("timeZone")
         try body.validate()

@@ -21,7 +21,7 @@ struct BondsAPIController: RouteCollection {
         let user = try req.requireUser()
         var body = try JSONBody(req)
         let kind = body.optionalString("kind")
-        let name = body.optionalString("name")
+        let name = body.optionalString("name", nullable: true)
         if !body.has("kind") { body.add([FieldError("kind", "kind is required: romantic, friendship or family.")]) }
         try body.validate()
         let bond = try await BondService(req).create(kind: kind, name: name, by: user)

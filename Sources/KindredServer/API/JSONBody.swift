@@ -24,8 +24,11 @@ struct JSONBody {
     let object: [String: JSONValue]
     private(set) var errors: [FieldError] = []
 
-    init(_ req: Request) throws {
+    /// An empty body reads as `{}`, so each required field is named as missing — unless
+    /// the operation needs a body at all (`required`), when its absence is a 400.
+    init(_ req: Request, required: Bool = false) throws {
         guard let buffer = req.body.data, buffer.readableBytes > 0 else {
+            if required { throw Problem(status: .badRequest, detail: "Send a JSON object in the body.") }
             object = [:]
             return
         }
@@ -41,12 +44,7 @@ struct JSONBody {
         object = dictionary
     }
 
-    func has(_ field: String) -> Bool {
-        switch object[field] {
-        case nil, .null?: false
-        default: true
-        }
-    }
+    func has(_ field: String) -> Bool { object[field] != nil }
 
     /// A required string; records "is required" or "must be a string".
     mutating func string(_ field: String) -> String {
@@ -57,10 +55,12 @@ struct JSONBody {
         return optionalString(field) ?? ""
     }
 
-    /// An optional string; `null` and absent both mean nil.
-    mutating func optionalString(_ field: String) -> String? {
+    /// An optional string. Absent means nil; `null` means nil only where the contract
+    /// allows it (`nullable`), and is otherwise a mistake worth naming.
+    mutating func optionalString(_ field: String, nullable: Bool = false) -> String? {
         switch object[field] {
-        case nil, .null?: return nil
+        case nil: return nil
+        case .null? where nullable: return nil
         case .string(let value)?: return value
         default:
             errors.append(FieldError(field, "\(field) must be a string."))

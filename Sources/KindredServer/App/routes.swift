@@ -1,4 +1,5 @@
 import Fluent
+import KindredCore
 import SQLKit
 import Vapor
 
@@ -30,7 +31,27 @@ func routes(_ app: Application) throws {
 }
 
 @Sendable func openAPIDocument(req: Request) async throws -> Response {
-    let response = try await req.fileio.asyncStreamFile(at: ResourcePaths.openAPI)
+    let response = Response(status: .ok, body: .init(string: try OpenAPIDocument.text))
     response.headers.replaceOrAdd(name: .contentType, value: "application/yaml; charset=utf-8")
     return response
+}
+
+/// The contract as served: the file, with the exact list of time zones this server
+/// accepts filled in, so the document and the validation can never disagree.
+enum OpenAPIDocument {
+    static let marker = "x-kindred-enum: time-zones"
+
+    static var text: String {
+        get throws { try cached.get() }
+    }
+
+    private static let cached: Result<String, any Error> = Result {
+        let file = try String(contentsOfFile: ResourcePaths.openAPI, encoding: .utf8)
+        return file.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            guard line.trimmingCharacters(in: .whitespaces) == marker else { return String(line) }
+            let indent = String(line.prefix { $0 == " " })
+            let zones = TimeZones.all.map { "\(indent)  - \"\($0)\"" }
+            return ([indent + "enum:"] + zones).joined(separator: "\n")
+        }.joined(separator: "\n")
+    }
 }

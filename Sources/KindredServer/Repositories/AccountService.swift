@@ -73,7 +73,11 @@ struct AccountService {
         try await enforceThrottle(keys)
         guard try await services.passwords.verify(password, against: user.passwordHash) else {
             try await recordFailure(keys)
-            throw Problem.invalid([FieldError(field, "That isn't your current password.")])
+            // 403, not 422: the request is well formed; the person could not prove who they are.
+            throw Problem(
+                status: .forbidden, detail: "That isn't your current password.",
+                fieldErrors: [FieldError(field, "That isn't your current password.")], code: "wrong-password"
+            )
         }
     }
 
@@ -142,7 +146,7 @@ struct AccountService {
     /// Applies whichever of display name and time zone are given; all problems at once.
     func updateProfile(_ user: User, displayName: String?, timeZone: String?) async throws {
         var problems: [FieldError] = []
-        if let displayName, let p = AccountRules.displayNameProblem(AccountRules.normaliseDisplayName(displayName)) {
+        if let displayName, let p = AccountRules.displayNameProblem(displayName) {
             problems.append(FieldError("displayName", p))
         }
         if let timeZone, let p = AccountRules.timeZoneProblem(timeZone) {

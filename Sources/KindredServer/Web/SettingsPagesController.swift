@@ -51,7 +51,7 @@ extension AccountPagesController {
                 clientAddress: req.clientAddress, keepingSession: req.webSession?.id, keepingToken: nil
             )
             return req.redirect(to: .settings, flash: .passwordChanged)
-        } catch let problem as Problem where problem.status == .unprocessableEntity || problem.status == .tooManyRequests {
+        } catch let problem as Problem where !problem.fieldErrors.isEmpty || problem.status == .tooManyRequests {
             let errors = problem.fieldErrors.isEmpty ? [FieldError("currentPassword", problem.detail)] : problem.fieldErrors
             let response = try await renderSettings(req, user: user, displayName: user.displayName, timeZone: user.timeZone, errors: errors, status: problem.status)
             for (name, value) in problem.headers { response.headers.replaceOrAdd(name: name, value: value) }
@@ -89,7 +89,7 @@ extension AccountPagesController {
         let form = (try? req.content.decode(SettingsForm.self)) ?? SettingsForm()
         do {
             try await AccountService(req).deleteAccount(user, password: form.password ?? "", clientAddress: req.clientAddress)
-        } catch let problem as Problem where problem.status == .unprocessableEntity || problem.status == .tooManyRequests {
+        } catch let problem as Problem where !problem.fieldErrors.isEmpty || problem.status == .tooManyRequests {
             let errors = problem.fieldErrors.isEmpty ? [FieldError("password", problem.detail)] : problem.fieldErrors
             return try await req.page("delete-account", title: "Delete your account", section: "settings", status: problem.status,
                                       DeletePage(errors: errors, password: FormField("", errors: errors, field: "password")))
