@@ -1,4 +1,5 @@
 import Foundation
+import KindredCore
 import KindredServer
 import Logging
 import Vapor
@@ -17,6 +18,20 @@ enum Entrypoint {
             exit(1)
         }
 
+        // `kindred content check` needs no database: run it before Vapor starts.
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "content" {
+            exit(ContentCheck.run(arguments: Array(arguments.dropFirst()), configuration: configuration))
+        }
+        let content: ContentLibrary
+        switch configuration.loadContent() {
+        case .success(let loaded):
+            content = loaded
+        case .failure(let problems):
+            FileHandle.standardError.write(Data(("Kindred cannot start; fix the content files:\n\(problems)\n").utf8))
+            exit(1)
+        }
+
         let level = Logger.Level(rawValue: configuration.logLevel) ?? .notice
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -26,7 +41,7 @@ enum Entrypoint {
         let environment = try Environment.detect()
         let app = try await Application.make(environment)
         do {
-            try await configure(app, services: KindredServices(configuration: configuration))
+            try await configure(app, services: KindredServices(configuration: configuration, content: content))
             let command = environment.arguments.dropFirst().first ?? "serve"
             if command == "serve" || command.hasPrefix("-") {
                 try await app.autoMigrate()

@@ -52,6 +52,16 @@ final class AccessMatrixTests: XCTestCase {
         Case(.DELETE, "/api/v1/bonds/:bond/invites/:invite", .unauthorized, .notFound, member: .conflict),
         Case(.GET, "/api/v1/invites/:code", .unauthorized, .gone, member: .conflict),
         Case(.POST, "/api/v1/invites/:code/accept", .unauthorized, .gone, member: .conflict),
+        // API: measuring (the member has a shared result and a private prediction)
+        Case(.GET, "/api/v1/instruments", .unauthorized, .ok, member: .ok),
+        Case(.GET, "/api/v1/instruments/:instrument", .unauthorized, .ok, member: .ok),
+        Case(.POST, "/api/v1/bonds/:bond/assessments", .unauthorized, .notFound, member: .badRequest),
+        Case(.GET, "/api/v1/bonds/:bond/assessments", .unauthorized, .notFound, member: .ok),
+        Case(.GET, "/api/v1/bonds/:bond/assessments/:result", .unauthorized, .notFound, member: .ok),
+        Case(.GET, "/api/v1/bonds/:bond/assessments/:prediction", .unauthorized, .notFound, member: .ok, other: .notFound),
+        Case(.PATCH, "/api/v1/bonds/:bond/assessments/:result", .unauthorized, .notFound, member: .badRequest),
+        Case(.GET, "/api/v1/bonds/:bond/measures/:instrument", .unauthorized, .notFound, member: .ok),
+        Case(.GET, "/api/v1/bonds/:bond/dashboard", .unauthorized, .notFound, member: .ok),
         // Web: accounts
         Case(.GET, "/", .ok, signIn, member: signIn),
         Case(.GET, "/register", .ok, signIn, member: signIn),
@@ -75,6 +85,13 @@ final class AccessMatrixTests: XCTestCase {
         Case(.POST, "/bonds/:bond/leave", signIn, .notFound, member: .seeOther),
         Case(.GET, "/join/:code", .ok, .gone, member: .conflict),
         Case(.POST, "/join/:code", signIn, .gone, member: .conflict),
+        // Web: measuring
+        Case(.GET, "/bonds/:bond/measure", signIn, .notFound, member: .ok),
+        Case(.GET, "/bonds/:bond/measure/:instrument", signIn, .notFound, member: .ok),
+        Case(.GET, "/bonds/:bond/measure/:instrument/take", signIn, .notFound, member: .ok),
+        Case(.POST, "/bonds/:bond/measure/:instrument/take", signIn, .notFound, member: .unprocessableEntity),
+        Case(.POST, "/bonds/:bond/results/:result/sharing", signIn, .notFound, member: .seeOther, other: .notFound),
+        Case(.POST, "/bonds/:bond/results/:prediction/sharing", signIn, .notFound, member: .unprocessableEntity, other: .notFound),
     ]
 
     /// A bond of two, with a used invite, and a stranger.
@@ -86,13 +103,18 @@ final class AccessMatrixTests: XCTestCase {
         let inviteID: String
         let code: String
         let memberTokenID: String
+        let resultID: String
+        let predictionID: String
         var browsers: [Role: Browser]
 
         /// Everything that identifies the bond; none of it may reach the anonymous or the stranger.
-        var secrets: [String] { [bondID, inviteID, "Secret Garden", "Anastasia", "Benedikt"] }
+        var secrets: [String] { [bondID, inviteID, resultID, predictionID, "Secret Garden", "Anastasia", "Benedikt"] }
 
         func path(_ template: String) -> String {
             template.replacingOccurrences(of: ":bond", with: bondID)
+                .replacingOccurrences(of: ":result", with: resultID)
+                .replacingOccurrences(of: ":prediction", with: predictionID)
+                .replacingOccurrences(of: ":instrument", with: "eis")
                 .replacingOccurrences(of: ":invite", with: inviteID)
                 .replacingOccurrences(of: ":code", with: code)
                 .replacingOccurrences(of: ":memberToken", with: memberTokenID)
@@ -108,6 +130,10 @@ final class AccessMatrixTests: XCTestCase {
         let accepted = try await app.send(.POST, "/api/v1/invites/\(code)/accept", token: other.token)
         XCTAssertEqual(accepted.status, .ok)
         let tokens = try await app.send(.GET, "/api/v1/tokens", token: member.token)
+        let answers = ["eis1": 4, "eis2": 3, "eis3": 5, "eis4": 4, "eis5": 2]
+        let result = try await app.send(.POST, "/api/v1/bonds/\(bondID)/assessments", json: ["instrument": "eis", "answers": answers, "share": true], token: member.token)
+        let prediction = try await app.send(.POST, "/api/v1/bonds/\(bondID)/assessments", json: ["instrument": "eis", "answers": answers, "mode": "predict"], token: member.token)
+        XCTAssertEqual([result.status, prediction.status], [.created, .created])
         var browsers: [Role: Browser] = [.anonymous: Browser(app)]
         for (role, person) in [(Role.member, member), (.otherMember, other), (.stranger, stranger)] {
             let browser = Browser(app)
@@ -117,7 +143,8 @@ final class AccessMatrixTests: XCTestCase {
         }
         return World(
             member: member, other: other, stranger: stranger, bondID: bondID, inviteID: inviteID, code: code,
-            memberTokenID: tokens.jsonArray.first?["id"] as? String ?? "", browsers: browsers
+            memberTokenID: tokens.jsonArray.first?["id"] as? String ?? "",
+            resultID: result.json["id"] as? String ?? "", predictionID: prediction.json["id"] as? String ?? "", browsers: browsers
         )
     }
 
@@ -149,9 +176,11 @@ final class AccessMatrixTests: XCTestCase {
                     XCTAssertEqual(response.status, testCase.expect[role], "\(label): \(response.body.prefix(300))")
                     XCTAssertLessThan(response.status.code, 500, label)
                     if role == .anonymous || role == .stranger {
-                        for secret in world.secrets {
-                            XCTAssertFalse(response.body.contains(secret), "\(label) leaked \(secret)")
-                            XCTAssertFalse(response.headers.description.contains(secret), "\(label) leaked \(secret) in a header")
+                        // Ids appear upper-case in JSON and lower-case in links: compare without case.
+                        let body = response.body.lowercased(), headers = response.headers.description.lowercased()
+                        for secret in world.secrets.map({ $0.lowercased() }) {
+                            XCTAssertFalse(body.contains(secret), "\(label) leaked \(secret)")
+                            XCTAssertFalse(headers.contains(secret), "\(label) leaked \(secret) in a header")
                         }
                     }
                 }

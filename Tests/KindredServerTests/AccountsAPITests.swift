@@ -1,6 +1,7 @@
 import Fluent
 import XCTVapor
 @testable import KindredServer
+import KindredCore
 
 final class AccountsAPITests: XCTestCase {
     func testRegisteringNormalisesTheEmailAndHidesThePassword() async throws {
@@ -223,7 +224,7 @@ final class AccountsAPITests: XCTestCase {
     }
 
     func testProductionHashesPasswordsAtCostTwelve() async throws {
-        let services = KindredServices(configuration: KindredConfiguration())
+        let services = KindredServices(configuration: KindredConfiguration(), content: ContentLibrary())
         let hash = try await services.passwords.hash("a long and lovely passphrase")
         XCTAssertTrue(hash.hasPrefix("$2b$12$"), hash)
         let matches = try await services.passwords.verify("a long and lovely passphrase", against: hash)

@@ -16,9 +16,14 @@ public enum Charts {
     public struct Bar: Sendable, Equatable {
         public var label: String
         public var value: Double
-        public init(label: String, value: Double) {
+        /// The bar's own scale: 0…maximum (items on different scales can share a chart).
+        public var minimum: Double
+        public var maximum: Double
+        public init(label: String, value: Double, minimum: Double = 0, maximum: Double = 100) {
             self.label = label
             self.value = value
+            self.minimum = minimum
+            self.maximum = maximum
         }
     }
 
@@ -61,14 +66,15 @@ public enum Charts {
         return svg + "</svg>"
     }
 
-    /// Horizontal bars, each from 0 to `maximum` (a profile such as the six signs).
-    public static func bars(id: String, title: String, description: String, bars: [Bar], maximum: Double = 100, width: Double = 320) -> String {
+    /// Horizontal bars, each drawn between its own minimum and maximum (a profile such as the six signs).
+    public static func bars(id: String, title: String, description: String, bars: [Bar], width: Double = 320) -> String {
         let rowHeight = 34.0, labelHeight = 14.0
         let height = Double(bars.count) * rowHeight + 4
         var svg = open(id: id, title: title, description: description, width: width, height: height)
         for (index, bar) in bars.enumerated() {
             let top = Double(index) * rowHeight
-            let length = max(0, min(bar.value, maximum)) / maximum * (width - 44)
+            let range = max(bar.maximum - bar.minimum, 0.0001)
+            let length = max(0, min(bar.value - bar.minimum, range)) / range * (width - 44)
             svg += #"<text class="chart-label" x="0" y="\#(f(top + labelHeight - 2))">\#(escape(bar.label))</text>"#
             svg += #"<rect class="chart-track" x="0" y="\#(f(top + labelHeight))" width="\#(f(width - 44))" height="12" rx="6"/>"#
             svg += #"<rect class="chart-bar" x="0" y="\#(f(top + labelHeight))" width="\#(f(length))" height="12" rx="6"/>"#

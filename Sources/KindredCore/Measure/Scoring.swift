@@ -11,12 +11,29 @@ public struct InstrumentScore: Codable, Sendable, Equatable {
     /// Each item's scored value (after reverse scoring), by item id.
     public var items: [String: Int]
 
+    public init(total: Double, minimum: Double, maximum: Double, band: Instrument.Band?, subscales: [SubscaleScore], items: [String: Int]) {
+        self.total = total
+        self.minimum = minimum
+        self.maximum = maximum
+        self.band = band
+        self.subscales = subscales
+        self.items = items
+    }
+
     public struct SubscaleScore: Codable, Sendable, Equatable {
         public var key: String
         public var label: String
         public var score: Double
         public var minimum: Double
         public var maximum: Double
+
+        public init(key: String, label: String, score: Double, minimum: Double, maximum: Double) {
+            self.key = key
+            self.label = label
+            self.score = score
+            self.minimum = minimum
+            self.maximum = maximum
+        }
     }
 
     /// Where the total sits between its minimum and maximum, 0–1 (for charts).

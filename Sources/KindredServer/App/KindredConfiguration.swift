@@ -1,4 +1,5 @@
 import Foundation
+import KindredCore
 
 /// Everything an operator can set, read from the environment in one place.
 /// Every problem is collected before start-up fails, so a bad deployment is fixed in one go.
@@ -23,6 +24,8 @@ public struct KindredConfiguration: Sendable, Equatable {
     public var trustForwardedFor = false
     /// Database connections per event loop (PostgreSQL only; SQLite always uses one).
     public var databasePoolSize = 4
+    /// A folder of extra or replacement content (instruments, decks, resources).
+    public var contentDirectory: String?
     /// bcrypt work factor. Not an environment setting: production is always 12;
     /// the test suite lowers it only so that hundreds of sign-ups stay fast.
     public var bcryptCost = 12
@@ -51,6 +54,7 @@ public struct KindredConfiguration: Sendable, Equatable {
         ("KINDRED_LOG_LEVEL", "trace, debug, info, notice, warning, error or critical (default notice)."),
         ("KINDRED_TRUST_FORWARDED_FOR", "1 when behind a reverse proxy that sets X-Forwarded-For (default 0)."),
         ("KINDRED_DB_POOL_SIZE", "PostgreSQL connections per event loop (default 4)."),
+        ("KINDRED_CONTENT_DIR", "A folder whose content files add to or replace the built-in ones (same layout: instruments/…)."),
     ]
 
     /// Reads `environment`; returns the configuration or every problem found.
@@ -115,6 +119,14 @@ public struct KindredConfiguration: Sendable, Equatable {
             }
         }
         if let size = integer("KINDRED_DB_POOL_SIZE", in: 1...100) { config.databasePoolSize = size }
+        if let dir = value("KINDRED_CONTENT_DIR") {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue {
+                config.contentDirectory = dir
+            } else {
+                problems.append("KINDRED_CONTENT_DIR must be an existing folder, not \"\(dir)\".")
+            }
+        }
         let known = Set(variables.map(\.name))
         for name in environment.keys.sorted() where name.hasPrefix("KINDRED_") && !name.hasPrefix("KINDRED_TEST_") && !known.contains(name) {
             problems.append("\(name) is not a setting Kindred knows (a typo?).")
@@ -139,5 +151,17 @@ extension KindredConfiguration {
         case .postgres(let url):
             "PostgreSQL at \(URLComponents(string: url).map { "\($0.host ?? "?"):\($0.port.map(String.init) ?? "5432")\($0.path)" } ?? "?")"
         }
+    }
+}
+
+extension KindredConfiguration {
+    /// Built-in content first, then the operator's folder, whose files win by key.
+    public var contentDirectories: [URL] {
+        [ContentLibrary.builtInDirectory].compactMap { $0 } + (contentDirectory.map { [URL(fileURLWithPath: $0)] } ?? [])
+    }
+
+    /// Loads the content this configuration names, or every problem in it.
+    public func loadContent() -> Result<ContentLibrary, ContentProblems> {
+        ContentLibrary.load(directories: contentDirectories)
     }
 }

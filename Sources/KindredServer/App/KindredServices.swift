@@ -12,9 +12,12 @@ public final class KindredServices: Sendable {
     public let passwords: PasswordService
     public let sessionPolicy: SessionPolicy
     public let throttle: SignInThrottle
+    /// Instruments (and later decks and resources), checked at start-up.
+    public let content: ContentLibrary
 
-    public init(configuration: KindredConfiguration, clock: Clock = .system, throttle: SignInThrottle = .init()) {
+    public init(configuration: KindredConfiguration, content: ContentLibrary, clock: Clock = .system, throttle: SignInThrottle = .init()) {
         self.configuration = configuration
+        self.content = content
         self.clock = clock
         self.passwords = PasswordService(cost: configuration.bcryptCost)
         self.sessionPolicy = SessionPolicy(

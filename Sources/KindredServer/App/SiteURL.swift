@@ -1,3 +1,4 @@
+import Foundation
 import KindredCore
 
 /// Every web address Kindred links or redirects to, in one place.
@@ -16,6 +17,10 @@ enum SiteURL {
     case revokeInvite(BondID, InviteID)
     case leaveBond(BondID)
     case join(code: String)
+    case measureOverview(BondID)
+    case measure(BondID, String)
+    case takeMeasure(BondID, String, predict: Bool)
+    case sharing(BondID, UUID)
 
     var path: String {
         switch self {
@@ -34,6 +39,10 @@ enum SiteURL {
         case .revokeInvite(let bond, let invite): "/bonds/\(bond)/invites/\(invite)/revoke"
         case .leaveBond(let id): "/bonds/\(id)/leave"
         case .join(let code): "/join/\(code)"
+        case .measureOverview(let id): "/bonds/\(id)/measure"
+        case .measure(let id, let key): "/bonds/\(id)/measure/\(key)"
+        case .takeMeasure(let id, let key, let predict): "/bonds/\(id)/measure/\(key)/take" + (predict ? "?mode=predict" : "")
+        case .sharing(let id, let result): "/bonds/\(id)/results/\(result.uuidString.lowercased())/sharing"
         }
     }
 

@@ -12,10 +12,12 @@ func routes(_ app: Application) throws {
     let api = app.grouped("api", "v1")
     try api.register(collection: AccountsAPIController())
     try api.register(collection: BondsAPIController())
+    try api.register(collection: MeasureAPIController())
 
     let web = app.grouped(WebSessionMiddleware(), CSRFMiddleware())
     try web.register(collection: AccountPagesController())
     try web.register(collection: BondPagesController())
+    try web.register(collection: MeasurePagesController())
 }
 
 /// 200 when the database answers a query, 503 otherwise.

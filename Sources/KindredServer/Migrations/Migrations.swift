@@ -12,5 +12,7 @@ extension Migrations {
         add(CreateBondMembers())
         add(CreateInvites())
         add(CreateSignInFailures())
+        // 002 — measuring: questionnaire results (issue 4).
+        add(CreateAssessments())
     }
 }

@@ -113,6 +113,9 @@ struct BondPagesController: RouteCollection {
         let pendingInvite: PendingInviteRow?
         let inviteURL: String
         let leaveURL: String
+        let measureURL: String
+        let measures: [MeasurePagesController.MeasureCard]
+        let dueCount: Int
     }
 
     func show(req: Request) async throws -> Response {
@@ -122,6 +125,8 @@ struct BondPagesController: RouteCollection {
         let status = loaded.snapshot.status
         let pending = status == .waiting ? try await InviteService(req).pending(in: bondID) : nil
         let zone = user.timeZone
+        let overviews = try await AssessmentService(req).overviews(in: loaded, for: user)
+        let cards = overviews.map { MeasurePagesController().card(for: $0, loaded: loaded, user: user) }
         let page = BondPage(
             title: Self.title(of: loaded, for: user),
             kindLabel: loaded.bond.kind.label, statusLabel: Self.statusLabel(status),
@@ -137,7 +142,10 @@ struct BondPagesController: RouteCollection {
                     : nil
             },
             inviteURL: SiteURL.bondInvites(bondID).path,
-            leaveURL: SiteURL.leaveBond(bondID).path
+            leaveURL: SiteURL.leaveBond(bondID).path,
+            measureURL: SiteURL.measureOverview(bondID).path,
+            measures: cards,
+            dueCount: cards.filter(\.due).count
         )
         return try await req.page("bond", title: page.title, section: "bonds", page)
     }

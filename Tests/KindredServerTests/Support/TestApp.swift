@@ -36,7 +36,8 @@ func withApp(
     configuration.quickExitURL = "http://127.0.0.1:9/neutral"
     tweak(&configuration)
     do {
-        try await configure(app, services: KindredServices(configuration: configuration, clock: clock.clock))
+        let content = try configuration.loadContent().get()
+        try await configure(app, services: KindredServices(configuration: configuration, content: content, clock: clock.clock))
         if case .postgres = configuration.storage, let sql = app.db as? any SQLDatabase {
             // One shared database: start each test from an empty schema.
             try await sql.raw("DROP SCHEMA IF EXISTS public CASCADE").run()

@@ -1,0 +1,129 @@
+import Fluent
+import KindredCore
+import Vapor
+
+/// `/api/v1/instruments…` and a bond's assessments, comparisons and dashboard.
+struct MeasureAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let signedIn = routes.grouped(BearerAuthMiddleware())
+        signedIn.get("instruments", use: instruments)
+        signedIn.get("instruments", ":key", use: instrument)
+        signedIn.post("bonds", ":bondID", "assessments", use: take)
+        signedIn.get("bonds", ":bondID", "assessments", use: list)
+        signedIn.get("bonds", ":bondID", "assessments", ":assessmentID", use: show)
+        signedIn.patch("bonds", ":bondID", "assessments", ":assessmentID", use: share)
+        signedIn.get("bonds", ":bondID", "measures", ":key", use: measure)
+        signedIn.get("bonds", ":bondID", "dashboard", use: dashboard)
+    }
+
+    func instruments(req: Request) async throws -> [InstrumentSummaryDTO] {
+        _ = try req.requireUser()
+        return req.kindred.content.instruments.map(InstrumentSummaryDTO.init)
+    }
+
+    func instrument(req: Request) async throws -> InstrumentDTO {
+        _ = try req.requireUser()
+        guard let instrument = req.kindred.content.instrument(req.parameters.get("key") ?? "") else {
+            throw Problem.notFound("There is no questionnaire with that key.")
+        }
+        return InstrumentDTO(instrument)
+    }
+
+    func take(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let loaded = try await BondService(req).load(try req.bondID(), for: user)
+        var body = try JSONBody(req, required: true)
+        let instrumentKey = body.string("instrument")
+        let answers = body.answers("answers")
+        let modeText = body.optionalString("mode") ?? "self"
+        let share = body.optionalBool("share") ?? false
+        let mode = ResultSummary.Mode(rawValue: modeText)
+        if mode == nil { body.add([FieldError("mode", "mode must be self or predict.")]) }
+        try body.validate()
+        let assessment = try await AssessmentService(req).take(
+            in: loaded, by: user, instrumentKey: instrumentKey, answers: answers, mode: mode!, share: share
+        )
+        return try await AssessmentDTO(assessment, viewer: user).encodeResponse(status: .created, for: req)
+    }
+
+    func list(req: Request) async throws -> AssessmentListDTO {
+        let user = try req.requireUser()
+        let loaded = try await BondService(req).load(try req.bondID(), for: user)
+        let instrument: String? = req.query["instrument"]
+        let results = try await AssessmentService(req).visible(in: loaded, to: user, instrument: instrument)
+        return AssessmentListDTO(
+            yours: results.filter { $0.$user.id == user.id }.map { AssessmentDTO($0, viewer: user) },
+            partnerShared: results.filter { $0.$user.id != user.id }.map { AssessmentDTO($0, viewer: user) }
+        )
+    }
+
+    func show(req: Request) async throws -> AssessmentDTO {
+        let user = try req.requireUser()
+        let loaded = try await BondService(req).load(try req.bondID(), for: user)
+        let assessment = try await AssessmentService(req).find(try req.assessmentID(), in: loaded, for: user)
+        return AssessmentDTO(assessment, viewer: user)
+    }
+
+    func share(req: Request) async throws -> AssessmentDTO {
+        let user = try req.requireUser()
+        let loaded = try await BondService(req).load(try req.bondID(), for: user)
+        var body = try JSONBody(req, required: true)
+        let shared = body.optionalBool("shared")
+        if shared == nil { body.add([FieldError("shared", "shared is required: true or false.")]) }
+        try body.validate()
+        let assessment = try await AssessmentService(req).setShared(try req.assessmentID(), in: loaded, by: user, shared: shared!)
+        return AssessmentDTO(assessment, viewer: user)
+    }
+
+    func measure(req: Request) async throws -> MeasureDTO {
+        let user = try req.requireUser()
+        let loaded = try await BondService(req).load(try req.bondID(), for: user)
+        guard let instrument = req.kindred.content.instrument(req.parameters.get("key") ?? ""), instrument.applies(to: loaded.bond.kind) else {
+            throw Problem.notFound("There is no such questionnaire for this bond.")
+        }
+        return MeasureDTO(try await AssessmentService(req).overview(of: instrument, in: loaded, for: user))
+    }
+
+    func dashboard(req: Request) async throws -> DashboardDTO {
+        let user = try req.requireUser()
+        let loaded = try await BondService(req).load(try req.bondID(), for: user)
+        let overviews = try await AssessmentService(req).overviews(in: loaded, for: user)
+        return DashboardDTO(
+            bondId: loaded.bond.id!, status: loaded.snapshot.status,
+            measures: overviews.map(MeasureDTO.init),
+            due: loaded.snapshot.status == .ended ? [] : overviews.filter(\.isDue).map(\.instrument.key)
+        )
+    }
+}
+
+extension Request {
+    func assessmentID() throws -> UUID {
+        guard let id = parameters.get("assessmentID").flatMap(UUID.init(uuidString:)) else { throw AssessmentService.notFound }
+        return id
+    }
+}
+
+extension JSONBody {
+    /// `{"itemId": integer, …}`; each wrong value is named by its item.
+    mutating func answers(_ field: String) -> [String: Int] {
+        guard has(field) else {
+            add([FieldError(field, "\(field) is required: an object of item id → chosen value.")])
+            return [:]
+        }
+        guard case .object(let values)? = object[field] else {
+            add([FieldError(field, "\(field) must be an object of item id → chosen value.")])
+            return [:]
+        }
+        var answers: [String: Int] = [:]
+        var problems: [FieldError] = []
+        for (item, value) in values {
+            if case .number(let number) = value, number == number.rounded(), abs(number) < 1_000_000 {
+                answers[item] = Int(number)
+            } else {
+                problems.append(FieldError("\(field).\(item)", "Each answer must be a whole number from the item's scale."))
+            }
+        }
+        add(problems)
+        return answers
+    }
+}

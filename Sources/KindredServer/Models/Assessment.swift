@@ -1,0 +1,57 @@
+import Fluent
+import Foundation
+import KindredCore
+
+/// One completed questionnaire: about yourself (`self`) or your guess at the other
+/// member's answers (`predict`). Private to its owner unless they share a `self` result.
+final class Assessment: Model, @unchecked Sendable {
+    static let schema = "assessments"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "bond_id") var bond: Bond
+    @Parent(key: "user_id") var user: User
+    @Field(key: "instrument_key") var instrumentKey: String
+    @Field(key: "instrument_version") var instrumentVersion: Int
+    @Field(key: "mode") var mode: String
+    @Field(key: "shared") var shared: Bool
+    @OptionalField(key: "shared_at") var sharedAt: Date?
+    @Field(key: "taken_at") var takenAt: Date
+    /// The answers as JSON `{"itemId": value}`: numbers only, no free text.
+    @Field(key: "answers") var answersJSON: String
+    @Field(key: "total") var total: Double
+    /// The whole `InstrumentScore` as JSON, so history never has to re-score.
+    @Field(key: "score") var scoreJSON: String
+
+    init() {}
+
+    init(bondID: UUID, userID: UUID, instrument: Instrument, mode: ResultSummary.Mode, shared: Bool,
+         takenAt: Date, answers: [String: Int], score: InstrumentScore) throws {
+        self.$bond.id = bondID
+        self.$user.id = userID
+        self.instrumentKey = instrument.key
+        self.instrumentVersion = instrument.version
+        self.mode = mode.rawValue
+        self.shared = shared
+        self.sharedAt = shared ? takenAt : nil
+        self.takenAt = takenAt
+        self.answersJSON = String(decoding: try Self.encoder.encode(answers), as: UTF8.self)
+        self.total = score.total
+        self.scoreJSON = String(decoding: try Self.encoder.encode(score), as: UTF8.self)
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }()
+
+    var answers: [String: Int] { (try? JSONDecoder().decode([String: Int].self, from: Data(answersJSON.utf8))) ?? [:] }
+    var score: InstrumentScore? { try? JSONDecoder().decode(InstrumentScore.self, from: Data(scoreJSON.utf8)) }
+    var resultMode: ResultSummary.Mode { ResultSummary.Mode(rawValue: mode) ?? .self }
+
+    var summary: ResultSummary? {
+        guard let score else { return nil }
+        return ResultSummary(owner: UserID($user.id), instrument: instrumentKey, mode: resultMode, shared: shared,
+                             takenAt: takenAt, answers: answers, score: score)
+    }
+}

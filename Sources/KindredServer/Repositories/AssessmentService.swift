@@ -1,0 +1,138 @@
+import Fluent
+import KindredCore
+import Vapor
+
+/// Taking questionnaires, and reading results back — always through the visibility rule,
+/// so a partner's unshared result or any prediction never leaves the server for them.
+struct AssessmentService {
+    let db: any Database
+    let services: KindredServices
+
+    init(_ req: Request) {
+        self.db = req.db
+        self.services = req.kindred
+    }
+
+    /// Results read per instrument are capped, so pages stay fast however long a bond lasts.
+    static let historyLimit = 60
+
+    static let notFound = Problem.notFound("There is no such result in this bond — or it is not yours to see.")
+
+    func instrument(_ key: String, for kind: BondKind) throws -> Instrument {
+        guard let instrument = services.content.instrument(key), instrument.applies(to: kind) else {
+            throw Problem.invalid([FieldError("instrument", "Choose one of the questionnaires offered for this bond.")])
+        }
+        return instrument
+    }
+
+    // MARK: - Taking
+
+    func take(
+        in loaded: BondService.Loaded, by user: User, instrumentKey: String,
+        answers: [String: Int], mode: ResultSummary.Mode, share: Bool
+    ) async throws -> Assessment {
+        guard loaded.verdict == .member else {
+            throw Problem(status: .conflict, detail: "This bond has ended, so nothing new can be added to it.", code: "bond-ended")
+        }
+        let instrument = try instrument(instrumentKey, for: loaded.bond.kind)
+        var problems: [FieldError] = []
+        if mode == .predict {
+            if !instrument.predictable {
+                problems.append(FieldError("mode", "This questionnaire can't be used to predict the other person's answers."))
+            }
+            if loaded.snapshot.partner(of: user.userID) == nil {
+                problems.append(FieldError("mode", "You can predict the other person's answers once they have joined."))
+            }
+            if share { problems.append(FieldError("share", "Predictions stay private; only how well you know each other is shown.")) }
+        }
+        problems += Scorer.validate(answers, for: instrument, kind: loaded.bond.kind)
+        guard problems.isEmpty else { throw Problem.invalid(problems) }
+        let score = try Scorer.score(answers, for: instrument, kind: loaded.bond.kind)
+        let assessment = try Assessment(
+            bondID: loaded.bond.id!, userID: user.id!, instrument: instrument, mode: mode, shared: share,
+            takenAt: services.now, answers: answers, score: score
+        )
+        try await assessment.create(on: db)
+        return assessment
+    }
+
+    // MARK: - Reading
+
+    /// Results in a bond that `viewer` may see, newest first: all of their own, and the
+    /// other member's shared self-results while the bond lasts. Filtered in the query,
+    /// so nothing private is even loaded for the wrong person.
+    func visible(in loaded: BondService.Loaded, to viewer: User, instrument: String? = nil, limit: Int = historyLimit) async throws -> [Assessment] {
+        let viewerID = try viewer.requireID()
+        let bondEnded = loaded.snapshot.status == .ended
+        let query = Assessment.query(on: db).filter(\.$bond.$id == loaded.bond.id!)
+        if let instrument { query.filter(\.$instrumentKey == instrument) }
+        query.group(.or) { either in
+            either.filter(\.$user.$id == viewerID)
+            if !bondEnded {
+                either.group(.and) { theirs in
+                    theirs.filter(\.$user.$id != viewerID).filter(\.$mode == ResultSummary.Mode.`self`.rawValue).filter(\.$shared == true)
+                }
+            }
+        }
+        return try await query.sort(\.$takenAt, .descending).limit(limit).all()
+    }
+
+    /// Every result of one instrument in the bond, both members' and both modes — for
+    /// working out comparisons and understanding figures on the server. Never sent as is.
+    func allResults(in loaded: BondService.Loaded, instrument: String, limit: Int = historyLimit) async throws -> [Assessment] {
+        try await Assessment.query(on: db)
+            .filter(\.$bond.$id == loaded.bond.id!).filter(\.$instrumentKey == instrument)
+            .sort(\.$takenAt, .descending).limit(limit * 2).all()
+    }
+
+    /// The rule, applied: yours always; theirs only shared, about themselves, in a bond
+    /// that has not ended.
+    func isVisible(_ assessment: Assessment, to viewer: User, in loaded: BondService.Loaded) -> Bool {
+        guard let summary = assessment.summary else { return false }
+        if summary.owner == viewer.userID { return true }
+        return loaded.snapshot.status != .ended && ResultVisibility.isVisible(summary, to: viewer.userID)
+    }
+
+    func find(_ id: UUID, in loaded: BondService.Loaded, for viewer: User) async throws -> Assessment {
+        guard let assessment = try await Assessment.query(on: db)
+            .filter(\.$id == id).filter(\.$bond.$id == loaded.bond.id!).first(),
+              isVisible(assessment, to: viewer, in: loaded)
+        else { throw Self.notFound }
+        return assessment
+    }
+
+    /// Shares or un-shares one of your own results about yourself.
+    func setShared(_ id: UUID, in loaded: BondService.Loaded, by user: User, shared: Bool) async throws -> Assessment {
+        let assessment = try await find(id, in: loaded, for: user)
+        guard assessment.$user.id == user.id else { throw Self.notFound }
+        guard assessment.resultMode == .self else {
+            throw Problem.invalid([FieldError("shared", "Predictions stay private; only how well you know each other is shown.")])
+        }
+        guard loaded.verdict == .member else {
+            throw Problem(status: .conflict, detail: "This bond has ended, so nothing in it can change.", code: "bond-ended")
+        }
+        if assessment.shared != shared {
+            assessment.shared = shared
+            assessment.sharedAt = shared ? services.now : nil
+            try await assessment.update(on: db)
+        }
+        return assessment
+    }
+
+    // MARK: - Overviews
+
+    func overview(of instrument: Instrument, in loaded: BondService.Loaded, for viewer: User) async throws -> MeasureOverview {
+        let all = try await allResults(in: loaded, instrument: instrument.key)
+        return MeasureOverview(instrument: instrument, all: all, viewer: viewer.userID, bond: loaded.snapshot, now: services.now)
+    }
+
+    /// One overview per instrument that fits the bond: a bounded query each, so the
+    /// dashboard costs the same after a year as after a week.
+    func overviews(in loaded: BondService.Loaded, for viewer: User) async throws -> [MeasureOverview] {
+        var result: [MeasureOverview] = []
+        for instrument in services.content.instruments where instrument.applies(to: loaded.bond.kind) {
+            result.append(try await overview(of: instrument, in: loaded, for: viewer))
+        }
+        return result
+    }
+}
