@@ -52,3 +52,68 @@ stop_postgres() {
     rm -rf "$PG_DIR"
   fi
 }
+
+# --- Helpers for scripts/bench, scripts/crash-test and scripts/cluster-test ---
+
+# Builds the kindred executable and sets KINDRED_BIN. Configuration: $1, else $BUILD_CONFIG,
+# else release. The resource bundle stays next to the binary, where kindred looks for it.
+# PREBUILT_KINDRED=/path/to/kindred skips the build and uses that executable instead.
+build_kindred() {
+  local config="${1:-${BUILD_CONFIG:-release}}"
+  if [ -n "${PREBUILT_KINDRED:-}" ]; then
+    [ -x "$PREBUILT_KINDRED" ] || die "PREBUILT_KINDRED=$PREBUILT_KINDRED is not an executable"
+    KINDRED_BIN=$(cd "$(dirname "$PREBUILT_KINDRED")" && pwd)/$(basename "$PREBUILT_KINDRED")
+    say "Using the prebuilt $KINDRED_BIN"
+    return 0
+  fi
+  command -v swift >/dev/null || die "Swift is not installed (https://swift.org/install)."
+  say "Building kindred ($config)"
+  swift build -c "$config" --product kindred
+  KINDRED_BIN="$PWD/.build/$config/kindred"
+  [ -x "$KINDRED_BIN" ] || die "no kindred executable at $KINDRED_BIN"
+}
+
+# Waits until URL answers 2xx. Usage: wait_for_url URL [timeout seconds] [pid that must stay alive]
+wait_for_url() {
+  python3 - "$1" "${2:-60}" "${3:-}" <<'PY'
+import os, sys, time, urllib.request
+url, timeout, pid = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+deadline = time.monotonic() + timeout
+while time.monotonic() < deadline:
+    if pid and not os.path.exists(f"/proc/{pid}"):
+        sys.exit(f"process {pid} exited before {url} answered")
+    try:
+        with urllib.request.urlopen(url, timeout=2) as r:
+            if 200 <= r.status < 300:
+                sys.exit(0)
+    except Exception:
+        pass
+    time.sleep(0.1)
+sys.exit(f"{url} did not answer within {timeout:.0f} s")
+PY
+}
+
+# Starts `kindred serve` ($KINDRED_BIN) in the background on 127.0.0.1:PORT, logging to LOG,
+# with any extra VAR=value settings, and waits until /readyz answers. Sets SERVER_PID.
+# Usage: start_kindred LOG PORT [VAR=value ...]
+start_kindred() {
+  local log=$1 port=$2; shift 2
+  env KINDRED_HOST=127.0.0.1 KINDRED_PORT="$port" "$@" "$KINDRED_BIN" serve >>"$log" 2>&1 &
+  SERVER_PID=$!
+  if ! wait_for_url "http://127.0.0.1:$port/readyz" 120 "$SERVER_PID"; then
+    tail -n 40 "$log" >&2
+    die "kindred did not become ready on port $port (log: $log)"
+  fi
+}
+
+# Stops one process we started, by its id: TERM, then KILL after a grace period (default 10 s).
+stop_pid() {
+  local pid=${1:-} grace=${2:-10}
+  [ -n "$pid" ] || return 0
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill "$pid" 2>/dev/null || true
+  local waited=0
+  while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt $((grace * 10)) ]; do sleep 0.1; waited=$((waited + 1)); done
+  kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}

@@ -19,6 +19,7 @@ final class WebAccountTests: XCTestCase {
             let browser = Browser(app)
             try await browser.get("/register")
             XCTAssertTrue(browser.lastPage.contains(#"<option value="Pacific/Kiritimati""#), "every IANA zone is offered")
+            XCTAssertFalse(browser.lastPage.contains("Please check this"), "no error summary before any mistake")
             let response = try await browser.post("/register", [
                 "displayName": "Ana", "email": "ana@example.org", "password": "a long and lovely passphrase", "timeZone": "America/Sao_Paulo",
             ])
@@ -28,6 +29,7 @@ final class WebAccountTests: XCTestCase {
             XCTAssertEqual(bonds.status, .ok)
             XCTAssertTrue(bonds.body.contains("Welcome to Kindred"), "the welcome flash shows once")
             XCTAssertTrue(bonds.body.contains("Make a new bond"))
+            XCTAssertTrue(bonds.body.contains("A bond is a private space"), "someone with no bonds is told what one is")
             let again = try await browser.get("/bonds")
             XCTAssertFalse(again.body.contains("Welcome to Kindred"))
             let user = try await User.query(on: app.db).first()

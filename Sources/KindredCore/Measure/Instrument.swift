@@ -34,6 +34,31 @@ public struct Instrument: Codable, Sendable, Equatable, Identifiable {
 
     public var id: String { key }
 
+    public init(
+        key: String, version: Int, title: String, shortTitle: String, validated: Bool, citation: String?,
+        licence: String, verify: String?, bondKinds: [BondKind], intro: String, scales: [String: ResponseScale],
+        items: [Item], scoring: Scoring, bands: [Band]?, meaning: String, helps: [String], predictable: Bool, cadenceDays: Int?
+    ) {
+        self.key = key
+        self.version = version
+        self.title = title
+        self.shortTitle = shortTitle
+        self.validated = validated
+        self.citation = citation
+        self.licence = licence
+        self.verify = verify
+        self.bondKinds = bondKinds
+        self.intro = intro
+        self.scales = scales
+        self.items = items
+        self.scoring = scoring
+        self.bands = bands
+        self.meaning = meaning
+        self.helps = helps
+        self.predictable = predictable
+        self.cadenceDays = cadenceDays
+    }
+
     /// The label the app shows next to Kindred's own checks.
     public static let notValidatedLabel = "Kindred check — not a validated scale"
 

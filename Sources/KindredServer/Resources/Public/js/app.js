@@ -19,7 +19,10 @@
     });
     var presses = [];
     document.addEventListener("keydown", function (event) {
-      if (event.key !== "Shift" || event.repeat) return;
+      // Only Shift on its own counts: Shift held for a capital or "@" resets the count,
+      // so typing never jumps away from a half-written form.
+      if (event.key !== "Shift") { presses = []; return; }
+      if (event.repeat) return;
       var now = Date.now();
       presses = presses.filter(function (t) { return now - t < 1000; });
       presses.push(now);

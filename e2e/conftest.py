@@ -1,0 +1,184 @@
+"""Fixtures and hooks for Kindred's browser suite.
+
+One fresh `kindred serve` (temporary SQLite, free loopback port) and one tiny neutral site
+(the Quick exit target) per run; headless Chromium sessions, one per person, each with its
+own cookie jar. Every Kindred page a person lands on is checked with axe-core (support.py);
+test_zz_page_checks.py asserts the findings after every journey. On a failure, a screenshot
+and the HTML of every window of every open browser, and the server log, go to e2e/artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from selenium.common.exceptions import WebDriverException
+
+from support import (
+    FINDINGS,
+    OPEN_DRIVERS,
+    REPO,
+    NeutralHandler,
+    Person,
+    Server,
+    format_violation,
+    free_port,
+    make_driver,
+    page_pattern,
+    save_artifacts,
+)
+
+
+@pytest.fixture(scope="session")
+def neutral_site():
+    """A local stand-in for a weather page: tests have no internet."""
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), NeutralHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/weather"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def kindred(neutral_site, tmp_path_factory):
+    """A fresh `kindred serve` on a temporary SQLite data folder and a free loopback port."""
+    binary = Path(os.environ.get("KINDRED_BIN", ".build/debug/kindred"))
+    if not binary.is_absolute():
+        binary = REPO / binary
+    if not os.access(binary, os.X_OK):
+        pytest.exit(f"No kindred binary at {binary}: run swift build --product kindred, or set KINDRED_BIN.", 2)
+
+    data_dir = tmp_path_factory.mktemp("kindred-data")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KINDRED_") and k != "DATABASE_URL"}
+    env.update(
+        KINDRED_HOST="127.0.0.1",
+        KINDRED_PORT=str(port),
+        KINDRED_DATA_DIR=str(data_dir),
+        KINDRED_QUICK_EXIT_URL=neutral_site,
+        KINDRED_LOG_LEVEL="notice",
+    )
+    log_path = data_dir / "server.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [str(binary), "serve"], cwd=data_dir, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    server = Server(f"http://127.0.0.1:{port}", process, log_path, neutral_site)
+    Server.current = server
+    try:
+        _wait_until_healthy(server)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        Server.current = None
+
+
+def _wait_until_healthy(server: Server, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        if server.process.poll() is not None:
+            pytest.exit(f"kindred serve exited with status {server.process.returncode}:\n{server.log_tail()}", 2)
+        try:
+            with urllib.request.urlopen(server.url("/healthz"), timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            pytest.exit(f"kindred serve did not answer GET /healthz within {seconds:.0f} s:\n{server.log_tail()}", 2)
+        time.sleep(0.1)
+
+
+@pytest.fixture(scope="session")
+def browsers(kindred):
+    """Opens a person in a browser of their own; every browser is quit at the end."""
+
+    def open_person(label: str, *, javascript: bool = True, dark: bool = False, size=(1280, 900)) -> Person:
+        driver = make_driver(javascript=javascript, dark=dark, size=size)
+        OPEN_DRIVERS.append((label, driver))
+        return Person(label, driver, kindred, checks=javascript)
+
+    yield open_person
+
+    for _, driver in OPEN_DRIVERS:
+        try:
+            driver.quit()
+        except WebDriverException:
+            pass
+    OPEN_DRIVERS.clear()
+
+
+@pytest.fixture(scope="session")
+def alex(browsers) -> Person:
+    """Person A: a wide window in the light colour scheme."""
+    return browsers("alex")
+
+
+@pytest.fixture(scope="session")
+def bea(browsers) -> Person:
+    """Person B: a phone-sized window in the dark colour scheme, so both layouts and both
+    palettes go through axe-core."""
+    return browsers("bea", dark=True, size=(390, 844))
+
+
+# --------------------------------------------------------------------------------------
+# Ordering, failure artifacts and the closing summary.
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "after_journeys: runs after every other test")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The page checks' verdict needs every journey's pages, so those tests run last."""
+    items.sort(key=lambda item: 1 if item.get_closest_marker("after_journeys") else 0)
+
+
+SAVED_ARTIFACTS: list[str] = []
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed and report.when in ("setup", "call"):
+        saved = save_artifacts(item.name)
+        if saved:
+            report.sections.append(("e2e artifacts (screenshots, page HTML, server log)", "\n".join(saved)))
+            SAVED_ARTIFACTS.append(f"{item.nodeid}:\n  " + "\n  ".join(saved))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    tr = terminalreporter
+    if FINDINGS.pages:
+        distinct = sorted({page_pattern(p.url) for p in FINDINGS.pages})
+        tr.write_sep(
+            "-",
+            f"axe-core {FINDINGS.axe_version}: {len(FINDINGS.pages)} page views checked, "
+            f"{len(distinct)} distinct addresses",
+        )
+        tr.write_line("  " + "  ".join(distinct))
+        minor: dict[str, tuple[dict, set]] = {}
+        for page in FINDINGS.pages:
+            for v in page.minor:
+                minor.setdefault(v["id"], (v, set()))[1].add(page_pattern(page.url))
+        for rule, (v, where) in sorted(minor.items()):
+            tr.write_line("  (moderate/minor, not failing) " + format_violation(v, sorted(where)).splitlines()[0]
+                          + f" on {', '.join(sorted(where))}")
+    if SAVED_ARTIFACTS:
+        tr.write_sep("-", "failure artifacts")
+        for line in SAVED_ARTIFACTS:
+            tr.write_line(line)

@@ -1,0 +1,381 @@
+"""Shared pieces of Kindred's browser suite: the server and neutral-site helpers, people in
+browsers, the automatic per-page checks (axe-core and the console) and failure artifacts.
+conftest.py turns them into fixtures and hooks; the tests import what they assert on."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import subprocess
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+
+from axe_selenium_python import Axe
+from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+E2E_DIR = Path(__file__).resolve().parent
+REPO = E2E_DIR.parent
+ARTIFACTS = E2E_DIR / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+WAIT_SECONDS = 15
+NEUTRAL_TITLE = "Weather today"
+SEVERE_IMPACTS = ("serious", "critical")
+# Characters typed with Shift held on a common keyboard.
+SHIFTED = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ~!@#$%^&*()_+{}|:\"<>?")
+
+
+# --------------------------------------------------------------------------------------
+# What the automatic checks saw, asserted at the end by test_zz_page_checks.py.
+
+
+@dataclass
+class PageCheck:
+    who: str
+    url: str
+    title: str
+    violations: list = field(default_factory=list)  # serious and critical
+    minor: list = field(default_factory=list)  # moderate and minor: reported, not failed
+    artifact: str = ""  # screenshot of the page when it had serious violations
+
+
+class Findings:
+    def __init__(self) -> None:
+        self.pages: list[PageCheck] = []
+        self.console_errors: list[tuple[str, str, str]] = []  # (who, url, message)
+        self.axe_version = "?"
+        self.saved_pages: set[str] = set()  # addresses whose violating page was saved
+
+
+FINDINGS = Findings()
+
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def page_pattern(url: str) -> str:
+    """The address without origin, ids and invite codes, to group findings by page."""
+    path = re.sub(r"^https?://[^/]+", "", url)
+    path = _UUID.sub("{id}", path)
+    path = re.sub(r"/join/[^/?#]+", "/join/{code}", path)
+    return re.sub(r"next=[^&#]+", "next={path}", path)
+
+
+def format_violation(v: dict, where: list[str]) -> str:
+    lines = [f"[{v.get('impact')}] {v['id']}: {v.get('help', '')}", f"    on: {', '.join(where)}"]
+    for node in v.get("nodes", [])[:8]:
+        target = " ".join(str(t) for t in node.get("target", []))
+        summary = (node.get("failureSummary") or "").replace("\n", " ")
+        lines.append(f"    - {target}  {summary[:300]}")
+    if v.get("helpUrl"):
+        lines.append(f"    see {v['helpUrl']}")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------
+# The server under test and the neutral site.
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+NEUTRAL_PAGE = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{NEUTRAL_TITLE}</title></head>
+<body><main><h1>{NEUTRAL_TITLE}</h1><p>Sunny spells and a light breeze, 18&deg;C.</p></main></body></html>
+""".encode()
+
+
+class NeutralHandler(BaseHTTPRequestHandler):
+    """Answers every GET with the same harmless page, as a weather site would."""
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        if self.path.startswith("/favicon"):
+            self.send_response(204)
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(NEUTRAL_PAGE)))
+        self.end_headers()
+        self.wfile.write(NEUTRAL_PAGE)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+class Server:
+    """A running `kindred serve`."""
+
+    current: "Server | None" = None
+
+    def __init__(self, base_url: str, process: subprocess.Popen, log_path: Path, quick_exit_url: str):
+        self.base_url = base_url
+        self.process = process
+        self.log_path = log_path
+        self.quick_exit_url = quick_exit_url
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def is_ours(self, url: str) -> bool:
+        return url == self.base_url or url.startswith(self.base_url + "/")
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no server log)"
+
+
+# --------------------------------------------------------------------------------------
+# Browsers and people.
+
+OPEN_DRIVERS: list[tuple[str, webdriver.Chrome]] = []
+
+
+def make_driver(*, javascript: bool = True, dark: bool = False, size=(1280, 900)) -> webdriver.Chrome:
+    """Headless Debian Chromium with the driver's path given, so selenium never downloads one."""
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-extensions",
+        "--disable-background-networking",
+        "--disable-sync",
+        "--lang=en-GB",
+        f"--window-size={size[0]},{size[1]}",
+    ):
+        opts.add_argument(arg)
+    if not javascript:
+        opts.add_argument("--blink-settings=scriptEnabled=false")
+        opts.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    driver.set_page_load_timeout(30)
+    driver.set_script_timeout(60)
+    if dark:
+        # The page's prefers-color-scheme becomes dark, so the dark palette is checked too.
+        driver.execute_cdp_cmd(
+            "Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]}
+        )
+    return driver
+
+
+class Person:
+    """One person in one browser. Every Kindred page they land on through visit(),
+    click_through() or submit() is checked with axe-core and for console errors."""
+
+    def __init__(self, label: str, driver: webdriver.Chrome, server: Server, *, checks: bool = True):
+        self.label = label
+        self.driver = driver
+        self.server = server
+        self.checks = checks
+        self.name = ""
+        self.email = ""
+        self.password = ""
+
+    # -- moving around --------------------------------------------------------------------
+
+    def visit(self, path_or_url: str) -> None:
+        url = path_or_url if "://" in path_or_url else self.server.url(path_or_url)
+        self.driver.get(url)
+        self._landed()
+
+    def click_through(self, element: WebElement) -> None:
+        """Clicks a link or a submit button and waits for the next page."""
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        element.click()
+        WebDriverWait(self.driver, WAIT_SECONDS).until(EC.staleness_of(old))
+        self._landed()
+
+    def submit(self, button_text: str, within: str = "main") -> None:
+        """Submits a form by clicking its visible submit button with this text."""
+        self.click_through(self.button(button_text, within))
+
+    def follow(self, link_text: str, within: str = "body") -> None:
+        self.click_through(self.link(link_text, within))
+
+    def _landed(self) -> None:
+        if not self.checks:
+            return
+        WebDriverWait(self.driver, WAIT_SECONDS).until(
+            lambda d: d.execute_script("return document.readyState") == "complete"
+        )
+        if self.server.is_ours(self.driver.current_url):
+            check_page(self.label, self.driver)
+
+    # -- finding things -------------------------------------------------------------------
+
+    def button(self, text: str, within: str = "main") -> WebElement:
+        scope = self.driver.find_element(By.CSS_SELECTOR, within)
+        for b in scope.find_elements(By.CSS_SELECTOR, "button, input[type=submit]"):
+            if b.is_displayed() and (b.text.strip() == text or b.get_attribute("value") == text):
+                return b
+        raise AssertionError(f"{self.label} sees no button {text!r} in {within} on {self.path}")
+
+    def link(self, text: str, within: str = "body") -> WebElement:
+        scope = self.driver.find_element(By.CSS_SELECTOR, within)
+        for a in scope.find_elements(By.TAG_NAME, "a"):
+            if a.is_displayed() and a.text.strip() == text:
+                return a
+        raise AssertionError(f"{self.label} sees no link {text!r} in {within} on {self.path}")
+
+    def has_link(self, text: str, within: str = "body") -> bool:
+        try:
+            self.link(text, within)
+            return True
+        except AssertionError:
+            return False
+
+    # -- reading --------------------------------------------------------------------------
+
+    @property
+    def path(self) -> str:
+        return re.sub(r"^https?://[^/]+", "", self.driver.current_url)
+
+    def h1(self) -> str:
+        return self.driver.find_element(By.TAG_NAME, "h1").text.strip()
+
+    def text(self, selector: str = "main") -> str:
+        return self.driver.find_element(By.CSS_SELECTOR, selector).text
+
+    def flash(self) -> str:
+        found = self.driver.find_elements(By.CSS_SELECTOR, "main .flash[role=status]")
+        return found[0].text.strip() if found else ""
+
+    def badges(self, selector: str = "main > h1 + p .badge") -> list[str]:
+        """The badges under the page's heading (a bond's kind and status), or elsewhere."""
+        return [b.text.strip() for b in self.driver.find_elements(By.CSS_SELECTOR, selector)]
+
+    def field(self, field_id: str) -> WebElement:
+        return self.driver.find_element(By.ID, field_id)
+
+    def value(self, field_id: str) -> str:
+        return self.field(field_id).get_attribute("value") or ""
+
+    def selected(self, field_id: str) -> str:
+        # One query, not Select.first_selected_option's round trip per option (hundreds of zones).
+        return self.driver.find_element(By.CSS_SELECTOR, f"#{field_id} option:checked").get_attribute("value")
+
+    # -- typing ---------------------------------------------------------------------------
+
+    def type_into(self, field_id: str, value: str) -> None:
+        """Types into a field key by key, as people do (Shift for capitals included)."""
+        element = self.field(field_id)
+        element.clear()
+        element.send_keys(value)
+
+    def choose(self, field_id: str, value: str) -> None:
+        Select(self.field(field_id)).select_by_value(value)
+
+
+def close_person(person: Person) -> None:
+    """Quits a short-lived browser early (keeps at most one pair and a guest running)."""
+    for entry in list(OPEN_DRIVERS):
+        if entry[1] is person.driver:
+            OPEN_DRIVERS.remove(entry)
+    try:
+        person.driver.quit()
+    except WebDriverException:
+        pass
+
+
+def check_page(who: str, driver: webdriver.Chrome) -> None:
+    """axe-core on the page as it is now, and the console errors logged since the last check."""
+    axe = Axe(driver)
+    axe.inject()
+    result = axe.run()
+    if FINDINGS.axe_version == "?":
+        FINDINGS.axe_version = (result.get("testEngine") or {}).get("version") or str(
+            driver.execute_script("return window.axe && axe.version") or "?"
+        )
+    check = PageCheck(who=who, url=driver.current_url, title=driver.title)
+    for violation in result["violations"]:
+        (check.violations if violation.get("impact") in SEVERE_IMPACTS else check.minor).append(violation)
+    FINDINGS.pages.append(check)
+    if check.violations and page_pattern(check.url) not in FINDINGS.saved_pages:
+        FINDINGS.saved_pages.add(page_pattern(check.url))
+        # Keep the page as axe-core saw it: by the time the verdict runs it is long gone.
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        base = ARTIFACTS / f"axe-{len(FINDINGS.pages):03d}-{who}-{_slug(page_pattern(check.url)) or 'home'}"
+        try:
+            driver.save_screenshot(f"{base}.png")
+            Path(f"{base}.html").write_text(driver.page_source, encoding="utf-8")
+            check.artifact = f"{base}.png"
+        except WebDriverException:
+            pass
+    collect_console(who, driver)
+
+
+def collect_console(who: str, driver: webdriver.Chrome) -> None:
+    try:
+        entries = driver.get_log("browser")
+    except WebDriverException:
+        return
+    page = driver.current_url
+    for entry in entries:
+        message = entry.get("message", "")
+        if entry.get("level") != "SEVERE" or "favicon.ico" in message:
+            continue
+        # A page answered with 4xx on purpose (a form mistake is 422, a wrong password 401)
+        # logs its own status; only failures of anything else on the page count.
+        if message.startswith(page + " - Failed to load resource: the server responded with a status of 4"):
+            continue
+        FINDINGS.console_errors.append((who, page, message))
+
+
+# --------------------------------------------------------------------------------------
+# Failure artifacts.
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-")[:80]
+
+
+def save_artifacts(test_name: str) -> list[str]:
+    """A screenshot and the HTML of every window of every open browser, and the server log."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    saved = []
+    for label, driver in list(OPEN_DRIVERS):
+        try:
+            handles = driver.window_handles
+            current = driver.current_window_handle
+        except WebDriverException as error:
+            saved.append(f"{label}: browser not reachable ({error.msg})")
+            continue
+        for index, handle in enumerate(handles):
+            base = ARTIFACTS / f"{_slug(test_name)}-{label}-{index}"
+            try:
+                driver.switch_to.window(handle)
+                url = driver.current_url
+                driver.save_screenshot(f"{base}.png")
+                saved.append(f"{base}.png  ({url})")
+                Path(f"{base}.html").write_text(driver.page_source, encoding="utf-8")
+                saved.append(f"{base}.html")
+            except WebDriverException as error:
+                saved.append(f"{label} window {index}: could not save ({error.msg})")
+        try:
+            driver.switch_to.window(current)
+        except WebDriverException:
+            pass
+    if Server.current is not None:
+        target = ARTIFACTS / "server.log"
+        try:
+            shutil.copyfile(Server.current.log_path, target)
+            saved.append(str(target))
+        except OSError:
+            pass
+    return saved

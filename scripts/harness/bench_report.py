@@ -1,0 +1,68 @@
+"""Assembles scripts/bench's measurements into bench/results.json and prints a table.
+
+Usage: bench_report.py WORKDIR OUTFILE
+WORKDIR holds measurements.jsonl, meta.json, rss-big, rss-empty and sqlite.json.
+"""
+import json
+import os
+import sys
+
+work, outfile = sys.argv[1], sys.argv[2]
+meta = json.load(open(os.path.join(work, "meta.json")))
+rows = [json.loads(l) for l in open(os.path.join(work, "measurements.jsonl")) if l.strip()]
+sqlite = json.load(open(os.path.join(work, "sqlite.json")))
+
+
+def rss(name):
+    kib = int(open(os.path.join(work, name)).read().split()[0])
+    return {"bytes": kib * 1024, "mib": round(kib / 1024, 1)}
+
+
+big = [r for r in rows if r["phase"] == "big"]
+ceiling = next(r for r in big if r["endpoint"] == "GET /healthz")
+hot = [r for r in big if r is not ceiling]
+for r in big:
+    r["ratio_to_ceiling"] = round(r["requests_per_second"] / ceiling["requests_per_second"], 3)
+empty = next(r for r in rows if r["phase"] == "empty")
+big_hot = next(r for r in hot if r["endpoint"] == empty["endpoint"])
+
+results = {
+    **meta,
+    "ceiling": ceiling,
+    "endpoints": hot,
+    "peak_rss": rss("rss-big"),
+    "empty_database": {
+        "endpoint": empty["endpoint"],
+        "big": {"requests_per_second": big_hot["requests_per_second"], "latency_ms": big_hot["latency_ms"]},
+        "empty": empty,
+        "ratio_big_to_empty_throughput": round(big_hot["requests_per_second"] / empty["requests_per_second"], 3),
+        "ratio_big_to_empty_p50": round(big_hot["latency_ms"]["p50"] / max(empty["latency_ms"]["p50"], 1e-9), 3),
+        "ratio_big_to_empty_p99": round(big_hot["latency_ms"]["p99"] / max(empty["latency_ms"]["p99"], 1e-9), 3),
+        "peak_rss": rss("rss-empty"),
+    },
+    "sqlite_write_ceiling": sqlite,
+}
+os.makedirs(os.path.dirname(os.path.abspath(outfile)), exist_ok=True)
+with open(outfile, "w") as f:
+    json.dump(results, f, indent=2)
+    f.write("\n")
+
+p = meta["parameters"]
+print(f"\nKindred benchmark — {meta['git_commit'][:12]}, {meta['build']} build, {meta['machine']['cpus']} CPUs, "
+      f"{p['bonds']} bonds × {p['days']} days, wrk -t{p['threads']} -c{p['connections']} -d{p['seconds']}s\n")
+print(f"{'endpoint':<42} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'÷ ceiling':>10}")
+print("-" * 82)
+for r in big:
+    print(f"{r['endpoint']:<42} {r['requests_per_second']:>10.1f} {r['latency_ms']['p50']:>8.2f} "
+          f"{r['latency_ms']['p99']:>8.2f} {r['ratio_to_ceiling']:>10.3f}")
+e = results["empty_database"]
+print("-" * 82)
+print(f"{e['endpoint'] + ' (empty db)':<42} {empty['requests_per_second']:>10.1f} "
+      f"{empty['latency_ms']['p50']:>8.2f} {empty['latency_ms']['p99']:>8.2f}")
+print(f"\nbig ÷ empty for {e['endpoint']}: throughput {e['ratio_big_to_empty_throughput']:.3f}, "
+      f"p50 {e['ratio_big_to_empty_p50']:.3f}, p99 {e['ratio_big_to_empty_p99']:.3f}  (≈1 = does not grow with history)")
+print(f"server peak RSS (VmHWM): {results['peak_rss']['mib']} MiB with the big database, "
+      f"{e['peak_rss']['mib']} MiB with the empty one")
+print(f"SQLite write ceiling (one row per commit, WAL, synchronous={sqlite['synchronous']}, same disk): "
+      f"{sqlite['inserts_per_second']:.0f} inserts/s")
+print(f"\nwritten to {outfile}")
