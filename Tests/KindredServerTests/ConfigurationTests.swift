@@ -60,6 +60,6 @@ final class ConfigurationTests: XCTestCase {
     }
 
     func testTestOnlyVariablesAreNotTypos() throws {
-        _ = try KindredConfiguration.load(from: ["KINDRED_TEST_DATABASE_URL": "postgres://x@y/z"]).get()
+        _ = try KindredConfiguration.load(from: ["KINDRED_TEST_DATABASE_URL": "postgres://x@y/z", "KINDRED_BIN": "/x/kindred"]).get()
     }
 }

@@ -40,6 +40,8 @@ extension Application {
             }
             try await sql.raw("PRAGMA synchronous=FULL").run()
             try await sql.raw("PRAGMA foreign_keys=ON").run()
+            // Two connections share one writer lock: wait with backoff rather than spin.
+            try await sql.raw("PRAGMA busy_timeout=5000").run()
         }
     }
 }

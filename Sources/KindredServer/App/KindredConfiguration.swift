@@ -57,6 +57,9 @@ public struct KindredConfiguration: Sendable, Equatable {
         ("KINDRED_CONTENT_DIR", "A folder whose content files add to or replace the built-in ones (same layout: instruments/…)."),
     ]
 
+    /// Read by the test and harness scripts, not by the server; never typos.
+    public static let toolVariables: Set<String> = ["KINDRED_BIN", "KINDRED_E2E_PYTHON"]
+
     /// Reads `environment`; returns the configuration or every problem found.
     public static func load(from environment: [String: String]) -> Result<KindredConfiguration, ConfigurationProblems> {
         var config = KindredConfiguration()
@@ -127,7 +130,7 @@ public struct KindredConfiguration: Sendable, Equatable {
                 problems.append("KINDRED_CONTENT_DIR must be an existing folder, not \"\(dir)\".")
             }
         }
-        let known = Set(variables.map(\.name))
+        let known = Set(variables.map(\.name)).union(toolVariables)
         for name in environment.keys.sorted() where name.hasPrefix("KINDRED_") && !name.hasPrefix("KINDRED_TEST_") && !known.contains(name) {
             problems.append("\(name) is not a setting Kindred knows (a typo?).")
         }

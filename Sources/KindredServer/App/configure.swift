@@ -43,6 +43,7 @@ public func configure(_ app: Application, services: KindredServices) async throw
 
     try routes(app)
     app.refreshAllowedMethods()
+    try app.prepareOpenAPIDocument()
     app.asyncCommands.use(SeedCommand(), as: "seed")
 
     app.lifecycle.use(ShutdownPasswords(passwords: services.passwords))

@@ -33,27 +33,40 @@ func routes(_ app: Application) throws {
 }
 
 @Sendable func openAPIDocument(req: Request) async throws -> Response {
-    let response = Response(status: .ok, body: .init(string: try OpenAPIDocument.text))
+    let response = Response(status: .ok, body: .init(string: try req.application.openAPIDocument()))
     response.headers.replaceOrAdd(name: .contentType, value: "application/yaml; charset=utf-8")
     return response
 }
 
-/// The contract as served: the file, with the exact list of time zones this server
-/// accepts filled in, so the document and the validation can never disagree.
+/// The contract as served: the file, with the exact lists this server accepts — time zones
+/// and instrument keys — filled in, so the document and the validation never disagree.
 enum OpenAPIDocument {
-    static let marker = "x-kindred-enum: time-zones"
-
-    static var text: String {
-        get throws { try cached.get() }
+    static func markers(_ content: ContentLibrary) -> [String: [String]] {
+        ["x-kindred-enum: time-zones": TimeZones.all, "x-kindred-enum: instruments": content.instruments.map(\.key)]
     }
 
-    private static let cached: Result<String, any Error> = Result {
-        let file = try String(contentsOfFile: ResourcePaths.openAPI, encoding: .utf8)
+    static func render(file: String, content: ContentLibrary) -> String {
+        let markers = markers(content)
         return file.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-            guard line.trimmingCharacters(in: .whitespaces) == marker else { return String(line) }
+            guard let values = markers[line.trimmingCharacters(in: .whitespaces)] else { return String(line) }
             let indent = String(line.prefix { $0 == " " })
-            let zones = TimeZones.all.map { "\(indent)  - \"\($0)\"" }
-            return ([indent + "enum:"] + zones).joined(separator: "\n")
+            return ([indent + "enum:"] + values.map { "\(indent)  - \"\($0)\"" }).joined(separator: "\n")
         }.joined(separator: "\n")
+    }
+}
+
+extension Application {
+    private struct OpenAPIKey: StorageKey { typealias Value = String }
+
+    /// Rendered once at start-up (see `configure`), then served from memory.
+    func openAPIDocument() throws -> String {
+        if let text = storage[OpenAPIKey.self] { return text }
+        return OpenAPIDocument.render(file: try String(contentsOfFile: ResourcePaths.openAPI, encoding: .utf8), content: kindred.content)
+    }
+
+    func prepareOpenAPIDocument() throws {
+        storage[OpenAPIKey.self] = OpenAPIDocument.render(
+            file: try String(contentsOfFile: ResourcePaths.openAPI, encoding: .utf8), content: kindred.content
+        )
     }
 }

@@ -64,6 +64,9 @@ struct SeedCommand: AsyncCommand {
                 }
                 try await members.create(on: tx)
                 try await invites.create(on: tx)
+                for chunk in try history(bonds: bonds, users: users, from: start, days: days, content: app.kindred.content).chunked(500) {
+                    try await chunk.create(on: tx)
+                }
                 return (bonds.first?.id, users.first?.id)
             }
             if firstBondID == nil { (firstBondID, firstUserID) = firstIDs }
@@ -72,5 +75,56 @@ struct SeedCommand: AsyncCommand {
         let (token, _) = try await AccountService(db: db, services: app.kindred).createToken(for: user, name: "bench")
         let line = #"{"token":"\#(token)","bondId":"\#(firstBondID.uuidString.lowercased())","bonds":\#(bondCount),"days":\#(days),"email":"\#(user.email)","password":"\#(Self.password)"}"#
         context.console.print(line)
+    }
+
+    /// A year (or `days`) of measuring for each bond, as people really use it: the six-signs
+    /// pulse weekly, the EIS and the balance check monthly, CSI-4 and SWLS quarterly, about
+    /// half of it shared, and a monthly prediction of the other member's EIS.
+    func history(bonds: [Bond], users: [User], from start: Date, days: Int, content: ContentLibrary) throws -> [Assessment] {
+        var generator = SeededGenerator(seed: UInt64(bonds.count) &* 2_654_435_761)
+        var results: [Assessment] = []
+        let cadence: [(key: String, every: Int)] = [("six-signs", 7), ("eis", 30), ("intimacy-balance", 30), ("csi4", 91), ("swls", 91)]
+        for (index, bond) in bonds.enumerated() {
+            let people = [users[index * 2], users[index * 2 + 1]]
+            for (key, every) in cadence {
+                guard let instrument = content.instrument(key), instrument.applies(to: bond.kind) else { continue }
+                let items = instrument.items(for: bond.kind)
+                for day in stride(from: every, through: days, by: every) {
+                    for (side, person) in people.enumerated() {
+                        var answers: [String: Int] = [:]
+                        for item in items {
+                            let scale = instrument.scale(of: item)!
+                            answers[item.id] = Int(generator.next() % UInt64(scale.maximum - scale.minimum + 1)) + scale.minimum
+                        }
+                        let score = try Scorer.score(answers, for: instrument, kind: bond.kind)
+                        let takenAt = start.addingTimeInterval(Double(day) * 86_400 + Double(side) * 3_600)
+                        let mode: ResultSummary.Mode = key == "eis" && side == 1 && day % 60 == 0 ? .predict : .self
+                        results.append(try Assessment(
+                            bondID: bond.id!, userID: person.id!, instrument: instrument, mode: mode,
+                            shared: mode == .self && generator.next() % 2 == 0, takenAt: takenAt, answers: answers, score: score
+                        ))
+                    }
+                }
+            }
+        }
+        return results
+    }
+}
+
+/// A small deterministic generator, so two seeded databases hold the same history.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed | 1 }
+    mutating func next() -> UInt64 {
+        state ^= state << 13
+        state ^= state >> 7
+        state ^= state << 17
+        return state
+    }
+}
+
+extension Array {
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
     }
 }
