@@ -281,6 +281,40 @@ class Person:
     def choose(self, field_id: str, value: str) -> None:
         Select(self.field(field_id)).select_by_value(value)
 
+    def tick(self, field_id: str) -> None:
+        """Picks a radio button or ticks a checkbox by clicking its label, as people do."""
+        label = self.driver.find_element(By.CSS_SELECTOR, f"label[for='{field_id}']")
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", label)
+        label.click()
+        assert self.is_checked(field_id), f"clicking the label of {field_id} did not check it"
+
+    def is_checked(self, field_id: str) -> bool:
+        return self.field(field_id).is_selected()
+
+    # -- responses and tables -------------------------------------------------------------
+
+    def status(self) -> int:
+        """The HTTP status of the page now shown (Navigation Timing's responseStatus)."""
+        return int(self.driver.execute_script(
+            "const n = performance.getEntriesByType('navigation')[0]; return n ? n.responseStatus : 0"
+        ))
+
+    def captions(self, within: str = "main") -> list[str]:
+        scope = self.driver.find_element(By.CSS_SELECTOR, within)
+        return [c.text.strip() for c in scope.find_elements(By.CSS_SELECTOR, "table > caption")]
+
+    def table(self, caption: str, within: str = "main") -> list[list[str]]:
+        """The rows of the table with this caption: header row first, each row's cells as text."""
+        scope = self.driver.find_element(By.CSS_SELECTOR, within)
+        for table in scope.find_elements(By.TAG_NAME, "table"):
+            found = table.find_elements(By.CSS_SELECTOR, ":scope > caption")
+            if found and found[0].text.strip() == caption:
+                return self.driver.execute_script(
+                    "return Array.from(arguments[0].rows, r => Array.from(r.cells, c => c.textContent.replace(/\\s+/g, ' ').trim()))",
+                    table,
+                )
+        raise AssertionError(f"{self.label} sees no table {caption!r} in {within} on {self.path} (captions: {self.captions(within)})")
+
 
 def close_person(person: Person) -> None:
     """Quits a short-lived browser early (keeps at most one pair and a guest running)."""

@@ -23,6 +23,14 @@ EXPECTED_PAGES = {
     "/join/{code}",
     "/settings",
     "/settings/delete",
+    "/bonds/{id}/measure",
+    "/bonds/{id}/measure/eis",
+    "/bonds/{id}/measure/eis/take",
+    "/bonds/{id}/measure/eis/take?mode=predict",
+    "/bonds/{id}/measure/six-signs",
+    "/bonds/{id}/measure/six-signs/take",
+    "/bonds/{id}/measure/intimacy-balance",
+    "/bonds/{id}/measure/intimacy-balance/take",
 }
 
 pytestmark = pytest.mark.after_journeys

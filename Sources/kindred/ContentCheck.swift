@@ -20,6 +20,15 @@ enum ContentCheck {
                 let label = instrument.validated ? "validated" : Instrument.notValidatedLabel
                 print("  ✓ instrument \(instrument.key) v\(instrument.version): \(instrument.items.count) items (\(label))")
             }
+            for deck in library.decks {
+                let depths = (1...3).map { depth in deck.prompts.filter { $0.depth == depth }.count }
+                print("  ✓ deck \(deck.key): \(deck.prompts.count) prompts (depth 1/2/3: \(depths.map(String.init).joined(separator: "/")))")
+            }
+            if let conversation = library.conversation {
+                print("  ✓ deep conversation: \(conversation.sets.count) sets, \(conversation.questions.count) questions")
+            }
+            if let checkin = library.checkin { print("  ✓ weekly check-in: \(checkin.items.count) items") }
+            print("  ✓ appreciation starters: \(library.appreciationStarters.count)")
             print("Content is valid.")
             return 0
         case .failure(let problems):

@@ -32,6 +32,14 @@ enum Entrypoint {
             exit(1)
         }
 
+        let cipher: TextCipher
+        do {
+            cipher = try configuration.loadCipher()
+        } catch {
+            FileHandle.standardError.write(Data("Kindred cannot start: the encryption key: \(error)\n".utf8))
+            exit(1)
+        }
+
         let level = Logger.Level(rawValue: configuration.logLevel) ?? .notice
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -41,7 +49,7 @@ enum Entrypoint {
         let environment = try Environment.detect()
         let app = try await Application.make(environment)
         do {
-            try await configure(app, services: KindredServices(configuration: configuration, content: content))
+            try await configure(app, services: KindredServices(configuration: configuration, content: content, cipher: cipher))
             let command = environment.arguments.dropFirst().first ?? "serve"
             if command == "serve" || command.hasPrefix("-") {
                 try await app.autoMigrate()

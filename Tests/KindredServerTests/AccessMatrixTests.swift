@@ -62,6 +62,21 @@ final class AccessMatrixTests: XCTestCase {
         Case(.PATCH, "/api/v1/bonds/:bond/assessments/:result", .unauthorized, .notFound, member: .badRequest),
         Case(.GET, "/api/v1/bonds/:bond/measures/:instrument", .unauthorized, .notFound, member: .ok),
         Case(.GET, "/api/v1/bonds/:bond/dashboard", .unauthorized, .notFound, member: .ok),
+        // API: practising (both answered today, so the day is revealed; a conversation is under way)
+        Case(.GET, "/api/v1/bonds/:bond/today", .unauthorized, .notFound, member: .ok),
+        Case(.PUT, "/api/v1/bonds/:bond/today/answer", .unauthorized, .notFound, member: .badRequest),
+        Case(.GET, "/api/v1/bonds/:bond/days", .unauthorized, .notFound, member: .ok),
+        Case(.GET, "/api/v1/bonds/:bond/days/:day", .unauthorized, .notFound, member: .ok),
+        Case(.POST, "/api/v1/bonds/:bond/days/:day/replies", .unauthorized, .notFound, member: .badRequest),
+        Case(.GET, "/api/v1/bonds/:bond/appreciations", .unauthorized, .notFound, member: .ok),
+        Case(.POST, "/api/v1/bonds/:bond/appreciations", .unauthorized, .notFound, member: .badRequest),
+        Case(.GET, "/api/v1/bonds/:bond/checkins", .unauthorized, .notFound, member: .ok),
+        Case(.GET, "/api/v1/bonds/:bond/checkins/current", .unauthorized, .notFound, member: .ok),
+        Case(.PUT, "/api/v1/bonds/:bond/checkins/current", .unauthorized, .notFound, member: .badRequest),
+        Case(.GET, "/api/v1/bonds/:bond/conversation", .unauthorized, .notFound, member: .ok),
+        Case(.POST, "/api/v1/bonds/:bond/conversation", .unauthorized, .notFound, member: .ok),
+        Case(.POST, "/api/v1/bonds/:bond/conversation/advance", .unauthorized, .notFound, member: .badRequest),
+        Case(.POST, "/api/v1/bonds/:bond/conversation/finish", .unauthorized, .notFound, member: .notFound, other: .ok),
         // Web: accounts
         Case(.GET, "/", .ok, signIn, member: signIn),
         Case(.GET, "/register", .ok, signIn, member: signIn),
@@ -105,16 +120,18 @@ final class AccessMatrixTests: XCTestCase {
         let memberTokenID: String
         let resultID: String
         let predictionID: String
+        let day: String
         var browsers: [Role: Browser]
 
         /// Everything that identifies the bond; none of it may reach the anonymous or the stranger.
-        var secrets: [String] { [bondID, inviteID, resultID, predictionID, "Secret Garden", "Anastasia", "Benedikt"] }
+        var secrets: [String] { [bondID, inviteID, resultID, predictionID, "Secret Garden", "Anastasia", "Benedikt", "lighthouse", "marmalade"] }
 
         func path(_ template: String) -> String {
             template.replacingOccurrences(of: ":bond", with: bondID)
                 .replacingOccurrences(of: ":result", with: resultID)
                 .replacingOccurrences(of: ":prediction", with: predictionID)
                 .replacingOccurrences(of: ":instrument", with: "eis")
+                .replacingOccurrences(of: ":day", with: day)
                 .replacingOccurrences(of: ":invite", with: inviteID)
                 .replacingOccurrences(of: ":code", with: code)
                 .replacingOccurrences(of: ":memberToken", with: memberTokenID)
@@ -134,6 +151,11 @@ final class AccessMatrixTests: XCTestCase {
         let result = try await app.send(.POST, "/api/v1/bonds/\(bondID)/assessments", json: ["instrument": "eis", "answers": answers, "share": true], token: member.token)
         let prediction = try await app.send(.POST, "/api/v1/bonds/\(bondID)/assessments", json: ["instrument": "eis", "answers": answers, "mode": "predict"], token: member.token)
         XCTAssertEqual([result.status, prediction.status], [.created, .created])
+        let first = try await app.send(.PUT, "/api/v1/bonds/\(bondID)/today/answer", json: ["text": "The lighthouse walk"], token: member.token)
+        let second = try await app.send(.PUT, "/api/v1/bonds/\(bondID)/today/answer", json: ["text": "Toast with marmalade"], token: other.token)
+        let started = try await app.send(.POST, "/api/v1/bonds/\(bondID)/conversation", token: member.token)
+        XCTAssertEqual([first.status, second.status, started.status], [.ok, .ok, .created])
+        let day = (second.json["today"] as? [String: Any])?["day"] as? String ?? ""
         var browsers: [Role: Browser] = [.anonymous: Browser(app)]
         for (role, person) in [(Role.member, member), (.otherMember, other), (.stranger, stranger)] {
             let browser = Browser(app)
@@ -144,7 +166,7 @@ final class AccessMatrixTests: XCTestCase {
         return World(
             member: member, other: other, stranger: stranger, bondID: bondID, inviteID: inviteID, code: code,
             memberTokenID: tokens.jsonArray.first?["id"] as? String ?? "",
-            resultID: result.json["id"] as? String ?? "", predictionID: prediction.json["id"] as? String ?? "", browsers: browsers
+            resultID: result.json["id"] as? String ?? "", predictionID: prediction.json["id"] as? String ?? "", day: day, browsers: browsers
         )
     }
 

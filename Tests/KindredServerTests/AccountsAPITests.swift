@@ -224,7 +224,10 @@ final class AccountsAPITests: XCTestCase {
     }
 
     func testProductionHashesPasswordsAtCostTwelve() async throws {
-        let services = KindredServices(configuration: KindredConfiguration(), content: ContentLibrary())
+        let services = KindredServices(
+            configuration: KindredConfiguration(), content: ContentLibrary(),
+            cipher: try TextCipher(keys: [TextCipher.Key(TextCipher.Key.generate())])
+        )
         let hash = try await services.passwords.hash("a long and lovely passphrase")
         XCTAssertTrue(hash.hasPrefix("$2b$12$"), hash)
         let matches = try await services.passwords.verify("a long and lovely passphrase", against: hash)

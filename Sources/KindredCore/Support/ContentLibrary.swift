@@ -6,10 +6,24 @@ import Yams
 /// add to them or replace them by key.
 public struct ContentLibrary: Sendable {
     public private(set) var instruments: [Instrument] = []
+    public private(set) var decks: [Deck] = []
+    public private(set) var conversation: ConversationGuide?
+    public private(set) var checkin: CheckinGuide?
+    public private(set) var appreciationStarters: [String] = []
 
-    public init(instruments: [Instrument] = []) {
+    public init(instruments: [Instrument] = [], decks: [Deck] = [], conversation: ConversationGuide? = nil,
+                checkin: CheckinGuide? = nil, appreciationStarters: [String] = []) {
         self.instruments = instruments
+        self.decks = decks
+        self.conversation = conversation
+        self.checkin = checkin
+        self.appreciationStarters = appreciationStarters
     }
+
+    /// Every prompt of every deck.
+    public var prompts: [Deck.Prompt] { decks.flatMap(\.prompts) }
+
+    public func prompt(_ id: String) -> Deck.Prompt? { prompts.first { $0.id == id } }
 
     public func instrument(_ key: String) -> Instrument? { instruments.first { $0.key == key } }
 
@@ -38,8 +52,49 @@ public struct ContentLibrary: Sendable {
                 }
             }
         }
+        var decks: [String: Deck] = [:]
+        var deckOrder: [String] = []
+        var conversation: ConversationGuide?
+        var checkin: CheckinGuide?
+        var starters: AppreciationStarters?
+        for directory in directories {
+            for file in yamlFiles(in: directory.appendingPathComponent("decks")) {
+                if let deck = decode(Deck.self, file, &problems) {
+                    if decks[deck.key] == nil { deckOrder.append(deck.key) }
+                    decks[deck.key] = deck
+                }
+            }
+            let guide = directory.appendingPathComponent("conversation/deep-conversation.yaml")
+            if FileManager.default.fileExists(atPath: guide.path) { conversation = decode(ConversationGuide.self, guide, &problems) ?? conversation }
+            let checkinFile = directory.appendingPathComponent("checkin.yaml")
+            if FileManager.default.fileExists(atPath: checkinFile.path) { checkin = decode(CheckinGuide.self, checkinFile, &problems) ?? checkin }
+            let startersFile = directory.appendingPathComponent("appreciations.yaml")
+            if FileManager.default.fileExists(atPath: startersFile.path) { starters = decode(AppreciationStarters.self, startersFile, &problems) ?? starters }
+        }
+        let allDecks = deckOrder.compactMap { decks[$0] }
+        problems += DeckValidator.problems(in: allDecks).map { "decks: \($0)" }
+        if let conversation { problems += DeckValidator.problems(in: conversation).map { "conversation: \($0)" } } else {
+            problems.append("conversation/deep-conversation.yaml is missing")
+        }
+        if let checkin { problems += DeckValidator.problems(in: checkin).map { "checkin.yaml: \($0)" } } else {
+            problems.append("checkin.yaml is missing")
+        }
+        if (starters?.starters ?? []).isEmpty { problems.append("appreciations.yaml is missing or has no starters") }
+        if allDecks.isEmpty { problems.append("there are no decks") }
         guard problems.isEmpty else { return .failure(ContentProblems(problems: problems)) }
-        return .success(ContentLibrary(instruments: order.compactMap { byKey[$0] }))
+        return .success(ContentLibrary(
+            instruments: order.compactMap { byKey[$0] }, decks: allDecks, conversation: conversation,
+            checkin: checkin, appreciationStarters: starters?.starters ?? []
+        ))
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ file: URL, _ problems: inout [String]) -> T? {
+        do {
+            return try YAMLDecoder().decode(T.self, from: try String(contentsOf: file, encoding: .utf8))
+        } catch {
+            problems.append("\(file.lastPathComponent): cannot be read — \(describe(error))")
+            return nil
+        }
     }
 
     static func yamlFiles(in folder: URL) -> [URL] {

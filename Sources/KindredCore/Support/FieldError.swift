@@ -2,7 +2,7 @@
 ///
 /// The same list drives the web form (message beside the field) and the API
 /// (`422` problem with an `errors` array), so both say the same thing.
-public struct FieldError: Equatable, Sendable, Codable {
+public struct FieldError: Error, Equatable, Sendable, Codable {
     public let field: String
     public let message: String
 

@@ -14,6 +14,19 @@ struct Problem: AbortError, Sendable {
 
     var reason: String { detail }
 
+    init(status: HTTPResponseStatus, detail: String, fieldErrors: [FieldError] = [], headers: HTTPHeaders = [:], code: String? = nil) {
+        self.status = status
+        self.detail = detail
+        self.fieldErrors = fieldErrors
+        self.headers = headers
+        self.code = code
+    }
+
+    /// For refusals a client branches on: the stable code first.
+    init(status: HTTPResponseStatus, code: String, detail: String) {
+        self.init(status: status, detail: detail, code: code)
+    }
+
     static func notFound(_ detail: String = "There is nothing here.") -> Problem {
         Problem(status: .notFound, detail: detail)
     }

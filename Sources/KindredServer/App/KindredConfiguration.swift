@@ -26,6 +26,8 @@ public struct KindredConfiguration: Sendable, Equatable {
     public var databasePoolSize = 4
     /// A folder of extra or replacement content (instruments, decks, resources).
     public var contentDirectory: String?
+    /// Base64 AES keys, newest first; without it a key file in the data folder is used.
+    public var encryptionKeys: String?
     /// bcrypt work factor. Not an environment setting: production is always 12;
     /// the test suite lowers it only so that hundreds of sign-ups stay fast.
     public var bcryptCost = 12
@@ -55,6 +57,7 @@ public struct KindredConfiguration: Sendable, Equatable {
         ("KINDRED_TRUST_FORWARDED_FOR", "1 when behind a reverse proxy that sets X-Forwarded-For (default 0)."),
         ("KINDRED_DB_POOL_SIZE", "PostgreSQL connections per event loop (default 4)."),
         ("KINDRED_CONTENT_DIR", "A folder whose content files add to or replace the built-in ones (same layout: instruments/…)."),
+        ("KINDRED_ENCRYPTION_KEY", "Base64 256-bit keys, comma-separated, newest first, for what people write; default: a key file made in the data folder."),
     ]
 
     /// Read by the test and harness scripts, not by the server; never typos.
@@ -122,6 +125,14 @@ public struct KindredConfiguration: Sendable, Equatable {
             }
         }
         if let size = integer("KINDRED_DB_POOL_SIZE", in: 1...100) { config.databasePoolSize = size }
+        if let keys = value("KINDRED_ENCRYPTION_KEY") {
+            let parts = keys.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            if parts.allSatisfy({ Data(base64Encoded: $0)?.count == 32 }) {
+                config.encryptionKeys = keys
+            } else {
+                problems.append("KINDRED_ENCRYPTION_KEY must be base64 256-bit keys, comma-separated (make one with `openssl rand -base64 32`).")
+            }
+        }
         if let dir = value("KINDRED_CONTENT_DIR") {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue {
@@ -166,5 +177,12 @@ extension KindredConfiguration {
     /// Loads the content this configuration names, or every problem in it.
     public func loadContent() -> Result<ContentLibrary, ContentProblems> {
         ContentLibrary.load(directories: contentDirectories)
+    }
+}
+
+extension KindredConfiguration {
+    /// The cipher for what people write, from the environment or the data folder's key file.
+    public func loadCipher() throws -> TextCipher {
+        try KeyStore.load(environmentValue: encryptionKeys, dataDirectory: dataDirectory)
     }
 }

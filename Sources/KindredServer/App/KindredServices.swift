@@ -12,12 +12,18 @@ public final class KindredServices: Sendable {
     public let passwords: PasswordService
     public let sessionPolicy: SessionPolicy
     public let throttle: SignInThrottle
-    /// Instruments (and later decks and resources), checked at start-up.
+    /// Instruments, decks and the rest of the content, checked at start-up.
     public let content: ContentLibrary
+    /// Seals and opens everything people write.
+    public let cipher: TextCipher
 
-    public init(configuration: KindredConfiguration, content: ContentLibrary, clock: Clock = .system, throttle: SignInThrottle = .init()) {
+    public init(
+        configuration: KindredConfiguration, content: ContentLibrary, cipher: TextCipher,
+        clock: Clock = .system, throttle: SignInThrottle = .init()
+    ) {
         self.configuration = configuration
         self.content = content
+        self.cipher = cipher
         self.clock = clock
         self.passwords = PasswordService(cost: configuration.bcryptCost)
         self.sessionPolicy = SessionPolicy(

@@ -13,6 +13,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: AccountsAPIController())
     try api.register(collection: BondsAPIController())
     try api.register(collection: MeasureAPIController())
+    try api.register(collection: PractiseAPIController())
 
     let web = app.grouped(WebSessionMiddleware(), CSRFMiddleware())
     try web.register(collection: AccountPagesController())

@@ -14,5 +14,12 @@ extension Migrations {
         add(CreateSignInFailures())
         // 002 — measuring: questionnaire results (issue 4).
         add(CreateAssessments())
+        // 003 — practising: the daily question, replies, appreciations, check-ins, conversations (issue 5).
+        add(CreateDailyQuestions())
+        add(CreateDailyAnswers())
+        add(CreateDailyReplies())
+        add(CreateAppreciations())
+        add(CreateCheckins())
+        add(CreateConversations())
     }
 }

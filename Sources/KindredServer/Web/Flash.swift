@@ -5,7 +5,7 @@ import Vapor
 enum Flash: String, CaseIterable {
     case welcome, signedOut, sessionExpired, settingsSaved, passwordChanged
     case bondCreated, inviteRevoked, joined, leftBond, accountDeleted, signInFirst
-    case resultSaved, predictionSaved, resultShared, resultUnshared
+    case resultSaved, resultSavedAndShared, predictionSaved, resultShared, resultUnshared
 
     var message: String {
         switch self {
@@ -21,6 +21,7 @@ enum Flash: String, CaseIterable {
         case .accountDeleted: "Your account and everything in it are deleted."
         case .signInFirst: "Please sign in to continue."
         case .resultSaved: "Saved. Only you can see this result unless you share it."
+        case .resultSavedAndShared: "Saved and shared. The other person can see this result; you can stop sharing at any time."
         case .predictionSaved: "Your prediction is saved. It stays private; once they share their own answers you'll both see how close it was."
         case .resultShared: "Shared. The other person can now see this result."
         case .resultUnshared: "No longer shared. Only you can see this result."

@@ -117,7 +117,8 @@ struct MeasurePagesController: RouteCollection {
                 in: loaded, by: user, instrumentKey: instrument.key, answers: answers,
                 mode: predict ? .predict : .self, share: share
             )
-            return req.redirect(to: .measure(loaded.snapshot.id, instrument.key), flash: predict ? .predictionSaved : .resultSaved)
+            let flash: Flash = predict ? .predictionSaved : (share ? .resultSavedAndShared : .resultSaved)
+            return req.redirect(to: .measure(loaded.snapshot.id, instrument.key), flash: flash)
         } catch let problem as Problem where !problem.fieldErrors.isEmpty {
             return try await renderForm(req, loaded: loaded, user: user, instrument: instrument, predict: predict,
                                         answers: answers, share: share, errors: problem.fieldErrors, status: problem.status)
@@ -140,7 +141,7 @@ struct MeasurePagesController: RouteCollection {
             )
         }
         let partner = partnerName(loaded, user)
-        let title = predict ? "Predict \(partner ?? "their") answers: \(instrument.shortTitle)" : instrument.title
+        let title = predict ? "Predict \(partner.map { $0 + "’s" } ?? "their") answers: \(instrument.shortTitle)" : instrument.title
         let intro = predict
             ? "Answer each one as you think \(partner ?? "the other person") would. Your guesses stay private — together you'll only see how close they were."
             : instrument.intro

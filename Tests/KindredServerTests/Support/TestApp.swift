@@ -37,7 +37,8 @@ func withApp(
     tweak(&configuration)
     do {
         let content = try configuration.loadContent().get()
-        try await configure(app, services: KindredServices(configuration: configuration, content: content, clock: clock.clock))
+        let cipher = try TextCipher(keys: [TextCipher.Key(TextCipher.Key.generate())])
+        try await configure(app, services: KindredServices(configuration: configuration, content: content, cipher: cipher, clock: clock.clock))
         if case .postgres = configuration.storage, let sql = app.db as? any SQLDatabase {
             // One shared database: start each test from an empty schema.
             try await sql.raw("DROP SCHEMA IF EXISTS public CASCADE").run()

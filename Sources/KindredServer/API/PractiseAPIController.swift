@@ -1,0 +1,195 @@
+import Fluent
+import KindredCore
+import Vapor
+
+/// The daily question, the day's replies and history, appreciations, the weekly check-in
+/// and the deep conversation, under `/api/v1/bonds/{id}/…`.
+struct PractiseAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let bond = routes.grouped(BearerAuthMiddleware()).grouped("bonds", ":bondID")
+        bond.get("today", use: today)
+        bond.put("today", "answer", use: answer)
+        bond.get("days", use: days)
+        bond.get("days", ":day", use: day)
+        bond.post("days", ":day", "replies", use: reply)
+        bond.get("appreciations", use: appreciations)
+        bond.post("appreciations", use: appreciate)
+        bond.get("checkins", use: checkins)
+        bond.get("checkins", "current", use: currentCheckin)
+        bond.put("checkins", "current", use: checkIn)
+        bond.get("conversation", use: conversation)
+        bond.post("conversation", use: startConversation)
+        bond.post("conversation", "advance", use: advanceConversation)
+        bond.post("conversation", "finish", use: finishConversation)
+    }
+
+    private func loaded(_ req: Request) async throws -> (User, BondService.Loaded) {
+        let user = try req.requireUser()
+        return (user, try await BondService(req).load(try req.bondID(), for: user))
+    }
+
+    // MARK: - Today
+
+    func today(req: Request) async throws -> TodayDTO {
+        let (user, loaded) = try await loaded(req)
+        let service = TodayService(req)
+        let day = service.today(for: user)
+        let view = try await service.view(of: day, in: loaded, for: user)
+        return TodayDTO(today: DayDTO(view), canAnswer: view.mayWrite,
+                        consistency: ConsistencyDTO(try await service.consistency(in: loaded, today: day)))
+    }
+
+    func answer(req: Request) async throws -> TodayDTO {
+        let (user, loaded) = try await loaded(req)
+        var body = try JSONBody(req, required: true)
+        let text = body.string("text")
+        try body.validate()
+        let service = TodayService(req)
+        let view = try await service.answer(text, in: loaded, by: user)
+        return TodayDTO(today: DayDTO(view), canAnswer: view.mayWrite,
+                        consistency: ConsistencyDTO(try await service.consistency(in: loaded, today: view.day)))
+    }
+
+    func days(req: Request) async throws -> [DayDTO] {
+        let (user, loaded) = try await loaded(req)
+        let beforeText: String? = req.query["before"]
+        let before = beforeText.flatMap(LocalDay.init(string:))
+        if beforeText != nil, before == nil {
+            throw Problem(status: .badRequest, detail: "before must be a date like 2026-11-27.")
+        }
+        let limitText: String? = req.query["limit"]
+        let limit = limitText.flatMap(Int.init) ?? 30
+        if limitText != nil, Int(limitText!) == nil || !(1...100).contains(limit) {
+            throw Problem(status: .badRequest, detail: "limit must be a whole number from 1 to 100.")
+        }
+        return try await TodayService(req).history(in: loaded, for: user, before: before, limit: limit).map(DayDTO.init)
+    }
+
+    func day(req: Request) async throws -> DayDTO {
+        let (user, loaded) = try await loaded(req)
+        let day = try await existingDay(req, loaded)
+        return DayDTO(try await TodayService(req).view(of: day, in: loaded, for: user))
+    }
+
+    func reply(req: Request) async throws -> Response {
+        let (user, loaded) = try await loaded(req)
+        let day = try await existingDay(req, loaded)
+        var body = try JSONBody(req, required: true)
+        let text = body.string("text")
+        try body.validate()
+        let view = try await TodayService(req).reply(text, on: day, in: loaded, by: user)
+        return try await DayDTO(view).encodeResponse(status: .created, for: req)
+    }
+
+    /// A day that has a question in this bond; any other day is simply not found.
+    private func existingDay(_ req: Request, _ loaded: BondService.Loaded) async throws -> LocalDay {
+        guard let day = req.parameters.get("day").flatMap(LocalDay.init(string:)),
+              try await DailyQuestion.query(on: req.db).filter(\.$bond.$id == loaded.bond.id!).filter(\.$day == day.description).first() != nil
+        else { throw Problem.notFound("There is no question for that day in this bond.") }
+        return day
+    }
+
+    // MARK: - Appreciations
+
+    func appreciations(req: Request) async throws -> AppreciationsDTO {
+        let (user, loaded) = try await loaded(req)
+        let service = AppreciationService(req)
+        let notes = try await service.list(in: loaded, for: user)
+        return AppreciationsDTO(
+            received: notes.filter { !$0.fromYou }.map(AppreciationDTO.init),
+            sent: notes.filter(\.fromYou).map(AppreciationDTO.init),
+            starter: service.starter(for: TodayService(req).today(for: user))
+        )
+    }
+
+    func appreciate(req: Request) async throws -> Response {
+        let (user, loaded) = try await loaded(req)
+        var body = try JSONBody(req, required: true)
+        let text = body.string("text")
+        try body.validate()
+        let note = try await AppreciationService(req).send(text, in: loaded, by: user)
+        return try await AppreciationDTO(note).encodeResponse(status: .created, for: req)
+    }
+
+    // MARK: - Check-in
+
+    func currentCheckin(req: Request) async throws -> CheckinDTO {
+        let (user, loaded) = try await loaded(req)
+        let service = CheckinService(req)
+        return CheckinDTO(try await service.view(of: service.week(for: user), in: loaded, for: user))
+    }
+
+    func checkIn(req: Request) async throws -> CheckinDTO {
+        let (user, loaded) = try await loaded(req)
+        var body = try JSONBody(req, required: true)
+        let ratings = body.answers("ratings").reduce(into: [String: Int]()) { $0[$1.key] = $1.value }
+        let note = body.optionalString("note", nullable: true)
+        try body.validate()
+        return CheckinDTO(try await CheckinService(req).submit(ratings: ratings, note: note, in: loaded, by: user))
+    }
+
+    func checkins(req: Request) async throws -> [CheckinDTO] {
+        let (user, loaded) = try await loaded(req)
+        return try await CheckinService(req).history(in: loaded, for: user).map(CheckinDTO.init)
+    }
+
+    // MARK: - Conversation
+
+    func conversation(req: Request) async throws -> ConversationDTO {
+        let (user, loaded) = try await loaded(req)
+        return try await dto(try await ConversationService(req).current(in: loaded), loaded: loaded, user: user, req: req)
+    }
+
+    func startConversation(req: Request) async throws -> Response {
+        let (user, loaded) = try await loaded(req)
+        let (conversation, created) = try await ConversationService(req).start(in: loaded, by: user)
+        return try await dto(conversation, loaded: loaded, user: user, req: req).encodeResponse(status: created ? .created : .ok, for: req)
+    }
+
+    func advanceConversation(req: Request) async throws -> ConversationDTO {
+        let (user, loaded) = try await loaded(req)
+        var body = try JSONBody(req, required: true)
+        let position = body.integer("position")
+        try body.validate()
+        let conversation = try await ConversationService(req).advance(from: position, in: loaded)
+        return try await dto(conversation, loaded: loaded, user: user, req: req)
+    }
+
+    func finishConversation(req: Request) async throws -> ConversationDTO {
+        let (user, loaded) = try await loaded(req)
+        _ = try await ConversationService(req).finish(in: loaded)
+        return try await dto(nil, loaded: loaded, user: user, req: req)
+    }
+
+    func dto(_ conversation: Conversation?, loaded: BondService.Loaded, user: User, req: Request) async throws -> ConversationDTO {
+        let service = ConversationService(req)
+        let questions = service.guide?.questions ?? []
+        let position = conversation?.position ?? 0
+        let current = position < questions.count ? questions[position] : nil
+        return ConversationDTO(
+            id: conversation?.id, underway: conversation != nil, position: position, total: questions.count,
+            set: conversation == nil ? nil : current.map { $0.set + 1 },
+            setTitle: conversation == nil ? nil : current.flatMap { service.guide?.sets[$0.set].title },
+            question: conversation == nil ? nil : current?.question,
+            yourTurn: conversation.map { service.answerer(of: $0, in: loaded)?.id == user.id } ?? false,
+            closing: conversation != nil && current == nil,
+            closingMinutes: service.guide?.closing.minutes ?? 4,
+            completedConversations: try await service.completedCount(in: loaded)
+        )
+    }
+}
+
+extension JSONBody {
+    /// A required whole number.
+    mutating func integer(_ field: String) -> Int {
+        switch object[field] {
+        case .number(let value)? where value == value.rounded() && abs(value) < 1_000_000:
+            return Int(value)
+        case nil:
+            add([FieldError(field, "\(field) is required.")])
+        default:
+            add([FieldError(field, "\(field) must be a whole number.")])
+        }
+        return 0
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import KindredCore
+import Vapor
+
+struct PromptDTO: Content {
+    let id: String
+    let text: String
+    let depth: Int
+    let sign: Sign
+    let signLabel: String
+
+    init(_ prompt: Deck.Prompt) {
+        id = prompt.id
+        text = prompt.text
+        depth = prompt.depth
+        sign = prompt.sign
+        signLabel = prompt.sign.label
+    }
+}
+
+extension Sign: Content {}
+extension Reveal.State: Content {}
+
+struct DayDTO: Content {
+    struct YourAnswer: Content { let text: String; let answeredAt: Date; let editable: Bool }
+    struct TheirAnswer: Content { let text: String; let answeredAt: Date }
+    struct Reply: Content { let text: String; let yours: Bool; let at: Date }
+
+    let day: String
+    let prompt: PromptDTO
+    let state: Reveal.State
+    /// True once the other member has answered — the only thing said before the reveal.
+    let theyAnswered: Bool
+    let yourAnswer: YourAnswer?
+    /// Present only when both have answered.
+    let theirAnswer: TheirAnswer?
+    let canReply: Bool
+    let replies: [Reply]
+
+    init(_ view: TodayService.DayView) {
+        day = view.day.description
+        prompt = PromptDTO(view.prompt)
+        state = view.state
+        theyAnswered = view.state == .theyAnswered || view.state == .revealed
+        yourAnswer = view.yourText.map { YourAnswer(text: $0, answeredAt: view.yourAnsweredAt ?? Date(), editable: view.mayWrite) }
+        theirAnswer = view.theirText.map { TheirAnswer(text: $0, answeredAt: view.theirAnsweredAt ?? Date()) }
+        canReply = view.mayReply
+        replies = view.replies.map { Reply(text: $0.text, yours: $0.yours, at: $0.at) }
+    }
+}
+
+struct ConsistencyDTO: Content {
+    let days: Int
+    let window: Int
+    let sentence: String
+
+    init(_ consistency: Consistency) {
+        days = consistency.days
+        window = consistency.window
+        sentence = consistency.sentence
+    }
+}
+
+struct TodayDTO: Content {
+    let today: DayDTO
+    let canAnswer: Bool
+    let consistency: ConsistencyDTO
+}
+
+struct AppreciationDTO: Content {
+    let id: UUID
+    let text: String
+    let fromYou: Bool
+    let createdAt: Date
+
+    init(_ note: AppreciationService.Note) {
+        id = note.id
+        text = note.text
+        fromYou = note.fromYou
+        createdAt = note.at
+    }
+}
+
+struct AppreciationsDTO: Content {
+    let received: [AppreciationDTO]
+    let sent: [AppreciationDTO]
+    let starter: String?
+}
+
+struct CheckinDTO: Content {
+    let week: String
+    let state: Reveal.State
+    let theyCheckedIn: Bool
+    let yourRatings: [String: Int]?
+    let yourNote: String?
+    let theirRatings: [String: Int]?
+    let theirNote: String?
+    let canSubmit: Bool
+
+    init(_ view: CheckinService.WeekView) {
+        week = view.week
+        state = view.state
+        theyCheckedIn = view.state == .theyAnswered || view.state == .revealed
+        yourRatings = view.yourRatings
+        yourNote = view.yourNote
+        theirRatings = view.theirRatings
+        theirNote = view.theirNote
+        canSubmit = view.mayWrite
+    }
+}
+
+struct ConversationDTO: Content {
+    let id: UUID?
+    let underway: Bool
+    let position: Int
+    let total: Int
+    let set: Int?
+    let setTitle: String?
+    let question: String?
+    let yourTurn: Bool
+    let closing: Bool
+    let closingMinutes: Int
+    let completedConversations: Int
+}

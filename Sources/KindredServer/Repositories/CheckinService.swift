@@ -1,0 +1,112 @@
+import Fluent
+import KindredCore
+import Vapor
+
+/// The weekly "state of us": a pulse on the six signs and a note, revealed to the other
+/// member once both have checked in for the same week (the daily question's rule).
+struct CheckinService {
+    let db: any Database
+    let services: KindredServices
+
+    init(_ req: Request) {
+        self.db = req.db
+        self.services = req.kindred
+    }
+
+    static let purpose = "checkins.note"
+
+    struct WeekView {
+        let week: String
+        let state: Reveal.State
+        let yourRatings: [String: Int]?
+        let yourNote: String?
+        let theirRatings: [String: Int]?
+        let theirNote: String?
+        let mayWrite: Bool
+    }
+
+    func week(for user: User) -> String { LocalDay(services.now, inZone: user.timeZone).isoWeek }
+
+    func view(of week: String, in loaded: BondService.Loaded, for user: User) async throws -> WeekView {
+        let rows = try await Checkin.query(on: db).filter(\.$bond.$id == loaded.bond.id!).filter(\.$week == week).all()
+        return try view(week: week, rows: rows, loaded: loaded, user: user)
+    }
+
+    private func view(week: String, rows: [Checkin], loaded: BondService.Loaded, user: User) throws -> WeekView {
+        let mine = rows.first { $0.$user.id == user.id }
+        let theirs = rows.first { $0.$user.id != user.id }
+        let state = Reveal.state(youAnswered: mine != nil, theyAnswered: theirs != nil)
+        let showTheirs = state == .revealed && loaded.snapshot.status != .ended
+        return WeekView(
+            week: week, state: state, yourRatings: mine?.ratings,
+            yourNote: try mine?.sealedNote.map { try services.cipher.open($0, purpose: Self.purpose) },
+            theirRatings: showTheirs ? theirs?.ratings : nil,
+            theirNote: showTheirs ? try theirs?.sealedNote.map { try services.cipher.open($0, purpose: Self.purpose) } : nil,
+            mayWrite: loaded.snapshot.status == .active && Reveal.mayWrite(youAnswered: mine != nil, theyAnswered: theirs != nil)
+        )
+    }
+
+    func submit(ratings: [String: Int], note rawNote: String?, in loaded: BondService.Loaded, by user: User) async throws -> WeekView {
+        guard loaded.snapshot.status == .active else {
+            throw Problem(status: .conflict, code: loaded.snapshot.status == .ended ? "bond-ended" : "bond-waiting",
+                          detail: loaded.snapshot.status == .ended ? "This bond has ended, so nothing new can be added to it."
+                                                                     : "The weekly check-in begins once the other person has joined.")
+        }
+        var problems: [FieldError] = []
+        for sign in Sign.allCases {
+            guard let value = ratings[sign.rawValue] else {
+                problems.append(FieldError("ratings.\(sign.rawValue)", "Please answer this one."))
+                continue
+            }
+            if !(1...5).contains(value) { problems.append(FieldError("ratings.\(sign.rawValue)", "Choose from 1 to 5.")) }
+        }
+        for key in ratings.keys.sorted() where Sign(rawValue: key) == nil {
+            problems.append(FieldError("ratings.\(key)", "This is not one of the six signs."))
+        }
+        var note: String?
+        if let rawNote {
+            switch TextRules.clean(rawNote, field: "note", allowed: TextRules.noteLength) {
+            case .success(let cleaned): note = cleaned.isEmpty ? nil : cleaned
+            case .failure(let problem): problems.append(problem)
+            }
+        }
+        guard problems.isEmpty else { throw Problem.invalid(problems) }
+        let week = week(for: user)
+        let json = String(decoding: try Assessment.encoder.encode(ratings), as: UTF8.self)
+        let sealed = try note.map { try services.cipher.seal($0, purpose: Self.purpose) }
+        let bondID = loaded.bond.id!, userID = try user.requireID(), now = services.now
+        try await db.transaction { tx in
+            let rows = try await Checkin.query(on: tx).filter(\.$bond.$id == bondID).filter(\.$week == week).all()
+            let mine = rows.first { $0.$user.id == userID }
+            guard Reveal.mayWrite(youAnswered: mine != nil, theyAnswered: rows.contains { $0.$user.id != userID }) else {
+                throw Problem(status: .conflict, code: "checkin-revealed",
+                              detail: "You've both checked in this week, so your check-ins are shared and can't be changed.")
+            }
+            if let mine {
+                mine.ratingsJSON = json
+                mine.sealedNote = sealed
+                mine.updatedAt = now
+                try await mine.update(on: tx)
+            } else {
+                try await Checkin(bondID: bondID, week: week, userID: userID, ratingsJSON: json, sealedNote: sealed, now: now).create(on: tx)
+            }
+        }
+        return try await view(of: week, in: loaded, for: user)
+    }
+
+    /// Past weeks, newest first: always your own pulse; theirs only for weeks you both checked in.
+    func history(in loaded: BondService.Loaded, for user: User, limit: Int = 26) async throws -> [WeekView] {
+        let rows = try await Checkin.query(on: db).filter(\.$bond.$id == loaded.bond.id!).sort(\.$week, .descending).limit(limit * 2).all()
+        let weeks = Array(NSOrderedSet(array: rows.map(\.week)).compactMap { $0 as? String }.prefix(limit))
+        return try weeks.map { week in try view(week: week, rows: rows.filter { $0.week == week }, loaded: loaded, user: user) }
+    }
+
+    /// Your average pulse per week, oldest first, for the trend chart (0–100 like the six signs).
+    static func trendPoints(_ weeks: [WeekView]) -> [(week: String, value: Double)] {
+        weeks.reversed().compactMap { week in
+            guard let ratings = week.yourRatings, !ratings.isEmpty else { return nil }
+            let mean = Double(ratings.values.reduce(0, +)) / Double(ratings.count)
+            return (week.week, (mean - 1) / 4 * 100)
+        }
+    }
+}

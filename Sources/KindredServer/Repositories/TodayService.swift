@@ -1,0 +1,217 @@
+import Fluent
+import KindredCore
+import SQLKit
+import Vapor
+
+/// The question of the day and its mutual reveal. Answers are sealed at rest, and the other
+/// member's text is opened only for a revealed day in a living bond.
+struct TodayService {
+    let db: any Database
+    let services: KindredServices
+
+    init(_ req: Request) {
+        self.init(db: req.db, services: req.kindred)
+    }
+
+    init(db: any Database, services: KindredServices) {
+        self.db = db
+        self.services = services
+    }
+
+    static let answerPurpose = "daily_answers.text"
+    static let replyPurpose = "daily_replies.text"
+
+    /// One day as one member sees it.
+    struct DayView {
+        let day: LocalDay
+        let prompt: Deck.Prompt
+        let state: Reveal.State
+        let yourText: String?
+        let yourAnsweredAt: Date?
+        let theirText: String?
+        let theirAnsweredAt: Date?
+        let mayWrite: Bool
+        let mayReply: Bool
+        let replies: [(text: String, yours: Bool, at: Date)]
+    }
+
+    /// The viewer's own calendar date, in their own time zone.
+    func today(for user: User) -> LocalDay {
+        LocalDay(services.now, inZone: user.timeZone)
+    }
+
+    // MARK: - The day's question
+
+    /// The prompt for `day`, choosing and storing it the first time anyone asks.
+    func question(for day: LocalDay, in loaded: BondService.Loaded) async throws -> DailyQuestion {
+        let bondID = loaded.bond.id!
+        if let existing = try await DailyQuestion.query(on: db).filter(\.$bond.$id == bondID).filter(\.$day == day.description).first() {
+            return existing
+        }
+        let history = try await DailyQuestion.query(on: db).filter(\.$bond.$id == bondID).sort(\.$day).all().map(\.promptID)
+        let context = PromptSelector.Context(
+            bond: loaded.snapshot.id, kind: loaded.bond.kind, day: day, history: history,
+            mutualDays: try await mutualDayCount(bondID), weakestSign: try await weakestSign(loaded)
+        )
+        guard let prompt = PromptSelector.select(from: services.content.prompts, context: context) else {
+            throw Problem(status: .serviceUnavailable, detail: "There are no questions for this kind of bond yet.")
+        }
+        let row = DailyQuestion(bondID: bondID, day: day.description, promptID: prompt.id, now: services.now)
+        do {
+            try await row.create(on: db)
+            return row
+        } catch {
+            // The other member asked at the same instant; theirs is the day's question.
+            guard (error as? any DatabaseError)?.isConstraintFailure == true,
+                  let stored = try await DailyQuestion.query(on: db).filter(\.$bond.$id == bondID).filter(\.$day == day.description).first()
+            else { throw error }
+            return stored
+        }
+    }
+
+    func view(of day: LocalDay, in loaded: BondService.Loaded, for user: User) async throws -> DayView {
+        let question = try await question(for: day, in: loaded)
+        let answers = try await DailyAnswer.query(on: db)
+            .filter(\.$bond.$id == loaded.bond.id!).filter(\.$day == day.description).all()
+        let replies = try await DailyReply.query(on: db)
+            .filter(\.$bond.$id == loaded.bond.id!).filter(\.$day == day.description).sort(\.$createdAt).all()
+        return try view(day: day, question: question, answers: answers, replies: replies, loaded: loaded, user: user)
+    }
+
+    private func view(day: LocalDay, question: DailyQuestion, answers: [DailyAnswer], replies: [DailyReply],
+                      loaded: BondService.Loaded, user: User) throws -> DayView {
+        let mine = answers.first { $0.$user.id == user.id }
+        let theirs = answers.first { $0.$user.id != user.id }
+        let state = Reveal.state(youAnswered: mine != nil, theyAnswered: theirs != nil)
+        let ended = loaded.snapshot.status == .ended
+        // What the other member wrote is opened only for a revealed day of a living bond.
+        let theirText = ended ? nil : try Reveal.visibleText(of: theirs.map { try services.cipher.open($0.sealedText, purpose: Self.answerPurpose) }, state: state)
+        let prompt = services.content.prompt(question.promptID)
+            ?? Deck.Prompt(id: question.promptID, text: "(This question is no longer in the deck.)", depth: 1, sign: .openSharing, kinds: BondKind.allCases)
+        let visibleReplies = try replies.filter { !ended || $0.$user.id == user.id }.compactMap { reply -> (String, Bool, Date)? in
+            state == .revealed ? (try services.cipher.open(reply.sealedText, purpose: Self.replyPurpose), reply.$user.id == user.id, reply.createdAt) : nil
+        }
+        return DayView(
+            day: day, prompt: prompt, state: state,
+            yourText: try mine.map { try services.cipher.open($0.sealedText, purpose: Self.answerPurpose) },
+            yourAnsweredAt: mine?.updatedAt,
+            theirText: theirText, theirAnsweredAt: state == .revealed && !ended ? theirs?.createdAt : nil,
+            mayWrite: loaded.verdict == .member && loaded.snapshot.status == .active && Reveal.mayWrite(youAnswered: mine != nil, theyAnswered: theirs != nil),
+            mayReply: Reveal.mayReply(state: state, bondStatus: loaded.snapshot.status),
+            replies: visibleReplies.map { (text: $0.0, yours: $0.1, at: $0.2) }
+        )
+    }
+
+    // MARK: - Answering
+
+    /// Writes or changes the member's answer for their today. Race-safe: the day's row is
+    /// locked first, so two answers at the same instant are applied one after the other,
+    /// and an answer never changes once both are in.
+    func answer(_ raw: String, in loaded: BondService.Loaded, by user: User) async throws -> DayView {
+        guard loaded.snapshot.status == .active else {
+            throw Problem(
+                status: .conflict, code: loaded.snapshot.status == .ended ? "bond-ended" : "bond-waiting",
+                detail: loaded.snapshot.status == .ended
+                    ? "This bond has ended, so nothing new can be added to it."
+                    : "The question of the day begins once the other person has joined."
+            )
+        }
+        let text: String
+        switch TextRules.clean(raw, field: "text", allowed: TextRules.answerLength) {
+        case .success(let cleaned): text = cleaned
+        case .failure(let problem): throw Problem.invalid([problem])
+        }
+        let day = today(for: user)
+        _ = try await question(for: day, in: loaded)
+        let sealed = try services.cipher.seal(text, purpose: Self.answerPurpose)
+        let bondID = loaded.bond.id!, userID = try user.requireID(), now = services.now
+        try await db.transaction { tx in
+            guard let sql = tx as? any SQLDatabase else { throw Abort(.internalServerError) }
+            // Take the day's lock before reading: whoever comes second sees the first answer.
+            try await sql.raw("UPDATE daily_questions SET prompt_id = prompt_id WHERE bond_id = \(bind: bondID) AND day = \(bind: day.description)").run()
+            let answers = try await DailyAnswer.query(on: tx).filter(\.$bond.$id == bondID).filter(\.$day == day.description).all()
+            let mine = answers.first { $0.$user.id == userID }
+            let theirs = answers.first { $0.$user.id != userID }
+            guard Reveal.mayWrite(youAnswered: mine != nil, theyAnswered: theirs != nil) else {
+                throw Problem(status: .conflict, code: "answers-revealed",
+                              detail: "You've both answered, so today's answers are shared and can't be changed. Add a reply instead.")
+            }
+            if let mine {
+                mine.sealedText = sealed
+                mine.updatedAt = now
+                try await mine.update(on: tx)
+            } else {
+                try await DailyAnswer(bondID: bondID, day: day.description, userID: userID, sealedText: sealed, now: now).create(on: tx)
+            }
+        }
+        return try await view(of: day, in: loaded, for: user)
+    }
+
+    func reply(_ raw: String, on day: LocalDay, in loaded: BondService.Loaded, by user: User) async throws -> DayView {
+        let current = try await view(of: day, in: loaded, for: user)
+        guard current.mayReply else {
+            throw Problem(status: .conflict, code: "replies-closed",
+                          detail: "Replies open once you have both answered the day's question (and while the bond lasts).")
+        }
+        let text: String
+        switch TextRules.clean(raw, field: "text", allowed: TextRules.replyLength) {
+        case .success(let cleaned): text = cleaned
+        case .failure(let problem): throw Problem.invalid([problem])
+        }
+        let sealed = try services.cipher.seal(text, purpose: Self.replyPurpose)
+        try await DailyReply(bondID: loaded.bond.id!, day: day.description, userID: user.requireID(), sealedText: sealed, now: services.now).create(on: db)
+        return try await view(of: day, in: loaded, for: user)
+    }
+
+    /// Past days that have a question, newest first (before `before`, at most `limit`).
+    func history(in loaded: BondService.Loaded, for user: User, before: LocalDay?, limit: Int = 30) async throws -> [DayView] {
+        let bondID = loaded.bond.id!
+        let query = DailyQuestion.query(on: db).filter(\.$bond.$id == bondID)
+        if let before { query.filter(\.$day < before.description) }
+        let questions = try await query.sort(\.$day, .descending).limit(limit).all()
+        guard !questions.isEmpty else { return [] }
+        let days = questions.map(\.day)
+        let answers = try await DailyAnswer.query(on: db).filter(\.$bond.$id == bondID).filter(\.$day ~~ days).all()
+        let replies = try await DailyReply.query(on: db).filter(\.$bond.$id == bondID).filter(\.$day ~~ days).sort(\.$createdAt).all()
+        return try questions.compactMap { question in
+            guard let day = LocalDay(string: question.day) else { return nil }
+            return try view(day: day, question: question, answers: answers.filter { $0.day == question.day },
+                            replies: replies.filter { $0.day == question.day }, loaded: loaded, user: user)
+        }
+    }
+
+    // MARK: - Rhythm
+
+    /// Days on which both members answered, within the last `window` days of `today`.
+    func consistency(in loaded: BondService.Loaded, today: LocalDay, window: Int = 10) async throws -> Consistency {
+        let start = today.adding(days: -(window - 1)).description
+        let rows = try await DailyAnswer.query(on: db)
+            .filter(\.$bond.$id == loaded.bond.id!).filter(\.$day >= start).filter(\.$day <= today.description)
+            .all()
+        let counts = Dictionary(grouping: rows, by: \.day).filter { $0.value.count == 2 }.keys
+        return Consistency.over(window: window, mutualDays: Set(counts.compactMap(LocalDay.init(string:))), today: today)
+    }
+
+    private func mutualDayCount(_ bondID: UUID) async throws -> Int {
+        guard let sql = db as? any SQLDatabase else { return 0 }
+        struct Row: Decodable { let n: Int }
+        let row = try await sql.raw("""
+            SELECT COUNT(*) AS n FROM (SELECT day FROM daily_answers WHERE bond_id = \(bind: bondID) GROUP BY day HAVING COUNT(*) = 2) AS mutual
+            """).first(decoding: Row.self)
+        return row?.n ?? 0
+    }
+
+    /// The sign the two of them most need, from the six-signs results they chose to share.
+    private func weakestSign(_ loaded: BondService.Loaded) async throws -> Sign? {
+        let shared = try await Assessment.query(on: db)
+            .filter(\.$bond.$id == loaded.bond.id!).filter(\.$instrumentKey == "six-signs")
+            .filter(\.$mode == ResultSummary.Mode.`self`.rawValue).filter(\.$shared == true)
+            .sort(\.$takenAt, .descending).limit(10).all()
+        var latestPerMember: [UUID: InstrumentScore] = [:]
+        for result in shared where latestPerMember[result.$user.id] == nil { latestPerMember[result.$user.id] = result.score }
+        guard !latestPerMember.isEmpty else { return nil }
+        var totals: [String: Double] = [:]
+        for score in latestPerMember.values { for part in score.subscales { totals[part.key, default: 0] += part.score } }
+        return totals.min { $0.value < $1.value || ($0.value == $1.value && $0.key < $1.key) }.flatMap { Sign(rawValue: $0.key) }
+    }
+}

@@ -1,0 +1,127 @@
+import Crypto
+import Foundation
+
+/// Encrypts what people write before it reaches the database (AES-GCM, 256-bit keys).
+/// Each ciphertext names the key that sealed it — `kc1:<key id>:<base64>` — so keys can be
+/// rotated: new writes use the newest key, old rows stay readable until re-encrypted.
+public struct TextCipher: Sendable {
+    public struct Key: Sendable {
+        public let id: String
+        let key: SymmetricKey
+
+        public init(_ data: Data) throws {
+            guard data.count == 32 else { throw CipherError.badKey("an encryption key must be 32 bytes (44 characters of base64)") }
+            key = SymmetricKey(data: data)
+            id = String(SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined().prefix(8))
+        }
+
+        public static func generate() -> Data {
+            SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
+        }
+    }
+
+    public enum CipherError: Error, CustomStringConvertible {
+        case badKey(String)
+        case unknownKey(String)
+        case malformed
+
+        public var description: String {
+            switch self {
+            case .badKey(let reason): reason
+            case .unknownKey(let id): "text was sealed with key \(id), which is not configured"
+            case .malformed: "stored text is not in Kindred's encrypted form"
+            }
+        }
+    }
+
+    static let prefix = "kc1"
+    /// The newest key first: it seals; all of them open.
+    public let keys: [Key]
+    public var currentKeyID: String { keys[0].id }
+
+    public init(keys: [Key]) throws {
+        guard !keys.isEmpty else { throw CipherError.badKey("no encryption key") }
+        self.keys = keys
+    }
+
+    /// `purpose` binds a ciphertext to where it belongs (e.g. "answers"), so one cannot be
+    /// copied into another table and still open.
+    public func seal(_ text: String, purpose: String) throws -> String {
+        let box = try AES.GCM.seal(Data(text.utf8), using: keys[0].key, authenticating: Data(purpose.utf8))
+        guard let combined = box.combined else { throw CipherError.malformed }
+        return "\(Self.prefix):\(keys[0].id):\(combined.base64EncodedString())"
+    }
+
+    public func open(_ sealed: String, purpose: String) throws -> String {
+        let parts = sealed.split(separator: ":", maxSplits: 2).map(String.init)
+        guard parts.count == 3, parts[0] == Self.prefix, let data = Data(base64Encoded: parts[2]) else { throw CipherError.malformed }
+        guard let key = keys.first(where: { $0.id == parts[1] }) else { throw CipherError.unknownKey(parts[1]) }
+        let box = try AES.GCM.SealedBox(combined: data)
+        let plain = try AES.GCM.open(box, using: key.key, authenticating: Data(purpose.utf8))
+        return String(decoding: plain, as: UTF8.self)
+    }
+
+    /// The key id a stored value was sealed with, if it is one of ours.
+    public static func keyID(of sealed: String) -> String? {
+        let parts = sealed.split(separator: ":", maxSplits: 2)
+        return parts.count == 3 && parts[0] == prefix ? String(parts[1]) : nil
+    }
+}
+
+/// Where keys come from: `KINDRED_ENCRYPTION_KEY` (base64 keys, comma-separated, newest
+/// first), else a key file in the data folder, made on first run with mode 0600.
+public enum KeyStore {
+    public static let fileName = "encryption.keys"
+
+    public static func load(environmentValue: String?, dataDirectory: String) throws -> TextCipher {
+        if let value = environmentValue, !value.isEmpty {
+            let keys = try value.split(separator: ",").map { part -> TextCipher.Key in
+                guard let data = Data(base64Encoded: part.trimmingCharacters(in: .whitespaces)) else {
+                    throw TextCipher.CipherError.badKey("KINDRED_ENCRYPTION_KEY must be base64 (e.g. from `openssl rand -base64 32`)")
+                }
+                return try TextCipher.Key(data)
+            }
+            return try TextCipher(keys: keys)
+        }
+        let path = (dataDirectory as NSString).appendingPathComponent(fileName)
+        if !FileManager.default.fileExists(atPath: path) {
+            try write([TextCipher.Key.generate()], to: path)
+        }
+        return try TextCipher(keys: try read(path))
+    }
+
+    /// One base64 key per line, newest first.
+    static func read(_ path: String) throws -> [TextCipher.Key] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").compactMap { line in
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty, !trimmed.hasPrefix("#") else { return nil }
+            guard let data = Data(base64Encoded: trimmed) else { throw TextCipher.CipherError.badKey("\(path) holds a line that is not base64") }
+            return try TextCipher.Key(data)
+        }
+    }
+
+    /// Writes keys with mode 0600 from the start (never world-readable, even for an instant).
+    static func write(_ keys: [Data], to path: String) throws {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let text = "# Kindred encryption keys, newest first. Back this file up with the database: without it, what people wrote cannot be read.\n"
+            + keys.map { $0.base64EncodedString() }.joined(separator: "\n") + "\n"
+        let temporary = path + ".new"
+        guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw TextCipher.CipherError.badKey("cannot write \(path)")
+        }
+        try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: temporary)
+        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+        try FileManager.default.moveItem(atPath: temporary, toPath: path)
+    }
+
+    /// Puts a new key first (for `kindred keys rotate`), keeping the old ones to read with.
+    static func prependNewKey(at path: String) throws -> [TextCipher.Key] {
+        let existing = FileManager.default.fileExists(atPath: path)
+            ? try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }.compactMap { Data(base64Encoded: $0) }
+            : []
+        try write([TextCipher.Key.generate()] + existing, to: path)
+        return try read(path)
+    }
+}
