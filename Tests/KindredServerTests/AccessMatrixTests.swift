@@ -107,6 +107,20 @@ final class AccessMatrixTests: XCTestCase {
         Case(.POST, "/bonds/:bond/measure/:instrument/take", signIn, .notFound, member: .unprocessableEntity),
         Case(.POST, "/bonds/:bond/results/:result/sharing", signIn, .notFound, member: .seeOther, other: .notFound),
         Case(.POST, "/bonds/:bond/results/:prediction/sharing", signIn, .notFound, member: .unprocessableEntity, other: .notFound),
+        // Web: practising
+        Case(.GET, "/bonds/:bond/today", signIn, .notFound, member: .ok),
+        Case(.POST, "/bonds/:bond/today", signIn, .notFound, member: .unprocessableEntity),
+        Case(.GET, "/bonds/:bond/days", signIn, .notFound, member: .ok),
+        Case(.GET, "/bonds/:bond/days/:day", signIn, .notFound, member: .ok),
+        Case(.POST, "/bonds/:bond/days/:day/replies", signIn, .notFound, member: .seeOther),
+        Case(.GET, "/bonds/:bond/appreciations", signIn, .notFound, member: .ok),
+        Case(.POST, "/bonds/:bond/appreciations", signIn, .notFound, member: .unprocessableEntity),
+        Case(.GET, "/bonds/:bond/checkin", signIn, .notFound, member: .ok),
+        Case(.POST, "/bonds/:bond/checkin", signIn, .notFound, member: .unprocessableEntity),
+        Case(.GET, "/bonds/:bond/conversation", signIn, .notFound, member: .ok),
+        Case(.POST, "/bonds/:bond/conversation", signIn, .notFound, member: .seeOther),
+        Case(.POST, "/bonds/:bond/conversation/next", signIn, .notFound, member: .seeOther),
+        Case(.POST, "/bonds/:bond/conversation/finish", signIn, .notFound, member: .notFound, other: .seeOther),
     ]
 
     /// A bond of two, with a used invite, and a stranger.

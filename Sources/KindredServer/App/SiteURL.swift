@@ -21,6 +21,15 @@ enum SiteURL {
     case measure(BondID, String)
     case takeMeasure(BondID, String, predict: Bool)
     case sharing(BondID, UUID)
+    case today(BondID)
+    case days(BondID)
+    case day(BondID, String)
+    case dayReplies(BondID, String)
+    case appreciations(BondID)
+    case checkin(BondID)
+    case conversation(BondID)
+    case conversationNext(BondID)
+    case conversationFinish(BondID)
 
     var path: String {
         switch self {
@@ -43,6 +52,15 @@ enum SiteURL {
         case .measure(let id, let key): "/bonds/\(id)/measure/\(key)"
         case .takeMeasure(let id, let key, let predict): "/bonds/\(id)/measure/\(key)/take" + (predict ? "?mode=predict" : "")
         case .sharing(let id, let result): "/bonds/\(id)/results/\(result.uuidString.lowercased())/sharing"
+        case .today(let id): "/bonds/\(id)/today"
+        case .days(let id): "/bonds/\(id)/days"
+        case .day(let id, let day): "/bonds/\(id)/days/\(day)"
+        case .dayReplies(let id, let day): "/bonds/\(id)/days/\(day)/replies"
+        case .appreciations(let id): "/bonds/\(id)/appreciations"
+        case .checkin(let id): "/bonds/\(id)/checkin"
+        case .conversation(let id): "/bonds/\(id)/conversation"
+        case .conversationNext(let id): "/bonds/\(id)/conversation/next"
+        case .conversationFinish(let id): "/bonds/\(id)/conversation/finish"
         }
     }
 

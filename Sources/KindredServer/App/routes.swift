@@ -19,6 +19,7 @@ func routes(_ app: Application) throws {
     try web.register(collection: AccountPagesController())
     try web.register(collection: BondPagesController())
     try web.register(collection: MeasurePagesController())
+    try web.register(collection: PractisePagesController())
 }
 
 /// 200 when the database answers a query, 503 otherwise.

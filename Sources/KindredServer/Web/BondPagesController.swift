@@ -116,6 +116,53 @@ struct BondPagesController: RouteCollection {
         let measureURL: String
         let measures: [MeasurePagesController.MeasureCard]
         let dueCount: Int
+        let practise: PractiseSummary?
+    }
+
+    /// Today's question and the week's rhythm, for an active bond's home.
+    struct PractiseSummary: Encodable {
+        let todayURL: String
+        let prompt: String
+        let stateText: String
+        let consistency: String
+        let appreciationsURL: String
+        let weekAppreciations: [String]
+        let checkinURL: String
+        let checkinText: String
+        let conversationURL: String
+    }
+
+    private func practiseSummary(_ req: Request, loaded: BondService.Loaded, user: User) async throws -> PractiseSummary? {
+        guard loaded.snapshot.status == .active else { return nil }
+        let bondID = loaded.snapshot.id
+        let partner = loaded.members.first { $0.user.id != user.id }?.user.displayName ?? "The other person"
+        let today = TodayService(req)
+        let day = today.today(for: user)
+        let view = try await today.view(of: day, in: loaded, for: user)
+        let stateText = switch view.state {
+        case .open: "Neither of you has answered yet."
+        case .waitingForThem: "You've answered. Waiting for \(partner)."
+        case .theyAnswered: "\(partner) has answered — answer to see theirs."
+        case .revealed: "You've both answered. Read each other's."
+        }
+        let weekAgo = req.kindred.now.addingTimeInterval(-7 * 86_400)
+        let notes = try await AppreciationService(req).list(in: loaded, for: user, since: weekAgo, limit: 5)
+        let checkins = CheckinService(req)
+        let week = try await checkins.view(of: checkins.week(for: user), in: loaded, for: user)
+        let checkinText = switch week.state {
+        case .open: "This week's check-in is open."
+        case .waitingForThem: "You've checked in this week. Waiting for \(partner)."
+        case .theyAnswered: "\(partner) has checked in this week."
+        case .revealed: "You've both checked in this week."
+        }
+        return PractiseSummary(
+            todayURL: SiteURL.today(bondID).path, prompt: view.prompt.text, stateText: stateText,
+            consistency: try await today.consistency(in: loaded, today: day).sentence,
+            appreciationsURL: SiteURL.appreciations(bondID).path,
+            weekAppreciations: notes.map { ($0.fromYou ? "You: " : "\(partner): ") + $0.text },
+            checkinURL: SiteURL.checkin(bondID).path, checkinText: checkinText,
+            conversationURL: SiteURL.conversation(bondID).path
+        )
     }
 
     func show(req: Request) async throws -> Response {
@@ -145,7 +192,8 @@ struct BondPagesController: RouteCollection {
             leaveURL: SiteURL.leaveBond(bondID).path,
             measureURL: SiteURL.measureOverview(bondID).path,
             measures: cards,
-            dueCount: cards.filter(\.due).count
+            dueCount: cards.filter(\.due).count,
+            practise: try await practiseSummary(req, loaded: loaded, user: user)
         )
         return try await req.page("bond", title: page.title, section: "bonds", page)
     }

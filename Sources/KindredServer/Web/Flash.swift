@@ -6,6 +6,7 @@ enum Flash: String, CaseIterable {
     case welcome, signedOut, sessionExpired, settingsSaved, passwordChanged
     case bondCreated, inviteRevoked, joined, leftBond, accountDeleted, signInFirst
     case resultSaved, resultSavedAndShared, predictionSaved, resultShared, resultUnshared
+    case answerSaved, replySent, replyEmpty, appreciationSent, checkinSaved, conversationFinished
 
     var message: String {
         switch self {
@@ -25,6 +26,12 @@ enum Flash: String, CaseIterable {
         case .predictionSaved: "Your prediction is saved. It stays private; once they share their own answers you'll both see how close it was."
         case .resultShared: "Shared. The other person can now see this result."
         case .resultUnshared: "No longer shared. Only you can see this result."
+        case .answerSaved: "Your answer is saved. It stays private until you've both answered."
+        case .replySent: "Reply sent."
+        case .replyEmpty: "Write something before sending a reply."
+        case .appreciationSent: "Sent. A small thing, and it matters."
+        case .checkinSaved: "Your check-in is saved. You'll see each other's once you've both checked in this week."
+        case .conversationFinished: "You finished the conversation. Thank you for making the time for each other."
         }
     }
 }

@@ -51,4 +51,25 @@
       });
     });
   });
+
+  // The four-minute exercise: a quiet countdown, started by the two of them.
+  document.querySelectorAll("[data-timer-minutes]").forEach(function (timer) {
+    var minutes = parseInt(timer.getAttribute("data-timer-minutes"), 10) || 4;
+    var display = timer.querySelector(".timer-display");
+    var start = timer.querySelector("[data-timer-start]");
+    var fallback = timer.querySelector(".timer-fallback");
+    if (!display || !start) return;
+    start.hidden = false;
+    if (fallback) fallback.hidden = true;
+    start.addEventListener("click", function () {
+      var ends = Date.now() + minutes * 60000;
+      start.hidden = true;
+      var tick = function () {
+        var left = Math.max(0, Math.round((ends - Date.now()) / 1000));
+        display.textContent = Math.floor(left / 60) + ":" + ("0" + (left % 60)).slice(-2);
+        if (left > 0) { window.setTimeout(tick, 250); } else { display.textContent = "Time's up — take your time coming back."; }
+      };
+      tick();
+    });
+  });
 })();

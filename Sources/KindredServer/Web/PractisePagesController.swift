@@ -1,0 +1,197 @@
+import Fluent
+import KindredCore
+import Vapor
+
+/// Practising in the browser: today's question, past days, appreciations, the weekly
+/// check-in and the deep conversation.
+struct PractisePagesController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let bond = routes.grouped("bonds", ":bondID")
+        bond.get("today", use: today)
+        bond.post("today", use: answer)
+        bond.get("days", use: days)
+        bond.get("days", ":day", use: day)
+        bond.post("days", ":day", "replies", use: reply)
+        bond.get("appreciations", use: appreciations)
+        bond.post("appreciations", use: appreciate)
+        bond.get("checkin", use: checkin)
+        bond.post("checkin", use: checkIn)
+        bond.get("conversation", use: conversation)
+        bond.post("conversation", use: startConversation)
+        bond.post("conversation", "next", use: nextQuestion)
+        bond.post("conversation", "finish", use: finishConversation)
+    }
+
+    struct Context {
+        let user: User
+        let loaded: BondService.Loaded
+        var bondID: BondID { loaded.snapshot.id }
+        var partnerName: String? { loaded.members.first { $0.user.id != user.id }?.user.displayName }
+        var bondTitle: String { BondPagesController.title(of: loaded, for: user) }
+        var bondURL: String { SiteURL.bond(bondID).path }
+    }
+
+    func context(_ req: Request) async throws -> Context {
+        let user = try req.requireWebUser()
+        return Context(user: user, loaded: try await BondService(req).load(try req.bondID(), for: user))
+    }
+
+    // MARK: - Today
+
+    struct ReplyRow: Encodable {
+        let author: String
+        let text: String
+        let at: String
+    }
+
+    /// One day, as the template shows it.
+    struct DayCard: Encodable {
+        let day: String
+        let dayLabel: String
+        let url: String
+        let prompt: String
+        let signLabel: String
+        let depthLabel: String
+        let state: String
+        let yourText: String?
+        let theirText: String?
+        let partnerName: String
+        let waitingForThem: Bool
+        let theyAnswered: Bool
+        let revealed: Bool
+        let mayWrite: Bool
+        let mayReply: Bool
+        let replyURL: String
+        let replies: [ReplyRow]
+
+        init(_ view: TodayService.DayView, context: Context) {
+            let partner = context.partnerName ?? "The other person"
+            let zone = context.user.timeZone
+            day = view.day.description
+            dayLabel = DateText.day(view.day.noonDate, in: "UTC")
+            url = SiteURL.day(context.bondID, view.day.description).path
+            prompt = view.prompt.text
+            signLabel = view.prompt.sign.label
+            depthLabel = ["Light", "Personal", "Deep"][max(0, min(2, view.prompt.depth - 1))]
+            state = view.state.rawValue
+            yourText = view.yourText
+            theirText = view.theirText
+            partnerName = partner
+            waitingForThem = view.state == .waitingForThem
+            theyAnswered = view.state == .theyAnswered
+            revealed = view.state == .revealed
+            mayWrite = view.mayWrite
+            mayReply = view.mayReply
+            replyURL = SiteURL.dayReplies(context.bondID, view.day.description).path
+            replies = view.replies.map { ReplyRow(author: $0.yours ? "You" : partner, text: $0.text, at: DateText.dayAndTime($0.at, in: zone)) }
+        }
+    }
+
+    struct TodayPage: Encodable {
+        let bondTitle: String
+        let bondURL: String
+        let active: Bool
+        let card: DayCard
+        let consistency: String
+        let answerURL: String
+        let historyURL: String
+        let error: String?
+        let draft: String
+        let back = "today"
+    }
+
+    func today(req: Request) async throws -> Response {
+        try await renderToday(req, context: try await context(req), error: nil, draft: nil)
+    }
+
+    func answer(req: Request) async throws -> Response {
+        let context = try await context(req)
+        let text = (try? req.content.get(String.self, at: "text")) ?? ""
+        do {
+            _ = try await TodayService(req).answer(text, in: context.loaded, by: context.user)
+            return req.redirect(to: .today(context.bondID), flash: .answerSaved)
+        } catch let problem as Problem where !problem.fieldErrors.isEmpty || problem.status == .conflict {
+            return try await renderToday(req, context: context, error: problem.fieldErrors.first?.message ?? problem.detail,
+                                         draft: text, status: problem.status)
+        }
+    }
+
+    private func renderToday(_ req: Request, context: Context, error: String?, draft: String?, status: HTTPStatus = .ok) async throws -> Response {
+        let service = TodayService(req)
+        let day = service.today(for: context.user)
+        let view = try await service.view(of: day, in: context.loaded, for: context.user)
+        let consistency = try await service.consistency(in: context.loaded, today: day)
+        return try await req.page("today", title: "Today's question", section: "bonds", status: status, TodayPage(
+            bondTitle: context.bondTitle, bondURL: context.bondURL, active: context.loaded.snapshot.status == .active,
+            card: DayCard(view, context: context), consistency: consistency.sentence,
+            answerURL: SiteURL.today(context.bondID).path, historyURL: SiteURL.days(context.bondID).path,
+            error: error, draft: draft ?? view.yourText ?? ""
+        ))
+    }
+
+    // MARK: - Past days
+
+    func days(req: Request) async throws -> Response {
+        let context = try await context(req)
+        let before = (req.query["before"] as String?).flatMap(LocalDay.init(string:))
+        let views = try await TodayService(req).history(in: context.loaded, for: context.user, before: before, limit: 20)
+        struct Page: Encodable {
+            let bondTitle: String
+            let bondURL: String
+            let cards: [DayCard]
+            let olderURL: String?
+        }
+        let older = views.count == 20 ? views.last.map { SiteURL.days(context.bondID).path + "?before=\($0.day)" } : nil
+        return try await req.page("days", title: "Past days", section: "bonds", Page(
+            bondTitle: context.bondTitle, bondURL: context.bondURL, cards: views.map { DayCard($0, context: context) }, olderURL: older
+        ))
+    }
+
+    func day(req: Request) async throws -> Response {
+        let context = try await context(req)
+        let day = try await existingDay(req, context)
+        let view = try await TodayService(req).view(of: day, in: context.loaded, for: context.user)
+        struct Page: Encodable {
+            let bondTitle: String
+            let bondURL: String
+            let historyURL: String
+            let card: DayCard
+            let back = "day"
+        }
+        return try await req.page("day", title: "A past day", section: "bonds", Page(
+            bondTitle: context.bondTitle, bondURL: context.bondURL, historyURL: SiteURL.days(context.bondID).path,
+            card: DayCard(view, context: context)
+        ))
+    }
+
+    func reply(req: Request) async throws -> Response {
+        let context = try await context(req)
+        let day = try await existingDay(req, context)
+        let text = (try? req.content.get(String.self, at: "text")) ?? ""
+        let back = (try? req.content.get(String.self, at: "back")) == "today" ? SiteURL.today(context.bondID) : SiteURL.day(context.bondID, day.description)
+        do {
+            _ = try await TodayService(req).reply(text, on: day, in: context.loaded, by: context.user)
+            return req.redirect(to: back, flash: .replySent)
+        } catch let problem as Problem where !problem.fieldErrors.isEmpty {
+            return req.redirect(to: back, flash: .replyEmpty)
+        }
+    }
+
+    private func existingDay(_ req: Request, _ context: Context) async throws -> LocalDay {
+        guard let day = req.parameters.get("day").flatMap(LocalDay.init(string:)),
+              try await DailyQuestion.query(on: req.db).filter(\.$bond.$id == context.loaded.bond.id!).filter(\.$day == day.description).first() != nil
+        else { throw Problem.notFound("There is no question for that day in this bond.") }
+        return day
+    }
+}
+
+extension LocalDay {
+    /// Noon UTC that day, for formatting a date people read.
+    var noonDate: Date { LocalDay.noonOf(self) }
+
+    static func noonOf(_ day: LocalDay) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 12))!
+    }
+}
