@@ -65,6 +65,8 @@ def page_pattern(url: str) -> str:
     path = re.sub(r"^https?://[^/]+", "", url)
     path = _UUID.sub("{id}", path)
     path = re.sub(r"/join/[^/?#]+", "/join/{code}", path)
+    path = re.sub(r"/days/\d{4}-\d{2}-\d{2}", "/days/{day}", path)
+    path = re.sub(r"before=\d{4}-\d{2}-\d{2}", "before={day}", path)
     return re.sub(r"next=[^&#]+", "next={path}", path)
 
 
@@ -314,6 +316,51 @@ class Person:
                     table,
                 )
         raise AssertionError(f"{self.label} sees no table {caption!r} in {within} on {self.path} (captions: {self.captions(within)})")
+
+
+    # -- requests made by the page itself ---------------------------------------------------
+
+    def fetch(self, path: str, form: dict | None = None) -> tuple[int, str]:
+        """GETs a path of this site from the page now shown (or POSTs `form` to it, urlencoded,
+        with the page's CSRF token added), with this person's cookies; redirects followed.
+        Returns the final status and the body exactly as the server sent it, before any
+        script ran on it. Nothing is checked with axe: it is not a page anyone looks at."""
+        result = self.driver.execute_async_script(
+            """
+            const [path, form, done] = arguments;
+            const options = {credentials: "same-origin"};
+            if (form) {
+              const token = document.querySelector("input[name=csrf]");
+              options.method = "POST";
+              options.body = new URLSearchParams(Object.assign({csrf: token ? token.value : ""}, form));
+            }
+            fetch(path, options)
+              .then(r => r.text().then(body => done([r.status, body])))
+              .catch(e => done([0, String(e)]));
+            """,
+            path, form,
+        )
+        return int(result[0]), result[1]
+
+
+def ensure_signed_in(person: Person, name: str, password: str, tag: str, time_zone: str = "Europe/London") -> None:
+    """Signs the person in, or up when no earlier module did (a run of one module alone).
+    Names have at most two capitals, so typing them never looks like Quick exit's Shift x3."""
+    if not person.email:
+        person.name, person.email, person.password = name, f"{person.label}.{tag}@example.org", password
+        person.visit("/register")
+        person.type_into("displayName", person.name)
+        person.type_into("email", person.email)
+        person.type_into("password", person.password)
+        person.choose("timeZone", time_zone)
+        person.submit("Create account")
+    person.visit("/bonds")
+    if person.h1() != "My bonds":
+        person.visit("/sign-in")
+        person.type_into("email", person.email)
+        person.type_into("password", person.password)
+        person.submit("Sign in")
+    assert person.path == "/bonds" and person.h1() == "My bonds", f"{person.label} could not sign in"
 
 
 def close_person(person: Person) -> None:

@@ -31,6 +31,12 @@ EXPECTED_PAGES = {
     "/bonds/{id}/measure/six-signs/take",
     "/bonds/{id}/measure/intimacy-balance",
     "/bonds/{id}/measure/intimacy-balance/take",
+    "/bonds/{id}/today",
+    "/bonds/{id}/days",
+    "/bonds/{id}/days/{day}",
+    "/bonds/{id}/appreciations",
+    "/bonds/{id}/checkin",
+    "/bonds/{id}/conversation",
 }
 
 pytestmark = pytest.mark.after_journeys

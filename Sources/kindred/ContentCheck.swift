@@ -29,6 +29,8 @@ enum ContentCheck {
             }
             if let checkin = library.checkin { print("  ✓ weekly check-in: \(checkin.items.count) items") }
             print("  ✓ appreciation starters: \(library.appreciationStarters.count)")
+            if let safety = library.safety { print("  ✓ safety check: \(safety.items.count) items") }
+            print("  ✓ resources: " + library.resources.map { "\($0.country) (\($0.services.count))" }.joined(separator: ", "))
             print("Content is valid.")
             return 0
         case .failure(let problems):

@@ -77,6 +77,17 @@ final class AccessMatrixTests: XCTestCase {
         Case(.POST, "/api/v1/bonds/:bond/conversation", .unauthorized, .notFound, member: .ok),
         Case(.POST, "/api/v1/bonds/:bond/conversation/advance", .unauthorized, .notFound, member: .badRequest),
         Case(.POST, "/api/v1/bonds/:bond/conversation/finish", .unauthorized, .notFound, member: .notFound, other: .ok),
+        // API: safety and data rights (the member has a saved safety check)
+        Case(.GET, "/api/v1/safety-check", .ok, .ok, member: .ok),
+        Case(.POST, "/api/v1/safety-check", .badRequest, .badRequest, member: .badRequest),
+        Case(.GET, "/api/v1/me/safety-checks", .unauthorized, .ok, member: .ok),
+        Case(.DELETE, "/api/v1/me/safety-checks/:check", .unauthorized, .notFound, member: .noContent, other: .notFound),
+        Case(.GET, "/api/v1/me/sessions", .unauthorized, .ok, member: .ok),
+        Case(.DELETE, "/api/v1/me/sessions/:session", .unauthorized, .notFound, member: .noContent, other: .notFound),
+        Case(.POST, "/api/v1/me/sign-out-everywhere", .unauthorized, .noContent, member: .noContent),
+        Case(.GET, "/api/v1/me/security-log", .unauthorized, .ok, member: .ok),
+        Case(.GET, "/api/v1/me/export", .unauthorized, .ok, member: .ok),
+        Case(.GET, "/api/v1/me/export/assessments.csv", .unauthorized, .ok, member: .ok),
         // Web: accounts
         Case(.GET, "/", .ok, signIn, member: signIn),
         Case(.GET, "/register", .ok, signIn, member: signIn),
@@ -121,6 +132,20 @@ final class AccessMatrixTests: XCTestCase {
         Case(.POST, "/bonds/:bond/conversation", signIn, .notFound, member: .seeOther),
         Case(.POST, "/bonds/:bond/conversation/next", signIn, .notFound, member: .seeOther),
         Case(.POST, "/bonds/:bond/conversation/finish", signIn, .notFound, member: .notFound, other: .seeOther),
+        // Web: help, safety and data rights
+        Case(.GET, "/support", .ok, .ok, member: .ok),
+        Case(.POST, "/support", .unprocessableEntity, .unprocessableEntity, member: .unprocessableEntity),
+        Case(.GET, "/support/saved", signIn, .ok, member: .ok),
+        Case(.POST, "/support/saved/:check/delete", signIn, .notFound, member: .seeOther, other: .notFound),
+        Case(.GET, "/support/device-safety", .ok, .ok, member: .ok),
+        Case(.GET, "/settings/devices", signIn, .ok, member: .ok),
+        Case(.POST, "/settings/devices/:session/end", signIn, .notFound, member: .seeOther, other: .notFound),
+        Case(.POST, "/settings/devices/sign-out-everywhere", signIn, .seeOther, member: .seeOther),
+        Case(.GET, "/settings/security", signIn, .ok, member: .ok),
+        Case(.GET, "/settings/export", signIn, .ok, member: .ok),
+        Case(.GET, "/settings/export/assessments.csv", signIn, .ok, member: .ok),
+        Case(.POST, "/settings/quick-exit", signIn, .seeOther, member: .seeOther),
+        Case(.GET, "/exit", .seeOther, .seeOther, member: .seeOther),
     ]
 
     /// A bond of two, with a used invite, and a stranger.
@@ -135,10 +160,12 @@ final class AccessMatrixTests: XCTestCase {
         let resultID: String
         let predictionID: String
         let day: String
+        let checkID: String
+        let sessionID: String
         var browsers: [Role: Browser]
 
         /// Everything that identifies the bond; none of it may reach the anonymous or the stranger.
-        var secrets: [String] { [bondID, inviteID, resultID, predictionID, "Secret Garden", "Anastasia", "Benedikt", "lighthouse", "marmalade"] }
+        var secrets: [String] { [bondID, inviteID, resultID, predictionID, checkID, sessionID, "Secret Garden", "Anastasia", "Benedikt", "lighthouse", "marmalade"] }
 
         func path(_ template: String) -> String {
             template.replacingOccurrences(of: ":bond", with: bondID)
@@ -146,6 +173,8 @@ final class AccessMatrixTests: XCTestCase {
                 .replacingOccurrences(of: ":prediction", with: predictionID)
                 .replacingOccurrences(of: ":instrument", with: "eis")
                 .replacingOccurrences(of: ":day", with: day)
+                .replacingOccurrences(of: ":check", with: checkID)
+                .replacingOccurrences(of: ":session", with: sessionID)
                 .replacingOccurrences(of: ":invite", with: inviteID)
                 .replacingOccurrences(of: ":code", with: code)
                 .replacingOccurrences(of: ":memberToken", with: memberTokenID)
@@ -177,10 +206,16 @@ final class AccessMatrixTests: XCTestCase {
             XCTAssertEqual(signedIn.status, .seeOther)
             browsers[role] = browser
         }
+        let safetyAnswers = Dictionary(uniqueKeysWithValues: ["afraid", "hurt", "threatened", "insulted", "money", "phone", "isolated", "pressured", "children", "walking-on-eggshells"].map { ($0, false) })
+        let check = try await app.send(.POST, "/api/v1/safety-check", json: ["answers": safetyAnswers, "save": true], token: member.token)
+        XCTAssertEqual(check.status, .ok, check.body)
+        let memberSessions = try await app.send(.GET, "/api/v1/me/sessions", token: member.token)
         return World(
             member: member, other: other, stranger: stranger, bondID: bondID, inviteID: inviteID, code: code,
             memberTokenID: tokens.jsonArray.first?["id"] as? String ?? "",
-            resultID: result.json["id"] as? String ?? "", predictionID: prediction.json["id"] as? String ?? "", day: day, browsers: browsers
+            resultID: result.json["id"] as? String ?? "", predictionID: prediction.json["id"] as? String ?? "", day: day,
+            checkID: (check.json["saved"] as? [String: Any])?["id"] as? String ?? "",
+            sessionID: ((memberSessions.json["sessions"] as? [[String: Any]])?.first?["id"] as? String) ?? "", browsers: browsers
         )
     }
 

@@ -187,6 +187,10 @@ final class TodayAPITests: XCTestCase {
             let early = try await answer(app, solo, waiting, "Anyone there?")
             XCTAssertEqual(early.status, .conflict)
             XCTAssertEqual(early.json["code"] as? String, "bond-waiting")
+            let look = try await app.send(.GET, "/api/v1/bonds/\(waiting)/today", token: solo.token)
+            XCTAssertEqual(look.json["code"] as? String, "bond-waiting")
+            let used = try await DailyQuestion.query(on: app.db).count()
+            XCTAssertEqual(used, 0, "no prompt is used up before the other person joins")
 
             let (ana, ben, bond) = try await app.pair()
             _ = try await answer(app, ana, bond, "Ana's words")

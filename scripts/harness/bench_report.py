@@ -50,14 +50,14 @@ with open(outfile, "w") as f:
 p = meta["parameters"]
 print(f"\nKindred benchmark — {meta['git_commit'][:12]}, {meta['build']} build, {meta['machine']['cpus']} CPUs, "
       f"{p['bonds']} bonds × {p['days']} days, wrk -t{p['threads']} -c{p['connections']} -d{p['seconds']}s\n")
-print(f"{'endpoint':<42} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'÷ ceiling':>10}")
-print("-" * 82)
+print(f"{'endpoint':<52} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'÷ ceiling':>10}")
+print("-" * 92)
 for r in big:
-    print(f"{r['endpoint']:<42} {r['requests_per_second']:>10.1f} {r['latency_ms']['p50']:>8.2f} "
+    print(f"{r['endpoint']:<52} {r['requests_per_second']:>10.1f} {r['latency_ms']['p50']:>8.2f} "
           f"{r['latency_ms']['p99']:>8.2f} {r['ratio_to_ceiling']:>10.3f}")
 e = results["empty_database"]
-print("-" * 82)
-print(f"{e['endpoint'] + ' (empty db)':<42} {empty['requests_per_second']:>10.1f} "
+print("-" * 92)
+print(f"{e['endpoint'] + ' (empty db)':<52} {empty['requests_per_second']:>10.1f} "
       f"{empty['latency_ms']['p50']:>8.2f} {empty['latency_ms']['p99']:>8.2f}")
 print(f"\nbig ÷ empty for {e['endpoint']}: throughput {e['ratio_big_to_empty_throughput']:.3f}, "
       f"p50 {e['ratio_big_to_empty_p50']:.3f}, p99 {e['ratio_big_to_empty_p99']:.3f}  (≈1 = does not grow with history)")

@@ -5,8 +5,13 @@ Two `kindred serve` nodes share one PostgreSQL; nginx round-robins in front. Pro
       sign-out on one node ends it on the other);
   (b) for each of N invites, two different people accept at the same instant, one through
       node 1 and one through node 2: exactly one 200 per invite, the other 409/410, no 5xx
-      anywhere, each bond ends with exactly 2 members, no duplicated memberships.
-Later issues add their races (e.g. the daily answer) as more race_* functions.
+      anywhere, each bond ends with exactly 2 members, no duplicated memberships;
+  (c) in each bond (b) formed, both members answer the question of the day at the same
+      instant, one through node 1 and one through node 2: both 200, nothing lost (each
+      member's answer through the API, and 2 rows per bond in PostgreSQL), nothing
+      duplicated, both see the day revealed with the other's exact text, the answers are
+      final (a further answer gets 409 answers-revealed) and sealed at rest.
+Later issues add their races as more race_* functions.
 Prints the counts; exits 1 on any anomaly.
 """
 import argparse
@@ -44,6 +49,7 @@ LOCK = threading.Lock()
 UPSTREAMS = Counter()         # which node nginx sent requests to
 ANOMALIES = []
 RESULTS = {"run": RUN}
+FORMED = []                   # bonds (b) formed: {"index", "id", "members": [inviter, joiner]}
 
 
 def anomaly(message):
@@ -247,6 +253,7 @@ def race_invite_accepts():
             counts["one winner"] += 1
             winner, loser, via = (first[i], second[i], "node1") if sa == 200 else (second[i], first[i], "node2")
             winners[i] = (winner, loser)
+            FORMED.append({"index": i, "id": made[i][0], "members": [inviters[i], winner]})
             counts[f"won through {via}"] += 1
             loser_status = sb if sa == 200 else sa
             if loser_status not in (409, 410):
@@ -319,10 +326,270 @@ def race_invite_accepts():
     if sql["invites_used"] != n or sql["invite_used_by_slot2_member"] != n:
         anomaly(f"invites used {sql['invites_used']}, used by the member who joined {sql['invite_used_by_slot2_member']} (want {n})")
 
+# ---------------------------------------------------------------- (c) racing daily answers
+
+def form_more_bonds(count):
+    """Active bonds made without a race, if (b) formed fewer than --pairs (it is an anomaly
+    there already; (c) still races on the full number)."""
+    people = make_people(2 * count, "topup")
+
+    def form(i):
+        a, b = people[2 * i], people[2 * i + 1]
+        bond = expect(via_proxy("POST", "/api/v1/bonds", {"kind": "friendship", "name": f"Top-up {i}"}, token=a["token"]),
+                      201, what="bond").json()
+        code = expect(via_proxy("POST", f"/api/v1/bonds/{bond['id']}/invites", token=a["token"]), 201, what="invite").json()["code"]
+        expect(via_proxy("POST", f"/api/v1/invites/{code}/accept", token=b["token"]), 200, what="accept")
+        return {"index": f"top-up {i}", "id": bond["id"].lower(), "members": [a, b]}
+
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        return list(pool.map(form, range(count)))
+
+
+def race_daily_answers():
+    bonds = list(FORMED[:args.pairs])
+    if len(bonds) < args.pairs:
+        print(f"\n    (b) formed {len(bonds)} bonds; forming {args.pairs - len(bonds)} more for (c)")
+        bonds += form_more_bonds(args.pairs - len(bonds))
+    n = len(bonds)
+    print(f"\n==> (c) {n} bonds whose two members answer the question of the day at the same instant, "
+          f"one through node 1 and one through node 2")
+    # Exact texts to find again: unique per bond and member, with non-ASCII and a newline.
+    for k, bond in enumerate(bonds):
+        bond["texts"] = [f"Réponse {RUN} n°{k} from {side} — “quiet mornings” ✓\nsecond line"
+                         for side in ("inviter", "joiner")]
+        bond["nodes"] = [args.node1, args.node2] if k % 2 == 0 else [args.node2, args.node1]
+
+    outcomes = [None] * n
+    timing = []
+
+    def open_conn(base):
+        parsed = urllib.parse.urlsplit(base)
+        conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=120)
+        conn.connect()
+        return conn
+
+    def race_bond(k, barrier):
+        """One thread writes both answers on two connections opened beforehand (member 0
+        through one node, member 1 through the other), then reads both answers. Nobody has
+        asked for the day's question yet, so the two also race to choose it."""
+        bond = bonds[k]
+        path = f"/api/v1/bonds/{bond['id']}/today/answer"
+        sides = []
+        for m in (0, 1):
+            body = json.dumps({"text": bond["texts"][m]}).encode()
+            headers = {"Authorization": f"Bearer {bond['members'][m]['token']}", "Content-Type": "application/json"}
+            sides.append((body, headers, open_conn(bond["nodes"][m])))
+        order = sides if k % 4 < 2 else sides[::-1]   # neither member, nor node, always goes first
+        barrier.wait(timeout=120)
+        t0 = time.perf_counter()
+        for body, headers, conn in order:
+            conn.request("PUT", path, body=body, headers=headers)
+        skew = time.perf_counter() - t0
+        answers = []
+        for _, _, conn in sides:
+            try:
+                r = conn.getresponse()
+                answers.append((r.status, r.read()))
+            except Exception as e:  # no answer at all is an anomaly too
+                answers.append((None, repr(e).encode()))
+            conn.close()
+        with LOCK:
+            for status, _ in answers:
+                STATUSES[status or 0] += 1
+            timing.append(skew)
+        outcomes[k] = answers
+
+    t0 = time.monotonic()
+    # A thread that blocks in send() hands the GIL to another; a short switch interval gets it
+    # back quickly, so each bond's second answer leaves right after its first.
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)
+    try:
+        for wave_start in range(0, n, args.wave):
+            wave = range(wave_start, min(n, wave_start + args.wave))
+            barrier = threading.Barrier(len(wave))
+            threads = [threading.Thread(target=race_bond, args=(k, barrier)) for k in wave]
+            for th in threads:
+                th.start()
+            for th in threads:
+                th.join(180)
+    finally:
+        sys.setswitchinterval(interval)
+    race_seconds = round(time.monotonic() - t0, 1)
+
+    # What each PUT answered: 200 with your own exact text; "revealed" (with their exact text)
+    # or "waitingForThem". The later of the two commits must see both, so at least one of a
+    # bond's two answers says revealed.
+    counts = Counter()
+    put_statuses = Counter()
+    put_states = Counter()
+    days = {}
+    for k, answers in enumerate(outcomes):
+        bond = bonds[k]
+        if answers is None:
+            counts["race did not run"] += 1
+            anomaly(f"daily bond {bond['index']}: the race did not run (see the error above)")
+            continue
+        revealed = 0
+        ok = True
+        for m, (status, raw) in enumerate(answers):
+            put_statuses[status] += 1
+            if status != 200:
+                ok = False
+                anomaly(f"daily bond {bond['index']}: member {m}'s answer through {bond['nodes'][m]} got {status}: {raw[:200]!r}")
+                continue
+            today = json.loads(raw)["today"]
+            put_states[today["state"]] += 1
+            days.setdefault(k, set()).add(today["day"])
+            mine = (today.get("yourAnswer") or {}).get("text")
+            if mine != bond["texts"][m]:
+                ok = False
+                anomaly(f"daily bond {bond['index']}: member {m}'s PUT answered with yourAnswer {mine!r}, not what was sent")
+            if today["state"] == "revealed":
+                revealed += 1
+                theirs = (today.get("theirAnswer") or {}).get("text")
+                if theirs != bond["texts"][1 - m]:
+                    ok = False
+                    anomaly(f"daily bond {bond['index']}: member {m}'s PUT says revealed but shows {theirs!r} as the other's answer")
+            elif today["state"] != "waitingForThem" or "theirAnswer" in today:
+                ok = False
+                anomaly(f"daily bond {bond['index']}: member {m}'s PUT answered state {today['state']!r}"
+                        f"{' with theirAnswer' if 'theirAnswer' in today else ''}")
+        if ok and revealed == 0:
+            ok = False
+            anomaly(f"daily bond {bond['index']}: neither simultaneous answer saw the other (both waitingForThem)")
+        counts["both 200" if all(s == 200 for s, _ in answers) else "not both 200"] += 1
+        counts[f"{revealed} of 2 PUTs answered revealed"] += 1
+    timing.sort()
+    print(f"    {n} races in {race_seconds} s: PUT statuses {dict(put_statuses)}; PUT states {dict(put_states)}; "
+          f"{dict(counts)}; send skew p50 {timing[len(timing) // 2] * 1000:.3f} ms, max {timing[-1] * 1000:.3f} ms")
+
+    # The answers are final: one more answer from one member (alternately through each node,
+    # through the node the *other* member used) gets 409 answers-revealed and changes nothing.
+    final = Counter()
+
+    def answer_again(k):
+        bond = bonds[k]
+        m = k % 2
+        c = client(bond["nodes"][1 - m])
+        r = c.request("PUT", f"/api/v1/bonds/{bond['id']}/today/answer", {"text": f"changed my mind {RUN}"},
+                      token=bond["members"][m]["token"])
+        c.close()
+        code = r.json().get("code") if r.body[:1] == b"{" else None
+        if r.status != 409 or code != "answers-revealed":
+            return f"daily bond {bond['index']}: a further answer after the reveal got {r.status} {code!r}: {r.body[:200]!r}"
+        return None
+
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        for problem in pool.map(answer_again, range(n)):
+            final["409 answers-revealed" if problem is None else "problem"] += 1
+            if problem:
+                anomaly(problem)
+
+    # Each member, through the node they did NOT answer through: revealed, their own exact
+    # text, the other's exact text, nothing more to answer.
+    api = Counter()
+    lost_api = 0
+    members_revealed = Counter()   # bond → members who see both exact texts, revealed
+
+    def check_member(km):
+        k, m = km
+        bond = bonds[k]
+        c = client(bond["nodes"][1 - m])
+        r = c.request("GET", f"/api/v1/bonds/{bond['id']}/today", token=bond["members"][m]["token"])
+        c.close()
+        if r.status != 200:
+            return "error", f"daily bond {bond['index']}: member {m}'s GET today through {bond['nodes'][1 - m]}: {r.status} {r.body[:200]!r}"
+        body = r.json()
+        today = body["today"]
+        mine = (today.get("yourAnswer") or {}).get("text")
+        theirs = (today.get("theirAnswer") or {}).get("text")
+        problems = []
+        if mine != bond["texts"][m]:
+            problems.append(f"yourAnswer {mine!r}")
+        if today["state"] != "revealed":
+            problems.append(f"state {today['state']!r}")
+        if theirs != bond["texts"][1 - m]:
+            problems.append(f"theirAnswer {theirs!r}")
+        if body.get("canAnswer") is not False or (today.get("yourAnswer") or {}).get("editable") is not False:
+            problems.append(f"canAnswer {body.get('canAnswer')!r}, editable {(today.get('yourAnswer') or {}).get('editable')!r}")
+        if problems:
+            kind = "lost" if mine != bond["texts"][m] else "not revealed"
+            return kind, f"daily bond {bond['index']}: member {m} sees " + ", ".join(problems)
+        return "revealed, both exact texts", None
+
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        pairs = [(k, m) for k in range(n) for m in (0, 1)]
+        for (k, _), (kind, problem) in zip(pairs, pool.map(check_member, pairs)):
+            api[kind] += 1
+            if kind == "lost":
+                lost_api += 1
+            if problem:
+                anomaly(problem)
+            else:
+                members_revealed[k] += 1
+    revealed_to_both = sum(1 for k in range(n) if members_revealed[k] == 2)
+    print(f"    further answer after the reveal: {dict(final)}")
+    print(f"    API check of the {2 * n} members (each through the other node): {dict(api)}")
+
+    # Straight from PostgreSQL.
+    ids = ",".join(f"'{bond['id']}'::uuid" for bond in bonds)
+    rows = psql(f"SELECT b.id, count(a.id) FROM bonds b LEFT JOIN daily_answers a ON a.bond_id = b.id "
+                f"WHERE b.id IN ({ids}) GROUP BY b.id")
+    per_bond = Counter(int(c) for _, c in rows)
+    total = int(psql(f"SELECT count(*) FROM daily_answers WHERE bond_id IN ({ids})")[0][0])
+    distinct = int(psql(f"SELECT count(*) FROM (SELECT DISTINCT bond_id, day, user_id FROM daily_answers "
+                        f"WHERE bond_id IN ({ids})) AS d")[0][0])
+    duplicated = psql(f"SELECT bond_id, day, user_id, count(*) FROM daily_answers WHERE bond_id IN ({ids}) "
+                      f"GROUP BY bond_id, day, user_id HAVING count(*) > 1")
+    by_members = int(psql(f"SELECT count(*) FROM daily_answers a JOIN bond_members m "
+                          f"ON m.bond_id = a.bond_id AND m.user_id = a.user_id WHERE a.bond_id IN ({ids})")[0][0])
+    questions = psql(f"SELECT bond_id, count(*) FROM daily_questions WHERE bond_id IN ({ids}) GROUP BY bond_id")
+    question_dupes = psql(f"SELECT bond_id, day, count(*) FROM daily_questions WHERE bond_id IN ({ids}) "
+                          f"GROUP BY bond_id, day HAVING count(*) > 1")
+    answer_day_mismatch = int(psql(f"SELECT count(*) FROM daily_answers a WHERE a.bond_id IN ({ids}) AND NOT EXISTS "
+                                   f"(SELECT 1 FROM daily_questions q WHERE q.bond_id = a.bond_id AND q.day = a.day)")[0][0])
+    sealed = int(psql(f"SELECT count(*) FROM daily_answers WHERE bond_id IN ({ids}) AND text LIKE 'kc1:%' "
+                      f"AND position('{RUN}' in text) = 0")[0][0])
+    sql = {
+        "bonds": len(rows), "answers": total, "answers_per_bond": {str(k): v for k, v in sorted(per_bond.items())},
+        "distinct_bond_day_member": distinct, "duplicated_bond_day_member": len(duplicated),
+        "answers_by_a_member_of_the_bond": by_members,
+        "questions_per_bond": {str(k): v for k, v in sorted(Counter(int(c) for _, c in questions).items())},
+        "duplicated_questions": len(question_dupes), "answers_without_their_question": answer_day_mismatch,
+        "sealed_at_rest": sealed,
+    }
+    lost_sql = sum(max(0, 2 - int(c)) for _, c in rows) + 2 * (n - len(rows))
+    print(f"    PostgreSQL: {json.dumps(sql)}")
+    if total != 2 * n or per_bond != Counter({2: n}):
+        anomaly(f"daily_answers for the {n} bonds: {total} rows, per bond {dict(per_bond)} (want 2 in each, {2 * n} in all)")
+    if duplicated or distinct != total:
+        anomaly(f"duplicated answers (bond, day, member): {duplicated[:3]}; {distinct} distinct of {total}")
+    if by_members != total:
+        anomaly(f"{total - by_members} answers are by someone who is not a member of the bond")
+    if len(questions) != n or question_dupes or any(int(c) != 1 for _, c in questions):
+        anomaly(f"daily_questions: {len(questions)} bonds with a question, duplicates {question_dupes[:3]}")
+    if answer_day_mismatch:
+        anomaly(f"{answer_day_mismatch} answers are for a day without the bond's question")
+    if sealed != total:
+        anomaly(f"{total - sealed} answers are not sealed at rest (no kc1: prefix, or the plain text is visible)")
+    if any(len(d) != 1 for d in days.values()):
+        anomaly(f"members of a bond answered different days: {[sorted(d) for d in days.values() if len(d) != 1][:3]}")
+
+    RESULTS["daily"] = {
+        "bonds": n, "race_seconds": race_seconds, "put_statuses": {str(k): v for k, v in put_statuses.items()},
+        "put_states": dict(put_states), "outcomes": dict(counts), "further_answer": dict(final), "api_check": dict(api),
+        "sql_check": sql, "lost_api": lost_api, "lost_sql": lost_sql, "duplicated": len(duplicated),
+        "bonds_revealed_to_both": revealed_to_both,
+        "send_skew_ms": {"p50": round(timing[len(timing) // 2] * 1000, 3), "max": round(timing[-1] * 1000, 3)},
+    }
+    print(f"    daily answers: {2 * n} sent, {put_statuses.get(200, 0)} answered 200, lost {lost_sql} (SQL) / {lost_api} (API), "
+          f"duplicated {len(duplicated)}, revealed to both members in {revealed_to_both} of {n} bonds")
+
 
 def main():
     started = time.monotonic()
-    for test in (session_test, race_invite_accepts):
+    for test in (session_test, race_invite_accepts, race_daily_answers):
         try:
             test()
         except Exception as e:  # a broken step is an anomaly, reported with what we have

@@ -1,8 +1,11 @@
 """Runs wrk against one endpoint for scripts/bench and appends the figures to a JSON-lines file.
 
-The endpoint is "METHOD PATH [JSON body]"; {name} in PATH or body is replaced by the field
-of that name in the seed output (bondId, ...). A preflight request must answer 2xx, and any
-non-2xx/3xx response or socket error during the run fails loudly (exit 1).
+The endpoint is "[as:FIELD] METHOD PATH [JSON body]"; {name} in PATH or body is replaced by
+the field of that name in the seed output (bondId, ...), and the request carries the bearer
+token in seed field FIELD (default: token). A preflight request must answer 2xx, any
+non-2xx/3xx response or socket error during the run fails loudly (exit 1), and so does a
+postflight request after the run that does not answer 2xx (a write must still work after
+thousands of repeats).
 """
 import argparse
 import json
@@ -29,7 +32,11 @@ p.add_argument("--no-auth", action="store_true")
 args = p.parse_args()
 
 seed = json.load(open(args.seed))
-parts = args.endpoint.split(" ", 2)
+spec = args.endpoint
+token_field = "token"
+if spec.startswith("as:"):
+    token_field, spec = spec[3:].split(" ", 1)
+parts = spec.split(" ", 2)
 method, path_template = parts[0], parts[1]
 body_template = parts[2] if len(parts) > 2 else ""
 
@@ -44,7 +51,9 @@ def fill(template):
 
 
 path, body = fill(path_template), fill(body_template)
-token = "" if args.no_auth else seed["token"]
+if not args.no_auth and token_field not in seed:
+    sys.exit(f"bench: {args.endpoint!r} needs the token {token_field!r}, which the seed output does not have")
+token = "" if args.no_auth else seed[token_field]
 url = args.base + path
 
 # Preflight: the endpoint must work before we measure it.
@@ -60,13 +69,18 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-try:
-    with urllib.request.build_opener(NoRedirect).open(request, timeout=30) as r:
-        status = r.status
-except urllib.error.HTTPError as e:
-    sys.exit(f"bench: FAILED preflight {method} {path} answered {e.code}: {e.read()[:300]!r}")
-if not 200 <= status < 300:
-    sys.exit(f"bench: FAILED preflight {method} {path} answered {status}, not 2xx")
+def check(when):
+    try:
+        with urllib.request.build_opener(NoRedirect).open(request, timeout=30) as r:
+            status, answer = r.status, r.read()
+    except urllib.error.HTTPError as e:
+        sys.exit(f"bench: FAILED {when} {method} {path} answered {e.code}: {e.read()[:300]!r}")
+    if not 200 <= status < 300:
+        sys.exit(f"bench: FAILED {when} {method} {path} answered {status}, not 2xx")
+    return answer
+
+
+preflight = check("preflight")
 
 env = dict(os.environ, WRK_TOKEN=token, WRK_METHOD=method, WRK_BODY=body)
 lua = os.path.join(HERE, "wrk_report.lua")
@@ -95,10 +109,13 @@ if result["requests"] == 0 or any(errors.values()):
     sys.exit(f"bench: FAILED {method} {path}: {result['requests']} requests, errors {errors} "
              f"(status = non-2xx/3xx responses)")
 
+check("postflight")
+
 seconds = result["duration_us"] / 1e6
 lat = result["latency_us"]
 record = {
     "phase": args.phase, "endpoint": f"{method} {path_template}", "method": method, "path": path,
+    "token": token_field if not args.no_auth else None, "body": body or None,
     "requests": result["requests"], "seconds": round(seconds, 3),
     "requests_per_second": round(result["requests"] / seconds, 1),
     "latency_ms": {k: round(v / 1000, 3) for k, v in lat.items()},

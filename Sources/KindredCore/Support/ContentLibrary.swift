@@ -10,14 +10,19 @@ public struct ContentLibrary: Sendable {
     public private(set) var conversation: ConversationGuide?
     public private(set) var checkin: CheckinGuide?
     public private(set) var appreciationStarters: [String] = []
+    public private(set) var safety: SafetyGuide?
+    public private(set) var resources: [CountryResources] = []
 
     public init(instruments: [Instrument] = [], decks: [Deck] = [], conversation: ConversationGuide? = nil,
-                checkin: CheckinGuide? = nil, appreciationStarters: [String] = []) {
+                checkin: CheckinGuide? = nil, appreciationStarters: [String] = [], safety: SafetyGuide? = nil,
+                resources: [CountryResources] = []) {
         self.instruments = instruments
         self.decks = decks
         self.conversation = conversation
         self.checkin = checkin
         self.appreciationStarters = appreciationStarters
+        self.safety = safety
+        self.resources = resources
     }
 
     /// Every prompt of every deck.
@@ -57,7 +62,14 @@ public struct ContentLibrary: Sendable {
         var conversation: ConversationGuide?
         var checkin: CheckinGuide?
         var starters: AppreciationStarters?
+        var safety: SafetyGuide?
+        var resources: [String: CountryResources] = [:]
         for directory in directories {
+            let safetyFile = directory.appendingPathComponent("safety/check.yaml")
+            if FileManager.default.fileExists(atPath: safetyFile.path) { safety = decode(SafetyGuide.self, safetyFile, &problems) ?? safety }
+            for file in yamlFiles(in: directory.appendingPathComponent("safety/resources")) {
+                if let country = decode(CountryResources.self, file, &problems) { resources[country.country] = country }
+            }
             for file in yamlFiles(in: directory.appendingPathComponent("decks")) {
                 if let deck = decode(Deck.self, file, &problems) {
                     if decks[deck.key] == nil { deckOrder.append(deck.key) }
@@ -81,10 +93,15 @@ public struct ContentLibrary: Sendable {
         }
         if (starters?.starters ?? []).isEmpty { problems.append("appreciations.yaml is missing or has no starters") }
         if allDecks.isEmpty { problems.append("there are no decks") }
+        if let safety { problems += SafetyCheck.guideProblems(safety).map { "safety/check.yaml: \($0)" } } else {
+            problems.append("safety/check.yaml is missing")
+        }
+        let allResources = resources.values.sorted { $0.country < $1.country }
+        problems += SafetyCheck.resourceProblems(allResources)
         guard problems.isEmpty else { return .failure(ContentProblems(problems: problems)) }
         return .success(ContentLibrary(
             instruments: order.compactMap { byKey[$0] }, decks: allDecks, conversation: conversation,
-            checkin: checkin, appreciationStarters: starters?.starters ?? []
+            checkin: checkin, appreciationStarters: starters?.starters ?? [], safety: safety, resources: allResources
         ))
     }
 

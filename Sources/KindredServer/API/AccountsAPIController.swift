@@ -41,7 +41,7 @@ struct AccountsAPIController: RouteCollection {
         }
         try body.validate()
         let accounts = AccountService(req)
-        let user = try await accounts.authenticate(email: email, password: password, clientAddress: req.clientAddress)
+        let user = try await accounts.authenticate(email: email, password: password, clientAddress: req.clientAddress, device: req.device)
         let (secret, token) = try await accounts.createToken(for: user, name: name)
         return try await TokenCreatedDTO(id: token.id!, name: token.name, token: secret, createdAt: token.createdAt)
             .encodeResponse(status: .created, for: req)
@@ -59,6 +59,7 @@ struct AccountsAPIController: RouteCollection {
 
     func revokeCurrentToken(req: Request) async throws -> HTTPStatus {
         try await req.apiToken?.delete(on: req.db)
+        try await SecurityLog(req).record(.sessionEnded, for: try req.requireUser(), device: req.device)
         return .noContent
     }
 
@@ -69,6 +70,7 @@ struct AccountsAPIController: RouteCollection {
                 .filter(\.$id == id).filter(\.$user.$id == user.requireID()).first()
         else { throw Problem.notFound("You have no token with that id.") }
         try await token.delete(on: req.db)
+        try await SecurityLog(req).record(.sessionEnded, for: user, device: token.name)
         return .noContent
     }
 
@@ -81,8 +83,9 @@ struct AccountsAPIController: RouteCollection {
         var body = try JSONBody(req, required: true)
         let displayName = body.optionalString("displayName")
         let timeZone = body.optionalString("timeZone")
+        let quickExitSignsOut = body.optionalBool("quickExitSignsOut")
         try body.validate()
-        try await AccountService(req).updateProfile(user, displayName: displayName, timeZone: timeZone)
+        try await AccountService(req).updateProfile(user, displayName: displayName, timeZone: timeZone, quickExitSignsOut: quickExitSignsOut)
         return MeDTO(user)
     }
 
@@ -94,7 +97,7 @@ struct AccountsAPIController: RouteCollection {
         try body.validate()
         try await AccountService(req).changePassword(
             user, current: current, new: new, clientAddress: req.clientAddress,
-            keepingSession: nil, keepingToken: req.apiToken?.id
+            keepingSession: nil, keepingToken: req.apiToken?.id, device: req.device
         )
         return .noContent
     }

@@ -10,6 +10,8 @@ struct MeDTO: Content {
     let displayName: String
     let timeZone: String
     let createdAt: Date
+    /// Quick exit also signs this person out.
+    let quickExitSignsOut: Bool
 
     init(_ user: User) {
         id = user.id!
@@ -17,6 +19,7 @@ struct MeDTO: Content {
         displayName = user.displayName
         timeZone = user.timeZone
         createdAt = user.createdAt
+        quickExitSignsOut = user.quickExitSignsOut
     }
 }
 

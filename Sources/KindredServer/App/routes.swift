@@ -14,12 +14,14 @@ func routes(_ app: Application) throws {
     try api.register(collection: BondsAPIController())
     try api.register(collection: MeasureAPIController())
     try api.register(collection: PractiseAPIController())
+    try api.register(collection: SafetyAPIController())
 
     let web = app.grouped(WebSessionMiddleware(), CSRFMiddleware())
     try web.register(collection: AccountPagesController())
     try web.register(collection: BondPagesController())
     try web.register(collection: MeasurePagesController())
     try web.register(collection: PractisePagesController())
+    try web.register(collection: SafetyPagesController())
 }
 
 /// 200 when the database answers a query, 503 otherwise.

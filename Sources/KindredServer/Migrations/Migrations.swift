@@ -21,5 +21,9 @@ extension Migrations {
         add(CreateAppreciations())
         add(CreateCheckins())
         add(CreateConversations())
+        // 004 — safety and data rights: quick-exit sign-out, saved safety checks, security log (issue 6).
+        add(UpdateUsersAddQuickExitSignsOut())
+        add(CreateSavedSafetyChecks())
+        add(CreateSecurityEvents())
     }
 }

@@ -15,6 +15,8 @@ final class User: Model, Authenticatable, @unchecked Sendable {
     @Field(key: "time_zone") var timeZone: String
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
+    /// Quick exit also ends this person's session (their choice, in settings).
+    @Field(key: "quick_exit_signs_out") var quickExitSignsOut: Bool
 
     init() {}
 
@@ -25,6 +27,7 @@ final class User: Model, Authenticatable, @unchecked Sendable {
         self.timeZone = timeZone
         self.createdAt = now
         self.updatedAt = now
+        self.quickExitSignsOut = false
     }
 
     var userID: UserID { UserID(id!) }

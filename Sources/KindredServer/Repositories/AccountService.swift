@@ -53,16 +53,19 @@ struct AccountService {
 
     /// Checks email and password under the throttle. Unknown email and wrong password
     /// take the same time and get the same answer.
-    func authenticate(email: String, password: String, clientAddress: String) async throws -> User {
+    func authenticate(email: String, password: String, clientAddress: String, device: String) async throws -> User {
         let normalised = AccountRules.normaliseEmail(email)
         let keys = ThrottleKeys(email: normalised, clientAddress: clientAddress)
         try await enforceThrottle(keys)
         let user = try await User.query(on: db).filter(\.$email == normalised).first()
         guard try await services.passwords.verify(password, against: user?.passwordHash), let user else {
             try await recordFailure(keys)
+            // The account's owner sees wrong-password attempts in their own security log.
+            if let user { try await SecurityLog(db: db, services: services).record(.signInFailed, for: user, device: device) }
             throw Problem(status: .unauthorized, detail: Self.wrongCredentials, code: "wrong-credentials")
         }
         try await SignInFailure.query(on: db).filter(\.$accountKey == keys.account).delete()
+        try await SecurityLog(db: db, services: services).record(.signedIn, for: user, device: device)
         return user
     }
 
@@ -144,7 +147,7 @@ struct AccountService {
     // MARK: - Settings
 
     /// Applies whichever of display name and time zone are given; all problems at once.
-    func updateProfile(_ user: User, displayName: String?, timeZone: String?) async throws {
+    func updateProfile(_ user: User, displayName: String?, timeZone: String?, quickExitSignsOut: Bool? = nil) async throws {
         var problems: [FieldError] = []
         if let displayName, let p = AccountRules.displayNameProblem(displayName) {
             problems.append(FieldError("displayName", p))
@@ -155,6 +158,7 @@ struct AccountService {
         guard problems.isEmpty else { throw Problem.invalid(problems) }
         if let displayName { user.displayName = AccountRules.normaliseDisplayName(displayName) }
         if let timeZone { user.timeZone = timeZone }
+        if let quickExitSignsOut { user.quickExitSignsOut = quickExitSignsOut }
         user.updatedAt = services.now
         try await user.save(on: db)
     }
@@ -163,7 +167,7 @@ struct AccountService {
     /// may have known the old password loses access at once.
     func changePassword(
         _ user: User, current: String, new: String, clientAddress: String,
-        keepingSession: UUID?, keepingToken: UUID?
+        keepingSession: UUID?, keepingToken: UUID?, device: String
     ) async throws {
         if let problem = AccountRules.passwordProblem(new) {
             throw Problem.invalid([FieldError("newPassword", problem)])
@@ -181,17 +185,21 @@ struct AccountService {
             if let keepingToken { tokens.filter(\.$id != keepingToken) }
             try await tokens.delete()
         }
+        try await SecurityLog(db: db, services: services).record(.passwordChanged, for: user, device: device)
     }
 
     /// Deletes the person and everything of theirs. Their bonds end for the other member.
     func deleteAccount(_ user: User, password: String, clientAddress: String) async throws {
         try await confirmPassword(password, of: user, clientAddress: clientAddress, field: "password")
+        let accountKey = ThrottleKeys(email: user.email, clientAddress: clientAddress).account
         let services = self.services
         try await db.transaction { tx in
             let bonds = BondService(db: tx, services: services)
             let bondIDs = try await bonds.endAllBonds(of: user)
             try await user.delete(on: tx)
             try await bonds.deleteBondsWithoutMembers(among: bondIDs)
+            // Failed sign-ins are keyed by a hash of the email; they go too.
+            try await SignInFailure.query(on: tx).filter(\.$accountKey == accountKey).delete()
         }
     }
 }

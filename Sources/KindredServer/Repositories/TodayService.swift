@@ -45,6 +45,10 @@ struct TodayService {
     /// The prompt for `day`, choosing and storing it the first time anyone asks.
     func question(for day: LocalDay, in loaded: BondService.Loaded) async throws -> DailyQuestion {
         let bondID = loaded.bond.id!
+        // A bond still waiting for its second member is asked nothing yet: no prompt is used up.
+        guard loaded.snapshot.status != .waiting else {
+            throw Problem(status: .conflict, code: "bond-waiting", detail: "The question of the day begins once the other person has joined.")
+        }
         if let existing = try await DailyQuestion.query(on: db).filter(\.$bond.$id == bondID).filter(\.$day == day.description).first() {
             return existing
         }

@@ -104,7 +104,7 @@ struct AccountPagesController: RouteCollection {
         let form = (try? req.content.decode(SignInForm.self)) ?? SignInForm()
         do {
             let user = try await AccountService(req).authenticate(
-                email: form.email ?? "", password: form.password ?? "", clientAddress: req.clientAddress
+                email: form.email ?? "", password: form.password ?? "", clientAddress: req.clientAddress, device: req.device
             )
             return try await signedIn(user, req: req, next: form.next, flash: nil)
         } catch let problem as Problem where problem.status == .unauthorized || problem.status == .tooManyRequests {
@@ -132,6 +132,7 @@ struct AccountPagesController: RouteCollection {
 
     func signOut(req: Request) async throws -> Response {
         try await req.webSession?.delete(on: req.db)
+        if let user = req.currentUser { try await SecurityLog(req).record(.sessionEnded, for: user, device: req.device) }
         req.webSession = nil
         let response = req.redirect(to: .home, flash: .signedOut)
         response.cookies[Cookies.sessionName(req)] = Cookies.expired(req)

@@ -7,6 +7,7 @@ enum Flash: String, CaseIterable {
     case bondCreated, inviteRevoked, joined, leftBond, accountDeleted, signInFirst
     case resultSaved, resultSavedAndShared, predictionSaved, resultShared, resultUnshared
     case answerSaved, replySent, replyEmpty, appreciationSent, checkinSaved, conversationFinished
+    case checkDeleted, sessionEnded, signedOutEverywhere
 
     var message: String {
         switch self {
@@ -32,6 +33,9 @@ enum Flash: String, CaseIterable {
         case .appreciationSent: "Sent. A small thing, and it matters."
         case .checkinSaved: "Your check-in is saved. You'll see each other's once you've both checked in this week."
         case .conversationFinished: "You finished the conversation. Thank you for making the time for each other."
+        case .checkDeleted: "Deleted. That check is gone."
+        case .sessionEnded: "That device is signed out."
+        case .signedOutEverywhere: "Every other device and app is signed out."
         }
     }
 }

@@ -30,7 +30,8 @@ extension Request {
         let layout = Layout(
             title: title, section: section, csrf: csrfToken,
             userName: currentUser?.displayName, flash: flash,
-            quickExitURL: kindred.configuration.quickExitURL
+            // Signed-in people who asked for it leave through /exit, which also signs them out.
+            quickExitURL: currentUser?.quickExitSignsOut == true ? "/exit" : kindred.configuration.quickExitURL
         )
         let view = try await self.view.render(template, PageContext(layout: layout, page: body))
         let response = try await view.encodeResponse(for: self)

@@ -137,8 +137,10 @@ extension PractisePagesController {
             id: "pulse", title: "Your weekly pulse", description: "Your average pulse, 0 to 100, over \(points.count) weeks.",
             points: points.map { Charts.Point(date: Self.mondayOf($0.week), value: $0.value) }, minimum: 0, maximum: 100
         )
-        let errorSummary = errors.map { error in
-            FieldError(error.field.hasPrefix("ratings.") ? "rating-\(error.field.dropFirst("ratings.".count))-fieldset" : error.field, error.message)
+        let errorSummary = errors.map { error -> FieldError in
+            guard error.field.hasPrefix("ratings.") else { return error }
+            let sign = String(error.field.dropFirst("ratings.".count))
+            return FieldError("rating-\(sign)-fieldset", "\(Sign(rawValue: sign)?.label ?? sign): \(error.message)")
         }
         return try await req.page("checkin", title: "State of us", section: "bonds", status: status, CheckinPage(
             bondTitle: context.bondTitle, bondURL: context.bondURL, partnerName: context.partnerName ?? "the other person",

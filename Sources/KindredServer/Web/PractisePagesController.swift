@@ -101,7 +101,13 @@ struct PractisePagesController: RouteCollection {
     }
 
     func today(req: Request) async throws -> Response {
-        try await renderToday(req, context: try await context(req), error: nil, draft: nil)
+        let context = try await context(req)
+        guard context.loaded.snapshot.status != .waiting else {
+            struct Waiting: Encodable { let bondTitle: String; let bondURL: String }
+            return try await req.page("today-waiting", title: "Today's question", section: "bonds",
+                                      Waiting(bondTitle: context.bondTitle, bondURL: context.bondURL))
+        }
+        return try await renderToday(req, context: context, error: nil, draft: nil)
     }
 
     func answer(req: Request) async throws -> Response {

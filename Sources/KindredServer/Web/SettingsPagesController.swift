@@ -48,7 +48,7 @@ extension AccountPagesController {
         do {
             try await AccountService(req).changePassword(
                 user, current: form.currentPassword ?? "", new: form.newPassword ?? "",
-                clientAddress: req.clientAddress, keepingSession: req.webSession?.id, keepingToken: nil
+                clientAddress: req.clientAddress, keepingSession: req.webSession?.id, keepingToken: nil, device: req.device
             )
             return req.redirect(to: .settings, flash: .passwordChanged)
         } catch let problem as Problem where !problem.fieldErrors.isEmpty || problem.status == .tooManyRequests {

@@ -1,0 +1,171 @@
+import Fluent
+import KindredCore
+import Vapor
+
+/// The private safety check, your devices, your security log and your export — all about
+/// the person asking, never about a bond.
+struct SafetyAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        // The check works signed in or not; only saving it needs an account.
+        let optional = routes.grouped(OptionalBearerAuthMiddleware())
+        optional.get("safety-check", use: questions)
+        optional.post("safety-check", use: check)
+        let signedIn = routes.grouped(BearerAuthMiddleware()).grouped("me")
+        signedIn.get("safety-checks", use: savedChecks)
+        signedIn.delete("safety-checks", ":checkID", use: deleteCheck)
+        signedIn.get("sessions", use: sessions)
+        signedIn.delete("sessions", ":sessionID", use: endSession)
+        signedIn.post("sign-out-everywhere", use: signOutEverywhere)
+        signedIn.get("security-log", use: securityLog)
+        signedIn.get("export", use: export)
+        signedIn.get("export", "assessments.csv", use: exportCSV)
+    }
+
+    struct QuestionsDTO: Content {
+        struct Item: Content { let id: String; let text: String }
+        let title: String
+        let intro: String
+        let label: String
+        let items: [Item]
+        let countries: [String]
+    }
+
+    func questions(req: Request) async throws -> QuestionsDTO {
+        let guide = try SafetyService(req).guide
+        return QuestionsDTO(title: guide.title, intro: guide.intro, label: guide.label,
+                            items: guide.items.map { .init(id: $0.id, text: $0.text) },
+                            countries: req.kindred.content.resources.map(\.country))
+    }
+
+    struct ResultDTO: Content {
+        struct Section: Content { let title: String; let points: [String] }
+        let concern: Bool
+        let message: String
+        let signs: Section?
+        let resources: CountryResources?
+        let safetyPlan: Section?
+        let usingKindredSafely: Section
+        let saved: SavedCheckDTO?
+    }
+
+    struct SavedCheckDTO: Content {
+        let id: UUID
+        let savedAt: Date
+        let answers: [String: Bool]?
+        let country: String?
+    }
+
+    func check(req: Request) async throws -> ResultDTO {
+        var body = try JSONBody(req, required: true)
+        let answers = body.booleans("answers")
+        let country = body.optionalString("country", nullable: true)
+        let save = body.optionalBool("save") ?? false
+        try body.validate()
+        let service = SafetyService(req)
+        let guide = try service.guide
+        let result = try await service.check(answers: answers, country: country, save: save, user: req.currentUser)
+        let concern = result.outcome.concern
+        return ResultDTO(
+            concern: concern, message: concern ? guide.supportive : guide.reassuring,
+            signs: concern ? .init(title: guide.signs.title, points: guide.signs.points) : nil,
+            resources: result.resources,
+            safetyPlan: concern ? .init(title: guide.plan.title, points: guide.plan.steps) : nil,
+            usingKindredSafely: .init(title: guide.device.title, points: guide.device.points),
+            saved: result.saved.map { SavedCheckDTO(id: $0.id!, savedAt: $0.createdAt, answers: nil, country: nil) }
+        )
+    }
+
+    func savedChecks(req: Request) async throws -> [SavedCheckDTO] {
+        try await SafetyService(req).saved(for: try req.requireUser()).map {
+            SavedCheckDTO(id: $0.check.id!, savedAt: $0.check.createdAt, answers: $0.stored.answers, country: $0.stored.country)
+        }
+    }
+
+    func deleteCheck(req: Request) async throws -> HTTPStatus {
+        guard let id = req.parameters.get("checkID").flatMap(UUID.init(uuidString:)) else { throw Problem.notFound("You have no saved check with that id.") }
+        try await SafetyService(req).delete(id, for: try req.requireUser())
+        return .noContent
+    }
+
+    struct SessionsDTO: Content {
+        struct Session: Content { let id: UUID; let device: String; let signedInAt: Date; let lastSeenAt: Date }
+        struct Token: Content { let id: UUID; let name: String; let createdAt: Date; let current: Bool }
+        let sessions: [Session]
+        let tokens: [Token]
+    }
+
+    func sessions(req: Request) async throws -> SessionsDTO {
+        let user = try req.requireUser()
+        let devices = DeviceService(req)
+        return SessionsDTO(
+            sessions: try await devices.sessions(for: user).map { .init(id: $0.id!, device: $0.device, signedInAt: $0.createdAt, lastSeenAt: $0.lastSeenAt) },
+            tokens: try await devices.tokens(for: user).map { .init(id: $0.id!, name: $0.name, createdAt: $0.createdAt, current: $0.id == req.apiToken?.id) }
+        )
+    }
+
+    func endSession(req: Request) async throws -> HTTPStatus {
+        guard let id = req.parameters.get("sessionID").flatMap(UUID.init(uuidString:)) else { throw Problem.notFound("You have no session with that id.") }
+        try await DeviceService(req).endSession(id, for: try req.requireUser())
+        return .noContent
+    }
+
+    func signOutEverywhere(req: Request) async throws -> HTTPStatus {
+        try await DeviceService(req).signOutEverywhereElse(try req.requireUser(), keepingSession: nil, keepingToken: req.apiToken?.id, device: req.device)
+        return .noContent
+    }
+
+    struct EventDTO: Content { let event: String; let description: String; let device: String; let at: Date }
+
+    func securityLog(req: Request) async throws -> [EventDTO] {
+        try await SecurityLog(req).events(for: try req.requireUser()).map {
+            EventDTO(event: $0.kind, description: SecurityEvent.Kind(rawValue: $0.kind)?.label ?? $0.kind, device: $0.device, at: $0.at)
+        }
+    }
+
+    func export(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let document = try await ExportService(req).document(for: user)
+        try await SecurityLog(req).record(.exported, for: user, device: req.device)
+        let response = try await document.encodeResponse(for: req)
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"kindred-export.json\"")
+        return response
+    }
+
+    func exportCSV(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let csv = try await ExportService(req).assessmentsCSV(for: user)
+        try await SecurityLog(req).record(.exported, for: user, device: req.device)
+        let response = Response(status: .ok, body: .init(string: csv))
+        response.headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"kindred-assessments.csv\"")
+        return response
+    }
+}
+
+extension CountryResources: Content {}
+extension CountryResources.Service: Content {}
+
+/// Reads a bearer token when one is sent, and carries on without one when not.
+struct OptionalBearerAuthMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard request.headers.bearerAuthorization != nil else { return try await next.respond(to: request) }
+        return try await BearerAuthMiddleware().respond(to: request, chainingTo: next)
+    }
+}
+
+extension JSONBody {
+    /// `{"id": true|false, …}`, each wrong value named by its key.
+    mutating func booleans(_ field: String) -> [String: Bool] {
+        guard case .object(let values)? = object[field] else {
+            add([FieldError(field, has(field) ? "\(field) must be an object of question id → true or false." : "\(field) is required.")])
+            return [:]
+        }
+        var result: [String: Bool] = [:]
+        var problems: [FieldError] = []
+        for (key, value) in values {
+            if case .bool(let flag) = value { result[key] = flag } else { problems.append(FieldError("\(field).\(key)", "Answer true (yes) or false (no).")) }
+        }
+        add(problems)
+        return result
+    }
+}

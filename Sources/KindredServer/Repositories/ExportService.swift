@@ -1,0 +1,119 @@
+import Fluent
+import KindredCore
+import Vapor
+
+/// "Own your data": one JSON document with everything a person wrote and every result of
+/// theirs, and their assessments as CSV. Only rows that are theirs — never what the other
+/// member wrote, shared or not.
+struct ExportService {
+    let db: any Database
+    let services: KindredServices
+
+    init(_ req: Request) {
+        self.db = req.db
+        self.services = req.kindred
+    }
+
+    struct Document: Content {
+        struct Account: Content { let email: String; let displayName: String; let timeZone: String; let createdAt: Date; let quickExitSignsOut: Bool }
+        struct BondEntry: Content { let id: UUID; let kind: BondKind; let name: String?; let status: BondStatus; let createdAt: Date; let endedAt: Date?; let joinedAt: Date }
+        struct AssessmentEntry: Content { let id: UUID; let bondId: UUID; let instrument: String; let instrumentVersion: Int; let mode: String; let shared: Bool; let takenAt: Date; let answers: [String: Int]; let total: Double }
+        struct AnswerEntry: Content { let bondId: UUID; let day: String; let question: String; let text: String; let answeredAt: Date }
+        struct ReplyEntry: Content { let bondId: UUID; let day: String; let text: String; let at: Date }
+        struct AppreciationEntry: Content { let bondId: UUID; let text: String; let at: Date }
+        struct CheckinEntry: Content { let bondId: UUID; let week: String; let ratings: [String: Int]; let note: String? }
+        struct ConversationEntry: Content { let bondId: UUID; let startedAt: Date; let completedAt: Date?; let questionsReached: Int }
+        struct SafetyEntry: Content { let id: UUID; let savedAt: Date; let answers: [String: Bool]; let country: String? }
+        struct SecurityEntry: Content { let event: String; let device: String; let at: Date }
+
+        let format: String
+        let exportedAt: Date
+        let account: Account
+        let bonds: [BondEntry]
+        let assessments: [AssessmentEntry]
+        let dailyAnswers: [AnswerEntry]
+        let replies: [ReplyEntry]
+        let appreciationsSent: [AppreciationEntry]
+        let checkins: [CheckinEntry]
+        let conversationsStarted: [ConversationEntry]
+        let savedSafetyChecks: [SafetyEntry]
+        let securityLog: [SecurityEntry]
+    }
+
+    func document(for user: User) async throws -> Document {
+        let userID = try user.requireID()
+        let cipher = services.cipher
+        let memberships = try await BondMember.query(on: db).filter(\.$user.$id == userID).all()
+        let bonds = try await Bond.query(on: db).filter(\.$id ~~ memberships.map { $0.$bond.id }).all()
+        let memberCounts = Dictionary(grouping: try await BondMember.query(on: db).filter(\.$bond.$id ~~ bonds.compactMap(\.id)).all(), by: { $0.$bond.id })
+        let answers = try await DailyAnswer.query(on: db).filter(\.$user.$id == userID).sort(\.$day).all()
+        let questions = try await DailyQuestion.query(on: db).filter(\.$bond.$id ~~ bonds.compactMap(\.id)).all()
+        let promptIDs = Dictionary(questions.map { ("\($0.$bond.id)|\($0.day)", $0.promptID) }, uniquingKeysWith: { a, _ in a })
+        return Document(
+            format: "kindred-export/1",
+            exportedAt: services.now,
+            account: .init(email: user.email, displayName: user.displayName, timeZone: user.timeZone, createdAt: user.createdAt, quickExitSignsOut: user.quickExitSignsOut),
+            bonds: bonds.map { bond in
+                let snapshot = BondSnapshot(id: BondID(bond.id!), kind: bond.kind, endedAt: bond.endedAt,
+                                            memberIDs: (memberCounts[bond.id!] ?? []).map { UserID($0.$user.id) })
+                return .init(id: bond.id!, kind: bond.kind, name: bond.name, status: snapshot.status, createdAt: bond.createdAt,
+                             endedAt: bond.endedAt, joinedAt: memberships.first { $0.$bond.id == bond.id }?.joinedAt ?? bond.createdAt)
+            },
+            assessments: try await Assessment.query(on: db).filter(\.$user.$id == userID).sort(\.$takenAt).all().map {
+                .init(id: $0.id!, bondId: $0.$bond.id, instrument: $0.instrumentKey, instrumentVersion: $0.instrumentVersion,
+                      mode: $0.mode, shared: $0.shared, takenAt: $0.takenAt, answers: $0.answers, total: $0.total)
+            },
+            dailyAnswers: try answers.map { answer in
+                let promptID = promptIDs["\(answer.$bond.id)|\(answer.day)"] ?? ""
+                return .init(bondId: answer.$bond.id, day: answer.day, question: services.content.prompt(promptID)?.text ?? promptID,
+                             text: try cipher.open(answer.sealedText, purpose: TodayService.answerPurpose), answeredAt: answer.updatedAt)
+            },
+            replies: try await DailyReply.query(on: db).filter(\.$user.$id == userID).sort(\.$createdAt).all().map {
+                .init(bondId: $0.$bond.id, day: $0.day, text: try cipher.open($0.sealedText, purpose: TodayService.replyPurpose), at: $0.createdAt)
+            },
+            appreciationsSent: try await Appreciation.query(on: db).filter(\.$from.$id == userID).sort(\.$createdAt).all().map {
+                .init(bondId: $0.$bond.id, text: try cipher.open($0.sealedText, purpose: AppreciationService.purpose), at: $0.createdAt)
+            },
+            checkins: try await Checkin.query(on: db).filter(\.$user.$id == userID).sort(\.$week).all().map {
+                .init(bondId: $0.$bond.id, week: $0.week, ratings: $0.ratings,
+                      note: try $0.sealedNote.map { try cipher.open($0, purpose: CheckinService.purpose) })
+            },
+            conversationsStarted: try await Conversation.query(on: db).filter(\.$starter.$id == userID).sort(\.$startedAt).all().map {
+                .init(bondId: $0.$bond.id, startedAt: $0.startedAt, completedAt: $0.completedAt, questionsReached: $0.position)
+            },
+            savedSafetyChecks: try await SafetyService(db: db, services: services).saved(for: user).map {
+                .init(id: $0.check.id!, savedAt: $0.check.createdAt, answers: $0.stored.answers, country: $0.stored.country)
+            },
+            securityLog: try await SecurityLog(db: db, services: services).events(for: user, limit: 10_000).map {
+                .init(event: $0.kind, device: $0.device, at: $0.at)
+            }
+        )
+    }
+
+    /// A row per response, a column per item and the score.
+    func assessmentsCSV(for user: User) async throws -> String {
+        let rows = try await Assessment.query(on: db).filter(\.$user.$id == user.requireID()).sort(\.$takenAt).all()
+        var itemIDs: [String] = []
+        for instrument in services.content.instruments { for item in instrument.items where !itemIDs.contains(item.id) { itemIDs.append(item.id) } }
+        for row in rows { for id in row.answers.keys.sorted() where !itemIDs.contains(id) { itemIDs.append(id) } }
+        let header = ["assessment_id", "bond_id", "instrument", "instrument_version", "mode", "shared", "taken_at", "score"] + itemIDs
+        let formatter = ISO8601DateFormatter()
+        var lines = [header.map(Self.field).joined(separator: ",")]
+        for row in rows {
+            let answers = row.answers
+            let cells = [row.id!.uuidString.lowercased(), row.$bond.id.uuidString.lowercased(), row.instrumentKey, String(row.instrumentVersion),
+                         row.mode, row.shared ? "true" : "false", formatter.string(from: row.takenAt), MeasureText.number((row.total * 100).rounded() / 100)]
+                + itemIDs.map { answers[$0].map(String.init) ?? "" }
+            lines.append(cells.map(Self.field).joined(separator: ","))
+        }
+        return lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// RFC 4180 quoting, and a leading quote for cells a spreadsheet would run as a formula.
+    static func field(_ value: String) -> String {
+        var text = value
+        if let first = text.first, "=+-@".contains(first) { text = "'" + text }
+        guard text.contains(where: { ",\"\r\n".contains($0) }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

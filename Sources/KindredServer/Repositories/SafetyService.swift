@@ -1,0 +1,123 @@
+import Fluent
+import KindredCore
+import Vapor
+
+/// The private safety check. It is answered and read on the server without ever being
+/// stored — unless the person asks to save it, for themselves alone, sealed. It is never
+/// tied to a bond, never logged, and never reaches anyone else.
+struct SafetyService {
+    let db: any Database
+    let services: KindredServices
+
+    init(_ req: Request) {
+        self.init(db: req.db, services: req.kindred)
+    }
+
+    init(db: any Database, services: KindredServices) {
+        self.db = db
+        self.services = services
+    }
+
+    static let purpose = "saved_safety_checks.sealed"
+
+    var guide: SafetyGuide {
+        get throws {
+            guard let guide = services.content.safety else { throw Problem(status: .serviceUnavailable, detail: "The safety check is not available.") }
+            return guide
+        }
+    }
+
+    struct Result {
+        let outcome: SafetyCheck.Outcome
+        let resources: CountryResources?
+        let saved: SavedSafetyCheck?
+    }
+
+    /// What a saved check holds once opened.
+    struct Stored: Codable {
+        let answers: [String: Bool]
+        let country: String?
+    }
+
+    func check(answers: [String: Bool], country: String?, save: Bool, user: User?) async throws -> Result {
+        let guide = try guide
+        let problems = SafetyCheck.problems(answers, guide: guide)
+        guard problems.isEmpty else { throw Problem.invalid(problems) }
+        let outcome = SafetyCheck.evaluate(answers, guide: guide)
+        var saved: SavedSafetyCheck?
+        if save {
+            guard let user else { throw Problem.unauthorized("Sign in to save a check for yourself. Nothing was kept.") }
+            let json = String(decoding: try JSONEncoder().encode(Stored(answers: answers, country: country)), as: UTF8.self)
+            let row = SavedSafetyCheck(userID: try user.requireID(), sealed: try services.cipher.seal(json, purpose: Self.purpose), now: services.now)
+            try await row.create(on: db)
+            saved = row
+        }
+        return Result(outcome: outcome, resources: SafetyCheck.resources(for: country, in: services.content.resources), saved: saved)
+    }
+
+    func saved(for user: User) async throws -> [(check: SavedSafetyCheck, stored: Stored)] {
+        try await SavedSafetyCheck.query(on: db).filter(\.$user.$id == user.requireID()).sort(\.$createdAt, .descending).all().map { row in
+            let json = try services.cipher.open(row.sealed, purpose: Self.purpose)
+            return (row, try JSONDecoder().decode(Stored.self, from: Data(json.utf8)))
+        }
+    }
+
+    func delete(_ id: UUID, for user: User) async throws {
+        guard let row = try await SavedSafetyCheck.query(on: db).filter(\.$id == id).filter(\.$user.$id == user.requireID()).first() else {
+            throw Problem.notFound("You have no saved check with that id.")
+        }
+        try await row.delete(on: db)
+    }
+
+    /// The country to suggest: the browser's language region (en-GB → gb), if we have it.
+    static func suggestedCountry(acceptLanguage: String?, available: [CountryResources]) -> String {
+        let codes = Set(available.map(\.country))
+        for part in (acceptLanguage ?? "").split(separator: ",") {
+            let tag = part.split(separator: ";")[0].trimmingCharacters(in: .whitespaces)
+            let pieces = tag.split(separator: "-")
+            if pieces.count >= 2, let region = pieces.last?.lowercased(), region.count == 2, codes.contains(region) { return region }
+        }
+        return "general"
+    }
+}
+
+/// Where a person is signed in: web sessions and API tokens, listed for their owner.
+struct DeviceService {
+    let db: any Database
+    let services: KindredServices
+
+    init(_ req: Request) {
+        self.db = req.db
+        self.services = req.kindred
+    }
+
+    func sessions(for user: User) async throws -> [WebSession] {
+        try await WebSession.query(on: db).filter(\.$user.$id == user.requireID()).sort(\.$lastSeenAt, .descending).all()
+    }
+
+    func tokens(for user: User) async throws -> [APIToken] {
+        try await APIToken.query(on: db).filter(\.$user.$id == user.requireID()).sort(\.$createdAt, .descending).all()
+    }
+
+    func endSession(_ id: UUID, for user: User) async throws {
+        guard let session = try await WebSession.query(on: db).filter(\.$id == id).filter(\.$user.$id == user.requireID()).first() else {
+            throw Problem.notFound("You have no session with that id.")
+        }
+        try await session.delete(on: db)
+        try await SecurityLog(db: db, services: services).record(.sessionEnded, for: user, device: session.device)
+    }
+
+    /// Ends every session and token but the one making the request.
+    func signOutEverywhereElse(_ user: User, keepingSession: UUID?, keepingToken: UUID?, device: String) async throws {
+        let userID = try user.requireID()
+        try await db.transaction { tx in
+            let sessions = WebSession.query(on: tx).filter(\.$user.$id == userID)
+            if let keepingSession { sessions.filter(\.$id != keepingSession) }
+            try await sessions.delete()
+            let tokens = APIToken.query(on: tx).filter(\.$user.$id == userID)
+            if let keepingToken { tokens.filter(\.$id != keepingToken) }
+            try await tokens.delete()
+        }
+        try await SecurityLog(db: db, services: services).record(.signedOutEverywhere, for: user, device: device)
+    }
+}

@@ -1,0 +1,88 @@
+import Fluent
+import KindredCore
+import Vapor
+
+/// Devices, the security log, export and quick exit's setting.
+extension SafetyPagesController {
+    struct DeviceRow: Encodable {
+        let device: String
+        let signedIn: String
+        let lastSeen: String
+        let current: Bool
+        let endURL: String
+    }
+
+    struct TokenRow: Encodable {
+        let name: String
+        let created: String
+    }
+
+    func devices(req: Request) async throws -> Response {
+        let user = try req.requireWebUser()
+        let service = DeviceService(req)
+        let zone = user.timeZone
+        let sessions = try await service.sessions(for: user).map {
+            DeviceRow(device: $0.device, signedIn: DateText.dayAndTime($0.createdAt, in: zone), lastSeen: DateText.dayAndTime($0.lastSeenAt, in: zone),
+                      current: $0.id == req.webSession?.id, endURL: "/settings/devices/\($0.id!.uuidString.lowercased())/end")
+        }
+        let tokens = try await service.tokens(for: user).map { TokenRow(name: $0.name, created: DateText.dayAndTime($0.createdAt, in: zone)) }
+        struct Page: Encodable { let sessions: [DeviceRow]; let tokens: [TokenRow]; let quickExitSignsOut: Bool }
+        return try await req.page("devices", title: "Devices", section: "settings",
+                                  Page(sessions: sessions, tokens: tokens, quickExitSignsOut: user.quickExitSignsOut))
+    }
+
+    func endSession(req: Request) async throws -> Response {
+        let user = try req.requireWebUser()
+        guard let id = req.parameters.get("sessionID").flatMap(UUID.init(uuidString:)) else { throw Problem.notFound() }
+        try await DeviceService(req).endSession(id, for: user)
+        if id == req.webSession?.id {
+            let response = req.redirect(to: .home, flash: .signedOut)
+            response.cookies[Cookies.sessionName(req)] = Cookies.expired(req)
+            return response
+        }
+        return req.redirect(toPath: "/settings/devices", flash: .sessionEnded)
+    }
+
+    func signOutEverywhere(req: Request) async throws -> Response {
+        let user = try req.requireWebUser()
+        try await DeviceService(req).signOutEverywhereElse(user, keepingSession: req.webSession?.id, keepingToken: nil, device: req.device)
+        return req.redirect(toPath: "/settings/devices", flash: .signedOutEverywhere)
+    }
+
+    func securityLog(req: Request) async throws -> Response {
+        let user = try req.requireWebUser()
+        struct Row: Encodable { let what: String; let device: String; let at: String }
+        let rows = try await SecurityLog(req).events(for: user).map {
+            Row(what: SecurityEvent.Kind(rawValue: $0.kind)?.label ?? $0.kind, device: $0.device, at: DateText.dayAndTime($0.at, in: user.timeZone))
+        }
+        struct Page: Encodable { let rows: [Row] }
+        return try await req.page("security-log", title: "Security log", section: "settings", Page(rows: rows))
+    }
+
+    func export(req: Request) async throws -> Response {
+        let user = try req.requireWebUser()
+        let document = try await ExportService(req).document(for: user)
+        try await SecurityLog(req).record(.exported, for: user, device: req.device)
+        let response = Response(status: .ok)
+        try response.content.encode(document, as: .json)
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"kindred-export.json\"")
+        return response
+    }
+
+    func exportCSV(req: Request) async throws -> Response {
+        let user = try req.requireWebUser()
+        let csv = try await ExportService(req).assessmentsCSV(for: user)
+        try await SecurityLog(req).record(.exported, for: user, device: req.device)
+        let response = Response(status: .ok, body: .init(string: csv))
+        response.headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"kindred-assessments.csv\"")
+        return response
+    }
+
+    func quickExitSetting(req: Request) async throws -> Response {
+        let user = try req.requireWebUser()
+        let on = (try? req.content.get(String.self, at: "signOut")) == "yes"
+        try await AccountService(req).updateProfile(user, displayName: nil, timeZone: nil, quickExitSignsOut: on)
+        return req.redirect(toPath: "/settings/devices", flash: .settingsSaved)
+    }
+}

@@ -1,0 +1,165 @@
+import Fluent
+import KindredCore
+import Vapor
+
+/// Help and support: the private safety check, its resources, device safety — and, under
+/// settings, devices, the security log, export and quick exit's sign-out.
+struct SafetyPagesController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("support", use: supportPage)
+        routes.post("support", use: check)
+        routes.get("support", "saved", use: saved)
+        routes.post("support", "saved", ":checkID", "delete", use: deleteSaved)
+        routes.get("support", "device-safety", use: deviceSafety)
+        routes.get("settings", "devices", use: devices)
+        routes.post("settings", "devices", ":sessionID", "end", use: endSession)
+        routes.post("settings", "devices", "sign-out-everywhere", use: signOutEverywhere)
+        routes.get("settings", "security", use: securityLog)
+        routes.get("settings", "export", use: export)
+        routes.get("settings", "export", "assessments.csv", use: exportCSV)
+        routes.post("settings", "quick-exit", use: quickExitSetting)
+        routes.get("exit", use: exit)
+    }
+
+    // MARK: - The check
+
+    struct QuestionRow: Encodable {
+        let id: String
+        let text: String
+        let yes: Bool
+        let no: Bool
+        let error: String?
+    }
+
+    struct CountryOption: Encodable {
+        let code: String
+        let name: String
+        let selected: Bool
+    }
+
+    struct SupportPage: Encodable {
+        let title: String
+        let intro: String
+        let label: String
+        let questions: [QuestionRow]
+        let countries: [CountryOption]
+        let signedIn: Bool
+        let errors: [FieldError]
+    }
+
+    func supportPage(req: Request) async throws -> Response {
+        let country = SafetyService.suggestedCountry(acceptLanguage: req.headers.first(name: .acceptLanguage), available: req.kindred.content.resources)
+        return try await renderForm(req, answers: [:], country: country, errors: [])
+    }
+
+    private func renderForm(_ req: Request, answers: [String: Bool], country: String, errors: [FieldError], status: HTTPStatus = .ok) async throws -> Response {
+        let guide = try SafetyService(req).guide
+        return try await req.page("support", title: "Help and support", section: "support", status: status, SupportPage(
+            title: guide.title, intro: guide.intro, label: guide.label,
+            questions: guide.items.map {
+                QuestionRow(id: $0.id, text: $0.text, yes: answers[$0.id] == true, no: answers[$0.id] == false,
+                            error: errors.message(for: "answers.\($0.id)"))
+            },
+            countries: countryOptions(req, selected: country), signedIn: req.currentUser != nil,
+            errors: errors.map { FieldError($0.field.replacingOccurrences(of: "answers.", with: "question-") + "-fieldset", $0.message) }
+        ))
+    }
+
+    func countryOptions(_ req: Request, selected: String) -> [CountryOption] {
+        req.kindred.content.resources.map { CountryOption(code: $0.country, name: $0.country == "general" ? "Somewhere else" : $0.name, selected: $0.country == selected) }
+            .sorted { ($0.code == "general" ? 1 : 0, $0.name) < ($1.code == "general" ? 1 : 0, $1.name) }
+    }
+
+    struct ResultPage: Encodable {
+        let concern: Bool
+        let message: String
+        let signsTitle: String
+        let signs: [String]
+        let planTitle: String
+        let plan: [String]
+        let deviceTitle: String
+        let device: [String]
+        let countryName: String
+        let emergency: String
+        let services: [CountryResources.Service]
+        let verify: String?
+        let saved: Bool
+    }
+
+    /// Answers the check on this response; nothing is stored unless "save for me only" is ticked.
+    func check(req: Request) async throws -> Response {
+        let fields = (try? req.content.decode([String: String].self)) ?? [:]
+        let guide = try SafetyService(req).guide
+        var answers: [String: Bool] = [:]
+        for item in guide.items {
+            switch fields["question-\(item.id)"] {
+            case "yes": answers[item.id] = true
+            case "no": answers[item.id] = false
+            default: break
+            }
+        }
+        let country = fields["country"] ?? "general"
+        let save = fields["save"] == "yes" && req.currentUser != nil
+        do {
+            let result = try await SafetyService(req).check(answers: answers, country: country, save: save, user: req.currentUser)
+            let resources = result.resources
+            return try await req.page("support-result", title: "Help and support", section: "support", ResultPage(
+                concern: result.outcome.concern, message: result.outcome.concern ? guide.supportive : guide.reassuring,
+                signsTitle: guide.signs.title, signs: guide.signs.points, planTitle: guide.plan.title, plan: guide.plan.steps,
+                deviceTitle: guide.device.title, device: guide.device.points,
+                countryName: resources?.name ?? "", emergency: resources?.emergency ?? "your local emergency number",
+                services: resources?.services ?? [], verify: resources?.verify, saved: result.saved != nil
+            ))
+        } catch let problem as Problem where !problem.fieldErrors.isEmpty {
+            return try await renderForm(req, answers: answers, country: country, errors: problem.fieldErrors, status: problem.status)
+        }
+    }
+
+    struct SavedRow: Encodable {
+        let id: String
+        let savedAt: String
+        let summary: String
+        let deleteURL: String
+    }
+
+    func saved(req: Request) async throws -> Response {
+        let user = try req.requireWebUser()
+        let guide = try SafetyService(req).guide
+        let rows = try await SafetyService(req).saved(for: user).map { entry in
+            let yes = guide.items.filter { entry.stored.answers[$0.id] == true }.count
+            return SavedRow(id: entry.check.id!.uuidString.lowercased(), savedAt: DateText.dayAndTime(entry.check.createdAt, in: user.timeZone),
+                            summary: yes == 0 ? "No warning signs answered yes." : "\(yes) of \(guide.items.count) answered yes.",
+                            deleteURL: "/support/saved/\(entry.check.id!.uuidString.lowercased())/delete")
+        }
+        struct Page: Encodable { let rows: [SavedRow] }
+        return try await req.page("support-saved", title: "Your saved checks", section: "support", Page(rows: rows))
+    }
+
+    func deleteSaved(req: Request) async throws -> Response {
+        let user = try req.requireWebUser()
+        guard let id = req.parameters.get("checkID").flatMap(UUID.init(uuidString:)) else { throw Problem.notFound() }
+        try await SafetyService(req).delete(id, for: user)
+        return req.redirect(toPath: "/support/saved", flash: .checkDeleted)
+    }
+
+    func deviceSafety(req: Request) async throws -> Response {
+        let guide = try SafetyService(req).guide
+        struct Page: Encodable { let title: String; let points: [String]; let signedIn: Bool }
+        return try await req.page("device-safety", title: "Using Kindred safely", section: "support",
+                                  Page(title: guide.device.title, points: guide.device.points, signedIn: req.currentUser != nil))
+    }
+
+    // MARK: - Exit
+
+    /// Quick exit for people who chose "also sign me out": end the session, then go to the
+    /// neutral site. A redirect leaves no entry of its own in the browser's history.
+    func exit(req: Request) async throws -> Response {
+        if let session = req.webSession {
+            try await session.delete(on: req.db)
+            req.webSession = nil
+        }
+        let response = req.redirect(to: req.kindred.configuration.quickExitURL, redirectType: .normal)
+        response.cookies[Cookies.sessionName(req)] = Cookies.expired(req)
+        return response
+    }
+}
