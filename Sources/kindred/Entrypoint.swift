@@ -51,6 +51,9 @@ enum Entrypoint {
         do {
             try await configure(app, services: KindredServices(configuration: configuration, content: content, cipher: cipher))
             let command = environment.arguments.dropFirst().first ?? "serve"
+            if case .postgres = configuration.storage, configuration.encryptionKeys == nil {
+                app.logger.warning("DATABASE_URL is set but KINDRED_ENCRYPTION_KEY is not: every node needs the same key, or what one node seals another cannot open.")
+            }
             if command == "serve" || command.hasPrefix("-") {
                 try await app.autoMigrate()
                 try await app.applySQLitePragmas()

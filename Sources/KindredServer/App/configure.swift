@@ -45,6 +45,7 @@ public func configure(_ app: Application, services: KindredServices) async throw
     app.refreshAllowedMethods()
     try app.prepareOpenAPIDocument()
     app.asyncCommands.use(SeedCommand(), as: "seed")
+    app.asyncCommands.use(KeysCommand(), as: "keys")
 
     app.lifecycle.use(ShutdownPasswords(passwords: services.passwords))
 }

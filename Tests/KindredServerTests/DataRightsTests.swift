@@ -1,0 +1,152 @@
+import Fluent
+import SQLKit
+import XCTVapor
+@testable import KindredServer
+
+final class DataRightsTests: XCTestCase {
+    /// Ana and Ben, each having written something of every kind.
+    func fullBond(_ app: Application) async throws -> (APIPerson, APIPerson, String) {
+        let (ana, ben, bond) = try await app.pair(kind: "romantic")
+        for (person, words) in [(ana, "Ana"), (ben, "Ben")] {
+            _ = try await app.send(.PUT, "/api/v1/bonds/\(bond)/today/answer", json: ["text": "\(words)'s private answer"], token: person.token)
+            _ = try await app.send(.POST, "/api/v1/bonds/\(bond)/appreciations", json: ["text": "\(words)'s thanks"], token: person.token)
+            _ = try await app.send(.PUT, "/api/v1/bonds/\(bond)/checkins/current", json: [
+                "ratings": ["open-sharing": 4, "trust": 4, "positive-feelings": 4, "quality-time": 4, "communication": 4, "vulnerability": 4],
+                "note": "\(words)'s week note",
+            ], token: person.token)
+            _ = try await app.send(.POST, "/api/v1/bonds/\(bond)/assessments",
+                                   json: ["instrument": "eis", "answers": ["eis1": 4, "eis2": 4, "eis3": 4, "eis4": 4, "eis5": 4], "share": person.email == ana.email], token: person.token)
+        }
+        let day = try await app.send(.GET, "/api/v1/bonds/\(bond)/today", token: ana.token)
+        let date = (day.json["today"] as? [String: Any])?["day"] as? String ?? ""
+        _ = try await app.send(.POST, "/api/v1/bonds/\(bond)/days/\(date)/replies", json: ["text": "Ben's reply"], token: ben.token)
+        _ = try await app.send(.POST, "/api/v1/safety-check", json: ["answers": SafetyTests.allNo, "save": true], token: ben.token)
+        return (ana, ben, bond)
+    }
+
+    func testTheExportHoldsEverythingThePersonWroteAndNothingOfTheOthers() async throws {
+        try await withApp { app, _ in
+            let (ana, _, _) = try await fullBond(app)
+            let export = try await app.send(.GET, "/api/v1/me/export", token: ana.token)
+            XCTAssertEqual(export.status, .ok)
+            XCTAssertTrue(export.headers.first(name: .contentDisposition)?.contains("kindred-export.json") ?? false)
+            for own in ["Ana's private answer", "Ana's thanks", "Ana's week note", "\"instrument\":\"eis\""] {
+                XCTAssertTrue(export.body.contains(own), own)
+            }
+            for theirs in ["Ben's private answer", "Ben's thanks", "Ben's week note", "Ben's reply", "Ben"] {
+                XCTAssertFalse(export.body.contains(theirs), "the export holds \(theirs)")
+            }
+            XCTAssertEqual((export.json["savedSafetyChecks"] as? [Any])?.count, 0, "Ben's saved check is not in Ana's export")
+            let log = try await app.send(.GET, "/api/v1/me/security-log", token: ana.token)
+            XCTAssertTrue(log.jsonArray.contains { $0["event"] as? String == "exported" })
+
+            let csv = try await app.send(.GET, "/api/v1/me/export/assessments.csv", token: ana.token)
+            XCTAssertEqual(csv.contentType, "text/csv; charset=utf-8")
+            let lines = csv.body.split(separator: "\r\n")
+            XCTAssertEqual(lines.count, 2, "a header and Ana's one response")
+            let header = lines[0].split(separator: ",").map(String.init)
+            XCTAssertEqual(Array(header.prefix(8)), ["assessment_id", "bond_id", "instrument", "instrument_version", "mode", "shared", "taken_at", "score"])
+            XCTAssertTrue(header.contains("eis1") && header.contains("swls5"), "a column per item")
+            let row = lines[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            XCTAssertEqual(row[header.firstIndex(of: "score")!], "20")
+            XCTAssertEqual(row[header.firstIndex(of: "eis3")!], "4")
+        }
+    }
+
+    func testDeletingAnAccountLeavesNoRowHoldingItsContent() async throws {
+        try await withApp { app, _ in
+            let (ana, ben, bond) = try await fullBond(app)
+            _ = try await app.send(.POST, "/api/v1/tokens", json: ["email": ben.email, "password": "wrong password here"])
+            let benID = try XCTUnwrap(UUID(uuidString: ben.id))
+            let deleted = try await app.send(.DELETE, "/api/v1/me", json: ["password": ben.password], token: ben.token)
+            XCTAssertEqual(deleted.status, .noContent)
+            // Every table, every row: none may mention Ben's id or hold his words.
+            let sql = try XCTUnwrap(app.db as? any SQLDatabase)
+            let tables = ["users", "web_sessions", "api_tokens", "bond_members", "invites", "sign_in_failures", "assessments", "daily_questions",
+                          "daily_answers", "daily_replies", "appreciations", "checkins", "conversations", "saved_safety_checks", "security_events"]
+            let cipher = app.kindred.cipher
+            for table in tables {
+                let rows = try await sql.raw("SELECT * FROM \(ident: table)").all()
+                for row in rows {
+                    for column in row.allColumns {
+                        if let uuid = try? row.decode(column: column, as: UUID.self) { XCTAssertNotEqual(uuid, benID, "\(table).\(column) still names Ben") }
+                        if let text = try? row.decode(column: column, as: String.self) {
+                            XCTAssertFalse(text.contains(ben.email), "\(table).\(column) holds Ben's email")
+                            for purpose in KeysCommand.sealedColumns.map(\.purpose) {
+                                if let opened = try? cipher.open(text, purpose: purpose) {
+                                    XCTAssertFalse(opened.contains("Ben"), "\(table).\(column) holds Ben's words: \(opened)")
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            let failures = try await SignInFailure.query(on: app.db).count()
+            XCTAssertEqual(failures, 0)
+            // Ana keeps hers; the bond ended for her.
+            let today = try await app.send(.GET, "/api/v1/bonds/\(bond)/today", token: ana.token)
+            XCTAssertTrue(today.body.contains("Ana's private answer"))
+            let bondView = try await app.send(.GET, "/api/v1/bonds/\(bond)", token: ana.token)
+            XCTAssertEqual(bondView.json["status"] as? String, "ended")
+        }
+    }
+
+    func testLeavingKeepsYourOwnWordsAndHidesTheOthersAndKillsInvites() async throws {
+        try await withApp { app, _ in
+            let (ana, ben, bond) = try await fullBond(app)
+            _ = try await app.send(.POST, "/api/v1/bonds/\(bond)/leave", token: ana.token)
+            for path in ["/api/v1/bonds/\(bond)/today", "/api/v1/bonds/\(bond)/days", "/api/v1/bonds/\(bond)/appreciations",
+                         "/api/v1/bonds/\(bond)/checkins", "/api/v1/bonds/\(bond)/assessments", "/api/v1/bonds/\(bond)/measures/eis"] {
+                let bens = try await app.send(.GET, path, token: ben.token)
+                XCTAssertEqual(bens.status, .ok, path)
+                XCTAssertFalse(bens.body.contains("Ana's"), "\(path) still shows what Ana wrote")
+                let anas = try await app.send(.GET, path, token: ana.token)
+                XCTAssertFalse(anas.body.contains("Ben's"), "\(path) still shows what Ben wrote")
+            }
+            let anasAnswers = try await app.send(.GET, "/api/v1/bonds/\(bond)/today", token: ana.token)
+            XCTAssertTrue(anasAnswers.body.contains("Ana's private answer"), "each keeps their own")
+            let log = try await app.send(.GET, "/api/v1/me/security-log", token: ben.token)
+            XCTAssertFalse(log.body.contains("left"), "nothing tells Ben who ended it")
+        }
+    }
+
+    func testDevicesAreListedAndCanBeSignedOutEverywhere() async throws {
+        try await withApp { app, _ in
+            let ana = try await app.person("Ana")
+            let browser = Browser(app)
+            _ = try await browser.signIn(ana.email)
+            let phone = try await app.send(.POST, "/api/v1/tokens", json: ["email": ana.email, "password": ana.password, "name": "Phone"])
+            let listed = try await app.send(.GET, "/api/v1/me/sessions", token: ana.token)
+            XCTAssertEqual((listed.json["sessions"] as? [[String: Any]])?.count, 1)
+            XCTAssertEqual((listed.json["tokens"] as? [[String: Any]])?.count, 2)
+            let page = try await browser.get("/settings/devices")
+            XCTAssertTrue(page.body.contains("(this one)"))
+            let everywhere = try await app.send(.POST, "/api/v1/me/sign-out-everywhere", token: ana.token)
+            XCTAssertEqual(everywhere.status, .noContent)
+            let phoneNow = try await app.send(.GET, "/api/v1/me", token: phone.json["token"] as? String)
+            XCTAssertEqual(phoneNow.status, .unauthorized)
+            let browserNow = try await browser.get("/settings/devices")
+            XCTAssertEqual(browserNow.status, .seeOther, "the browser was signed out too")
+            let stillMe = try await app.send(.GET, "/api/v1/me", token: ana.token)
+            XCTAssertEqual(stillMe.status, .ok, "except the token that asked")
+            let log = try await app.send(.GET, "/api/v1/me/security-log", token: ana.token)
+            let events = log.jsonArray.compactMap { $0["event"] as? String }
+            XCTAssertTrue(events.contains("signed-in"))
+            XCTAssertTrue(events.contains("signed-out-everywhere"))
+        }
+    }
+
+    func testTheSecurityLogRecordsFailedSignInsForTheOwnerOnly() async throws {
+        try await withApp { app, _ in
+            let (ana, ben, _) = try await app.pair()
+            _ = try await app.send(.POST, "/api/v1/tokens", json: ["email": ana.email, "password": "someone guessing"])
+            _ = try await app.send(.POST, "/api/v1/me/password", json: ["currentPassword": ana.password, "newPassword": "a new long passphrase"], token: ana.token)
+            let anas = try await app.send(.GET, "/api/v1/me/security-log", token: ana.token)
+            let events = anas.jsonArray.compactMap { $0["event"] as? String }
+            XCTAssertTrue(events.contains("sign-in-failed"))
+            XCTAssertTrue(events.contains("password-changed"))
+            let bens = try await app.send(.GET, "/api/v1/me/security-log", token: ben.token)
+            XCTAssertFalse(bens.jsonArray.contains { $0["event"] as? String == "sign-in-failed" || $0["event"] as? String == "password-changed" })
+        }
+    }
+}

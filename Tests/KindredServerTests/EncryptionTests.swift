@@ -1,0 +1,118 @@
+import Fluent
+import Foundation
+import SQLKit
+import XCTVapor
+@testable import KindredServer
+
+final class EncryptionTests: XCTestCase {
+    static let sentence = "The owl flies at midnight over the old mill"
+
+    /// Writes the known sentence into every kind of sealed text, from a person whose display
+    /// name is stored in plain text (the control that proves the scan can find things).
+    func writeEverywhere(_ app: Application) async throws {
+        let (ana, ben, bond) = try await app.pair()
+        _ = try await app.send(.PATCH, "/api/v1/me", json: ["displayName": "Zebediah Quenton"], token: ana.token)
+        _ = try await app.send(.PUT, "/api/v1/bonds/\(bond)/today/answer", json: ["text": Self.sentence], token: ana.token)
+        let revealed = try await app.send(.PUT, "/api/v1/bonds/\(bond)/today/answer", json: ["text": "Ben answers"], token: ben.token)
+        let day = (revealed.json["today"] as? [String: Any])?["day"] as? String ?? ""
+        _ = try await app.send(.POST, "/api/v1/bonds/\(bond)/days/\(day)/replies", json: ["text": Self.sentence], token: ana.token)
+        _ = try await app.send(.POST, "/api/v1/bonds/\(bond)/appreciations", json: ["text": Self.sentence], token: ana.token)
+        _ = try await app.send(.PUT, "/api/v1/bonds/\(bond)/checkins/current", json: [
+            "ratings": ["open-sharing": 3, "trust": 3, "positive-feelings": 3, "quality-time": 3, "communication": 3, "vulnerability": 3],
+            "note": Self.sentence,
+        ], token: ana.token)
+        let check = try await app.send(.POST, "/api/v1/safety-check", json: ["answers": SafetyTests.allNo, "country": Self.sentence, "save": true], token: ana.token)
+        XCTAssertEqual(check.status, .ok)
+        let stillReadable = try await app.send(.GET, "/api/v1/bonds/\(bond)/today", token: ben.token)
+        XCTAssertTrue(stillReadable.body.contains(Self.sentence), "sealed, yet readable to the people it is for")
+    }
+
+    func testTheSQLiteFileNeverHoldsWhatPeopleWrote() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kindred-enc-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/kindred.sqlite"
+        try await withApp({ $0.storage = .sqlite(path: path) }) { app, _ in
+            try await writeEverywhere(app)
+        }
+        var bytes = Data()
+        for suffix in ["", "-wal", "-shm"] {
+            if let data = FileManager.default.contents(atPath: path + suffix) { bytes.append(data) }
+        }
+        XCTAssertGreaterThan(bytes.count, 10_000)
+        XCTAssertNotNil(bytes.range(of: Data("Zebediah Quenton".utf8)), "the scan finds plain text when it is there")
+        XCTAssertNil(bytes.range(of: Data(Self.sentence.utf8)), "the sentence is in the database file in plain text")
+        XCTAssertNil(bytes.range(of: Data("owl flies".utf8)))
+    }
+
+    func testAPostgreSQLDumpNeverHoldsWhatPeopleWrote() async throws {
+        guard let url = TestDatabase.postgresURL else {
+            throw XCTSkip("runs in the PostgreSQL pass of scripts/test, where KINDRED_TEST_DATABASE_URL is set")
+        }
+        try await withApp { app, _ in
+            try await writeEverywhere(app)
+        }
+        let candidates = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql"))?.sorted().reversed()
+            .map { "/usr/lib/postgresql/\($0)/bin/pg_dump" } ?? []
+        let pgDump = try XCTUnwrap((candidates + ["/usr/bin/pg_dump"]).first { FileManager.default.isExecutableFile(atPath: $0) }, "pg_dump not found")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: pgDump)
+        process.arguments = ["--data-only", "--no-owner", url]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let dump = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+        let text = String(decoding: dump, as: UTF8.self)
+        XCTAssertTrue(text.contains("Zebediah Quenton"), "the dump holds the data")
+        XCTAssertFalse(text.contains(Self.sentence), "the sentence is in the dump in plain text")
+    }
+
+    func testRotatingTheKeyResealsEverythingAndKeepsItReadable() async throws {
+        try await withApp { app, _ in
+            try await writeEverywhere(app)
+            let old = app.kindred.cipher
+            let new = try TextCipher(keys: [TextCipher.Key(TextCipher.Key.generate())] + old.keys)
+            let count = try await KeysCommand.reseal(on: app.db, with: new)
+            XCTAssertEqual(count, 6, "answer, the other answer, reply, appreciation, note and the saved check")
+            let onlyNew = try TextCipher(keys: [new.keys[0]])
+            let sql = try XCTUnwrap(app.db as? any SQLDatabase)
+            for (table, column, purpose) in KeysCommand.sealedColumns {
+                for row in try await sql.raw("SELECT \(ident: column) AS value FROM \(ident: table)").all() {
+                    guard let value = try row.decode(column: "value", as: String?.self) else { continue }
+                    XCTAssertEqual(TextCipher.keyID(of: value), new.currentKeyID, table)
+                    XCTAssertNoThrow(try onlyNew.open(value, purpose: purpose), "\(table) opens with the new key alone")
+                }
+            }
+            let again = try await KeysCommand.reseal(on: app.db, with: new)
+            XCTAssertEqual(again, 0, "a second run has nothing to do")
+        }
+    }
+
+    func testSealedTextResistsTamperingAndMisplacement() throws {
+        let cipher = try TextCipher(keys: [TextCipher.Key(TextCipher.Key.generate())])
+        let sealed = try cipher.seal("hello", purpose: "answers")
+        XCTAssertTrue(sealed.hasPrefix("kc1:\(cipher.currentKeyID):"))
+        XCTAssertNotEqual(try cipher.seal("hello", purpose: "answers"), sealed, "a fresh nonce every time")
+        XCTAssertEqual(try cipher.open(sealed, purpose: "answers"), "hello")
+        XCTAssertThrowsError(try cipher.open(sealed, purpose: "appreciations"), "moved to another table, it will not open")
+        var tampered = Array(sealed)
+        tampered[tampered.count - 3] = tampered[tampered.count - 3] == "A" ? "B" : "A"
+        XCTAssertThrowsError(try cipher.open(String(tampered), purpose: "answers"))
+        let other = try TextCipher(keys: [TextCipher.Key(TextCipher.Key.generate())])
+        XCTAssertThrowsError(try other.open(sealed, purpose: "answers"))
+        XCTAssertThrowsError(try TextCipher.Key(Data(repeating: 1, count: 16)), "keys are 256-bit")
+    }
+
+    func testTheKeyFileIsMadeOnceWithMode0600() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kindred-keys-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let first = try KeyStore.load(environmentValue: nil, dataDirectory: directory)
+        let second = try KeyStore.load(environmentValue: nil, dataDirectory: directory)
+        XCTAssertEqual(first.currentKeyID, second.currentKeyID, "the same key on every start")
+        let attributes = try FileManager.default.attributesOfItem(atPath: directory + "/" + KeyStore.fileName)
+        XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600)
+        let fromEnvironment = try KeyStore.load(environmentValue: TextCipher.Key.generate().base64EncodedString(), dataDirectory: directory)
+        XCTAssertNotEqual(fromEnvironment.currentKeyID, first.currentKeyID, "the environment wins over the file")
+    }
+}
