@@ -301,6 +301,7 @@ def verify_answers(args, log, stored):
             tokens[bond["bond"]] = bond["tokens"]
     client = Client(args.base)
     counts = Counter()
+    lost = set()
     acked_by_day = {}
     for (bond, member), rows in keys.items():
         rows.sort(key=lambda r: r["seq"] + r["round"] * 10_000_000)
@@ -315,6 +316,7 @@ def verify_answers(args, log, stored):
         counts["acknowledged (bond, member, day)"] += 1
         if (bond, day, member) not in stored:
             counts["row missing"] += 1
+            lost.add((bond, member))
             problems.append(f"the acknowledged answer of member {member} in bond {bond} on {day} has no row")
         r = client.request("GET", f"/api/v1/bonds/{bond}/days/{day}", token=tokens[bond][member])
         if r.status != 200:
@@ -327,7 +329,8 @@ def verify_answers(args, log, stored):
         elif text in allowed:
             counts["a later, in-flight text"] += 1
         else:
-            counts["lost"] += 1
+            counts["api shows another text"] += 1
+            lost.add((bond, member))
             problems.append(f"member {member} of bond {bond} on {day}: the API shows {text!r}, "
                             f"but {last['text']!r} was acknowledged last")
     for (bond, day), texts in acked_by_day.items():
@@ -343,7 +346,7 @@ def verify_answers(args, log, stored):
                                 f"{day_view.get('state')!r} / {(day_view.get('theirAnswer') or {}).get('text')!r}")
     client.close()
     return {"sent_all_rounds": len(log), "acknowledged_all_rounds": sum(1 for r in log if r["acked"]),
-            "unanswered_all_rounds": sum(1 for r in log if r.get("error")),
+            "unanswered_all_rounds": sum(1 for r in log if r.get("error")), "lost": len(lost),
             **dict(counts), "problems": problems}
 
 
@@ -362,7 +365,7 @@ def summary(args):
               f"{a['unanswered_all_rounds']} unanswered (at or after the kill); "
               f"last acknowledged per member and day: {a.get('acknowledged (bond, member, day)', 0)}, of which shown by the API "
               f"{a.get('last acknowledged text', 0)} (+{a.get('a later, in-flight text', 0)} a later in-flight edit), "
-              f"lost {a.get('lost', 0) + a.get('row missing', 0)}; days both acknowledged {a.get('days both acknowledged', 0)}, "
+              f"lost {a['lost']}; days both acknowledged {a.get('days both acknowledged', 0)}, "
               f"not revealed {a.get('not revealed', 0)}")
     bad = [p for r in rows for p in r["problems"]]
     if len(rows) < args.rounds:

@@ -70,7 +70,7 @@ struct JSONBody {
 
     mutating func optionalBool(_ field: String) -> Bool? {
         switch object[field] {
-        case nil, .null?: return nil
+        case nil: return nil
         case .bool(let value)?: return value
         default:
             errors.append(FieldError(field, "\(field) must be true or false."))

@@ -49,11 +49,22 @@ enum OpenAPIDocument {
         ["x-kindred-enum: time-zones": TimeZones.all, "x-kindred-enum: instruments": content.instruments.map(\.key)]
     }
 
+    /// Objects whose keys come from content: every key required, each a boolean, nothing else.
+    static func booleanObjects(_ content: ContentLibrary) -> [String: [String]] {
+        ["x-kindred-object: safety-answers": content.safety?.items.map(\.id) ?? []]
+    }
+
     static func render(file: String, content: ContentLibrary) -> String {
         let markers = markers(content)
+        let objects = booleanObjects(content)
         return file.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-            guard let values = markers[line.trimmingCharacters(in: .whitespaces)] else { return String(line) }
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
             let indent = String(line.prefix { $0 == " " })
+            if let keys = objects[trimmed] {
+                return ([indent + "required: [" + keys.map { "\"\($0)\"" }.joined(separator: ", ") + "]", indent + "additionalProperties: false", indent + "properties:"]
+                    + keys.flatMap { ["\(indent)  \"\($0)\":", "\(indent)    type: boolean"] }).joined(separator: "\n")
+            }
+            guard let values = markers[trimmed] else { return String(line) }
             return ([indent + "enum:"] + values.map { "\(indent)  - \"\($0)\"" }).joined(separator: "\n")
         }.joined(separator: "\n")
     }
