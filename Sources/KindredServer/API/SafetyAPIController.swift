@@ -123,22 +123,11 @@ struct SafetyAPIController: RouteCollection {
     }
 
     func export(req: Request) async throws -> Response {
-        let user = try req.requireUser()
-        let document = try await ExportService(req).document(for: user)
-        try await SecurityLog(req).record(.exported, for: user, device: req.device)
-        let response = try await document.encodeResponse(for: req)
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"kindred-export.json\"")
-        return response
+        try await ExportService(req).jsonResponse(for: try req.requireUser(), req: req)
     }
 
     func exportCSV(req: Request) async throws -> Response {
-        let user = try req.requireUser()
-        let csv = try await ExportService(req).assessmentsCSV(for: user)
-        try await SecurityLog(req).record(.exported, for: user, device: req.device)
-        let response = Response(status: .ok, body: .init(string: csv))
-        response.headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"kindred-assessments.csv\"")
-        return response
+        try await ExportService(req).csvResponse(for: try req.requireUser(), req: req)
     }
 }
 

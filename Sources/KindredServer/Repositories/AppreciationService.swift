@@ -22,11 +22,7 @@ struct AppreciationService {
     }
 
     func send(_ raw: String, in loaded: BondService.Loaded, by user: User) async throws -> Note {
-        guard loaded.snapshot.status == .active else {
-            throw Problem(status: .conflict, code: loaded.snapshot.status == .ended ? "bond-ended" : "bond-waiting",
-                          detail: loaded.snapshot.status == .ended ? "This bond has ended, so nothing new can be added to it."
-                                                                     : "You can send appreciations once the other person has joined.")
-        }
+        try loaded.requireActive(waitingDetail: "You can send appreciations once the other person has joined.")
         let text: String
         switch TextRules.clean(raw, field: "text", allowed: TextRules.appreciationLength) {
         case .success(let cleaned): text = cleaned

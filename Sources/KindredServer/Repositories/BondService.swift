@@ -132,3 +132,15 @@ struct BondService {
             .set(\.$revokedAt, to: now).update()
     }
 }
+
+extension BondService.Loaded {
+    /// Practising needs both people: refuses a waiting bond (saying what to do instead)
+    /// and an ended one, with stable codes for clients.
+    func requireActive(waitingDetail: String) throws {
+        switch snapshot.status {
+        case .active: return
+        case .ended: throw Problem(status: .conflict, code: "bond-ended", detail: "This bond has ended, so nothing new can be added to it.")
+        case .waiting: throw Problem(status: .conflict, code: "bond-waiting", detail: waitingDetail)
+        }
+    }
+}

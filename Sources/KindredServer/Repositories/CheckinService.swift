@@ -47,11 +47,7 @@ struct CheckinService {
     }
 
     func submit(ratings: [String: Int], note rawNote: String?, in loaded: BondService.Loaded, by user: User) async throws -> WeekView {
-        guard loaded.snapshot.status == .active else {
-            throw Problem(status: .conflict, code: loaded.snapshot.status == .ended ? "bond-ended" : "bond-waiting",
-                          detail: loaded.snapshot.status == .ended ? "This bond has ended, so nothing new can be added to it."
-                                                                     : "The weekly check-in begins once the other person has joined.")
-        }
+        try loaded.requireActive(waitingDetail: "The weekly check-in begins once the other person has joined.")
         var problems: [FieldError] = []
         for sign in Sign.allCases {
             guard let value = ratings[sign.rawValue] else {

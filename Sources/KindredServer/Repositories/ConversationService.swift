@@ -69,9 +69,6 @@ struct ConversationService {
     }
 
     private func requireActive(_ loaded: BondService.Loaded) throws {
-        guard loaded.snapshot.status == .active else {
-            throw Problem(status: .conflict, code: loaded.snapshot.status == .ended ? "bond-ended" : "bond-waiting",
-                          detail: loaded.snapshot.status == .ended ? "This bond has ended." : "A conversation needs both of you: invite the other person first.")
-        }
+        try loaded.requireActive(waitingDetail: "A conversation needs both of you: invite the other person first.")
     }
 }

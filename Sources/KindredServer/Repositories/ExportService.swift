@@ -116,4 +116,26 @@ struct ExportService {
         guard text.contains(where: { ",\"\r\n".contains($0) }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
+
+    // MARK: - Responses
+
+    /// The JSON download, recorded in the person's security log.
+    func jsonResponse(for user: User, req: Request) async throws -> Response {
+        let document = try await document(for: user)
+        try await SecurityLog(req).record(.exported, for: user, device: req.device)
+        let response = Response(status: .ok)
+        try response.content.encode(document, as: .json)
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"kindred-export.json\"")
+        return response
+    }
+
+    /// The CSV download, recorded in the person's security log.
+    func csvResponse(for user: User, req: Request) async throws -> Response {
+        let csv = try await assessmentsCSV(for: user)
+        try await SecurityLog(req).record(.exported, for: user, device: req.device)
+        let response = Response(status: .ok, body: .init(string: csv))
+        response.headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"kindred-assessments.csv\"")
+        return response
+    }
 }

@@ -112,14 +112,7 @@ struct TodayService {
     /// locked first, so two answers at the same instant are applied one after the other,
     /// and an answer never changes once both are in.
     func answer(_ raw: String, in loaded: BondService.Loaded, by user: User) async throws -> DayView {
-        guard loaded.snapshot.status == .active else {
-            throw Problem(
-                status: .conflict, code: loaded.snapshot.status == .ended ? "bond-ended" : "bond-waiting",
-                detail: loaded.snapshot.status == .ended
-                    ? "This bond has ended, so nothing new can be added to it."
-                    : "The question of the day begins once the other person has joined."
-            )
-        }
+        try loaded.requireActive(waitingDetail: "The question of the day begins once the other person has joined.")
         let text: String
         switch TextRules.clean(raw, field: "text", allowed: TextRules.answerLength) {
         case .success(let cleaned): text = cleaned
