@@ -60,6 +60,12 @@ enum Entrypoint {
                 app.logger.notice("Kindred is starting: \(configuration.storageDescription). Open \(configuration.baseURL) in a browser.")
             }
             try await app.execute()
+            if command == "serve" || command.hasPrefix("-") {
+                // SIGTERM ends `execute` with the server still answering. Stop it first —
+                // finishing the requests under way — so the database is never torn down
+                // beneath one (a rolling restart must drain, not crash).
+                await app.http.server.shared.shutdown()
+            }
         } catch {
             app.logger.critical("Kindred stopped: \(String(reflecting: error))")
             try? await app.asyncShutdown()

@@ -114,5 +114,17 @@ final class EncryptionTests: XCTestCase {
         XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600)
         let fromEnvironment = try KeyStore.load(environmentValue: TextCipher.Key.generate().base64EncodedString(), dataDirectory: directory)
         XCTAssertNotEqual(fromEnvironment.currentKeyID, first.currentKeyID, "the environment wins over the file")
+        // Rotation with the file: a new key first, the old one kept to read with, then dropped.
+        let path = directory + "/" + KeyStore.fileName
+        let rotated = try KeyStore.prependNewKey(at: path)
+        XCTAssertEqual(rotated.count, 2)
+        XCTAssertEqual(rotated[1].id, first.currentKeyID)
+        try KeyStore.keepOnlyNewest(at: path)
+        let after = try KeyStore.load(environmentValue: nil, dataDirectory: directory)
+        XCTAssertEqual(after.keys.map(\.id), [rotated[0].id])
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber
+        XCTAssertEqual(mode?.intValue, 0o600, "still private after being replaced")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".new") }
+        XCTAssertEqual(leftovers, [], "no temporary key files are left behind")
     }
 }

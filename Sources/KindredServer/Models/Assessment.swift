@@ -45,8 +45,23 @@ final class Assessment: Model, @unchecked Sendable {
         return encoder
     }()
 
-    var answers: [String: Int] { (try? JSONDecoder().decode([String: Int].self, from: Data(answersJSON.utf8))) ?? [:] }
-    var score: InstrumentScore? { try? JSONDecoder().decode(InstrumentScore.self, from: Data(scoreJSON.utf8)) }
+    /// Decoded once per loaded row: pages read these many times.
+    private var decodedAnswers: [String: Int]?
+    private var decodedScore: InstrumentScore??
+
+    var answers: [String: Int] {
+        if let decodedAnswers { return decodedAnswers }
+        let value = (try? JSONDecoder().decode([String: Int].self, from: Data(answersJSON.utf8))) ?? [:]
+        decodedAnswers = value
+        return value
+    }
+
+    var score: InstrumentScore? {
+        if let decodedScore { return decodedScore }
+        let value = try? JSONDecoder().decode(InstrumentScore.self, from: Data(scoreJSON.utf8))
+        decodedScore = .some(value)
+        return value
+    }
     var resultMode: ResultSummary.Mode { ResultSummary.Mode(rawValue: mode) ?? .self }
 
     var summary: ResultSummary? {

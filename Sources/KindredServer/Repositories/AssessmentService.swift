@@ -121,8 +121,12 @@ struct AssessmentService {
 
     // MARK: - Overviews
 
-    func overview(of instrument: Instrument, in loaded: BondService.Loaded, for viewer: User) async throws -> MeasureOverview {
-        let all = try await allResults(in: loaded, instrument: instrument.key)
+    /// Rows read for a dashboard card: enough for both members' latest results, the one
+    /// before (for the trend), recent predictions and a comparison within 14 days.
+    static let overviewLimit = 12
+
+    func overview(of instrument: Instrument, in loaded: BondService.Loaded, for viewer: User, limit: Int = overviewLimit) async throws -> MeasureOverview {
+        let all = try await allResults(in: loaded, instrument: instrument.key, limit: limit)
         return MeasureOverview(instrument: instrument, all: all, viewer: viewer.userID, bond: loaded.snapshot, now: services.now)
     }
 

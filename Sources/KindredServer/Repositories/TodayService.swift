@@ -182,11 +182,15 @@ struct TodayService {
     /// Days on which both members answered, within the last `window` days of `today`.
     func consistency(in loaded: BondService.Loaded, today: LocalDay, window: Int = 10) async throws -> Consistency {
         let start = today.adding(days: -(window - 1)).description
-        let rows = try await DailyAnswer.query(on: db)
-            .filter(\.$bond.$id == loaded.bond.id!).filter(\.$day >= start).filter(\.$day <= today.description)
-            .all()
-        let counts = Dictionary(grouping: rows, by: \.day).filter { $0.value.count == 2 }.keys
-        return Consistency.over(window: window, mutualDays: Set(counts.compactMap(LocalDay.init(string:))), today: today)
+        guard let sql = db as? any SQLDatabase else { return Consistency(days: 0, window: window) }
+        // Counted in the database: only the days come back, never the answers themselves.
+        struct Row: Decodable { let day: String }
+        let days = try await sql.raw("""
+            SELECT day FROM daily_answers
+            WHERE bond_id = \(bind: loaded.bond.id!) AND day >= \(bind: start) AND day <= \(bind: today.description)
+            GROUP BY day HAVING COUNT(*) = 2
+            """).all(decoding: Row.self)
+        return Consistency.over(window: window, mutualDays: Set(days.compactMap { LocalDay(string: $0.day) }), today: today)
     }
 
     private func mutualDayCount(_ bondID: UUID) async throws -> Int {

@@ -70,7 +70,8 @@ extension MeasurePagesController {
         let user = try req.requireWebUser()
         let loaded = try await BondService(req).load(try req.bondID(), for: user)
         let instrument = try instrument(req, loaded)
-        let overview = try await AssessmentService(req).overview(of: instrument, in: loaded, for: user)
+        // The instrument's own page shows the whole history, so it reads further back.
+        let overview = try await AssessmentService(req).overview(of: instrument, in: loaded, for: user, limit: AssessmentService.historyLimit)
         let zone = user.timeZone
         let bondID = loaded.snapshot.id
         let partner = partnerName(loaded, user)
