@@ -14,11 +14,10 @@ from pathlib import Path
 
 from axe_selenium_python import Axe
 from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 E2E_DIR = Path(__file__).resolve().parent
@@ -200,7 +199,7 @@ class Person:
         """Clicks a link or a submit button and waits for the next page."""
         old = self.driver.find_element(By.TAG_NAME, "html")
         element.click()
-        WebDriverWait(self.driver, WAIT_SECONDS).until(EC.staleness_of(old))
+        WebDriverWait(self.driver, WAIT_SECONDS).until(lambda _: is_stale(old))
         self._landed()
 
     def submit(self, button_text: str, within: str = "main") -> None:
@@ -290,6 +289,13 @@ class Person:
         label.click()
         assert self.is_checked(field_id), f"clicking the label of {field_id} did not check it"
 
+    def untick(self, field_id: str) -> None:
+        """Clears a checkbox by clicking its label."""
+        label = self.driver.find_element(By.CSS_SELECTOR, f"label[for='{field_id}']")
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", label)
+        label.click()
+        assert not self.is_checked(field_id), f"clicking the label of {field_id} did not clear it"
+
     def is_checked(self, field_id: str) -> bool:
         return self.field(field_id).is_selected()
 
@@ -325,6 +331,11 @@ class Person:
         with the page's CSRF token added), with this person's cookies; redirects followed.
         Returns the final status and the body exactly as the server sent it, before any
         script ran on it. Nothing is checked with axe: it is not a page anyone looks at."""
+        response = self.fetch_response(path, form)
+        return response.status, response.body
+
+    def fetch_response(self, path: str, form: dict | None = None) -> "Fetched":
+        """fetch(), with the response's headers (names in lower case) and final address too."""
         result = self.driver.execute_async_script(
             """
             const [path, form, done] = arguments;
@@ -335,12 +346,42 @@ class Person:
               options.body = new URLSearchParams(Object.assign({csrf: token ? token.value : ""}, form));
             }
             fetch(path, options)
-              .then(r => r.text().then(body => done([r.status, body])))
-              .catch(e => done([0, String(e)]));
+              .then(r => r.text().then(body => done([r.status, Array.from(r.headers.entries()), body, r.url])))
+              .catch(e => done([0, [], String(e), ""]));
             """,
             path, form,
         )
-        return int(result[0]), result[1]
+        response = Fetched(int(result[0]), {name.lower(): value for name, value in result[1]}, result[2], result[3])
+        if self.checks and 400 <= response.status < 500:
+            # The browser logs a 4xx answer to the page's own request as an error: expected
+            # here (the caller asserts the status), so only that one line is let through.
+            collect_console(self.label, self.driver, expected_failure=response.url or self.server.url(path))
+        return response
+
+
+@dataclass
+class Fetched:
+    """A response fetched by the page (Person.fetch_response)."""
+
+    status: int
+    headers: dict[str, str]
+    body: str
+    url: str
+
+
+def is_stale(element: WebElement) -> bool:
+    """True once the element's document has gone. Like EC.staleness_of, but a busy Chromium
+    sometimes reports a replaced document as "Node with given id does not belong to the
+    document" instead of a stale element: that means gone too."""
+    try:
+        element.is_enabled()
+        return False
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" in (error.msg or ""):
+            return True
+        raise
 
 
 def ensure_signed_in(person: Person, name: str, password: str, tag: str, time_zone: str = "Europe/London") -> None:
@@ -401,7 +442,9 @@ def check_page(who: str, driver: webdriver.Chrome) -> None:
     collect_console(who, driver)
 
 
-def collect_console(who: str, driver: webdriver.Chrome) -> None:
+def collect_console(who: str, driver: webdriver.Chrome, expected_failure: str | None = None) -> None:
+    """Files the console's errors since the last look. `expected_failure`: an address whose
+    4xx answer was asked for on purpose (a fetch expecting 404), so its error is no finding."""
     try:
         entries = driver.get_log("browser")
     except WebDriverException:
@@ -414,6 +457,10 @@ def collect_console(who: str, driver: webdriver.Chrome) -> None:
         # A page answered with 4xx on purpose (a form mistake is 422, a wrong password 401)
         # logs its own status; only failures of anything else on the page count.
         if message.startswith(page + " - Failed to load resource: the server responded with a status of 4"):
+            continue
+        if expected_failure and message.startswith(
+            expected_failure + " - Failed to load resource: the server responded with a status of 4"
+        ):
             continue
         FINDINGS.console_errors.append((who, page, message))
 
@@ -453,6 +500,10 @@ def save_artifacts(test_name: str) -> list[str]:
         except WebDriverException:
             pass
     if Server.current is not None:
+        code = Server.current.process.poll()
+        if code is not None:
+            # Negative: killed by that signal (9 is SIGKILL, from outside; 4 or 5 a Swift trap).
+            saved.append(f"kindred serve is no longer running: it exited with status {code}")
         target = ARTIFACTS / "server.log"
         try:
             shutil.copyfile(Server.current.log_path, target)

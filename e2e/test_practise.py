@@ -497,7 +497,8 @@ def test_a_missing_sign_brings_the_check_in_back_with_the_choices_kept(alex):
     summary = alex.driver.find_element(By.CSS_SELECTOR, "main .error-summary[role=alert]")
     assert "Please check this" in summary.text
     links = {a.get_attribute("hash"): a.text for a in summary.find_elements(By.TAG_NAME, "a")}
-    assert links == {"#rating-vulnerability-fieldset": "Please answer this one."}
+    # The summary names the sign, so each link makes sense on its own.
+    assert links == {"#rating-vulnerability-fieldset": "Vulnerability: Please answer this one."}
     assert alex.text("#rating-vulnerability-error") == "Please answer this one."
     assert alex.field("rating-vulnerability-fieldset").get_attribute("aria-describedby") == "rating-vulnerability-error"
     assert len(alex.driver.find_elements(By.CSS_SELECTOR, "main .field-error")) == 1

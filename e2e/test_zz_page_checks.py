@@ -37,6 +37,11 @@ EXPECTED_PAGES = {
     "/bonds/{id}/appreciations",
     "/bonds/{id}/checkin",
     "/bonds/{id}/conversation",
+    "/support",
+    "/support/saved",
+    "/support/device-safety",
+    "/settings/devices",
+    "/settings/security",
 }
 
 pytestmark = pytest.mark.after_journeys

@@ -44,15 +44,16 @@ struct SafetyPagesController: RouteCollection {
         let questions: [QuestionRow]
         let countries: [CountryOption]
         let signedIn: Bool
+        let save: Bool
         let errors: [FieldError]
     }
 
     func supportPage(req: Request) async throws -> Response {
         let country = SafetyService.suggestedCountry(acceptLanguage: req.headers.first(name: .acceptLanguage), available: req.kindred.content.resources)
-        return try await renderForm(req, answers: [:], country: country, errors: [])
+        return try await renderForm(req, answers: [:], country: country, save: false, errors: [])
     }
 
-    private func renderForm(_ req: Request, answers: [String: Bool], country: String, errors: [FieldError], status: HTTPStatus = .ok) async throws -> Response {
+    private func renderForm(_ req: Request, answers: [String: Bool], country: String, save: Bool, errors: [FieldError], status: HTTPStatus = .ok) async throws -> Response {
         let guide = try SafetyService(req).guide
         return try await req.page("support", title: "Help and support", section: "support", status: status, SupportPage(
             title: guide.title, intro: guide.intro, label: guide.label,
@@ -60,8 +61,12 @@ struct SafetyPagesController: RouteCollection {
                 QuestionRow(id: $0.id, text: $0.text, yes: answers[$0.id] == true, no: answers[$0.id] == false,
                             error: errors.message(for: "answers.\($0.id)"))
             },
-            countries: countryOptions(req, selected: country), signedIn: req.currentUser != nil,
-            errors: errors.map { FieldError($0.field.replacingOccurrences(of: "answers.", with: "question-") + "-fieldset", $0.message) }
+            countries: countryOptions(req, selected: country), signedIn: req.currentUser != nil, save: save,
+            errors: errors.map { error in
+                let id = error.field.replacingOccurrences(of: "answers.", with: "")
+                let position = (guide.items.firstIndex { $0.id == id } ?? 0) + 1
+                return FieldError("question-\(id)-fieldset", "Question \(position) of \(guide.items.count): \(error.message)")
+            }
         ))
     }
 
@@ -111,7 +116,7 @@ struct SafetyPagesController: RouteCollection {
                 services: resources?.services ?? [], verify: resources?.verify, saved: result.saved != nil
             ))
         } catch let problem as Problem where !problem.fieldErrors.isEmpty {
-            return try await renderForm(req, answers: answers, country: country, errors: problem.fieldErrors, status: problem.status)
+            return try await renderForm(req, answers: answers, country: country, save: save, errors: problem.fieldErrors, status: problem.status)
         }
     }
 
@@ -157,6 +162,7 @@ struct SafetyPagesController: RouteCollection {
         if let session = req.webSession {
             try await session.delete(on: req.db)
             req.webSession = nil
+            if let user = req.currentUser { try await SecurityLog(req).record(.sessionEnded, for: user, device: req.device) }
         }
         let response = req.redirect(to: req.kindred.configuration.quickExitURL, redirectType: .normal)
         response.cookies[Cookies.sessionName(req)] = Cookies.expired(req)
