@@ -198,9 +198,9 @@ import Testing
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("instruments"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let builtIn = ContentLibrary.builtInDirectory!
-        var eis = try String(contentsOf: builtIn.appendingPathComponent("instruments/eis.yaml"), encoding: .utf8)
+        var eis = try String(contentsOf: builtIn.appendingPathComponent("instruments/1-eis.yaml"), encoding: .utf8)
         eis = eis.replacingOccurrences(of: "cadenceDays: 30", with: "cadenceDays: 14")
-        try eis.write(to: folder.appendingPathComponent("instruments/eis.yaml"), atomically: true, encoding: .utf8)
+        try eis.write(to: folder.appendingPathComponent("instruments/1-eis.yaml"), atomically: true, encoding: .utf8)
         let library = try ContentLibrary.load(directories: [builtIn, folder]).get()
         #expect(library.instrument("eis")?.cadenceDays == 14)
         #expect(library.instruments.count == 5)

@@ -111,13 +111,21 @@ final class AccountsAPITests: XCTestCase {
         }
     }
 
-    func testUnknownEmailsAreThrottledLikeRealOnes() async throws {
-        try await withApp { app, _ in
+    func testUnknownEmailsAreThrottledLikeRealOnesAndTheirFailuresDoNotPileUp() async throws {
+        try await withApp({ $0.trustForwardedFor = true }) { app, clock in
             for _ in 1...10 {
                 _ = try await app.send(.POST, "/api/v1/tokens", json: ["email": "ghost@example.org", "password": "whatever it might be"])
             }
             let blocked = try await app.send(.POST, "/api/v1/tokens", json: ["email": "ghost@example.org", "password": "whatever it might be"])
             XCTAssertEqual(blocked.status, .tooManyRequests)
+            let kept = try await SignInFailure.query(on: app.db).count()
+            XCTAssertEqual(kept, 10)
+            // Once the window has passed, any later failure clears them, whoever it is for.
+            clock.advance(901)
+            _ = try await app.send(.POST, "/api/v1/tokens", json: ["email": "someone-else@example.org", "password": "another guess entirely"],
+                                   headers: ["X-Forwarded-For": "198.51.100.7"])
+            let left = try await SignInFailure.query(on: app.db).count()
+            XCTAssertEqual(left, 1, "only the newest failure is left")
         }
     }
 

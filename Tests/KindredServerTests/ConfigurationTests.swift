@@ -53,6 +53,13 @@ final class ConfigurationTests: XCTestCase {
         }
     }
 
+    func testTraceLoggingIsRefusedBecauseItWouldLogWhatPeopleSend() {
+        let result = KindredConfiguration.load(from: ["KINDRED_LOG_LEVEL": "trace"])
+        guard case .failure(let problems) = result else { return XCTFail("trace was accepted") }
+        XCTAssertEqual(problems.problems.count, 1)
+        XCTAssertTrue(problems.description.contains("the most detailed level is debug"), problems.description)
+    }
+
     func testIdleTimeoutCannotOutlastTheAbsoluteOne() {
         let result = KindredConfiguration.load(from: ["KINDRED_SESSION_IDLE_MINUTES": "120", "KINDRED_SESSION_ABSOLUTE_HOURS": "1"])
         guard case .failure(let problems) = result else { return XCTFail("accepted") }

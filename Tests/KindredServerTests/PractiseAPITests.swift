@@ -46,6 +46,37 @@ final class PractiseAPITests: XCTestCase {
         }
     }
 
+    /// On a SQLite file (two connections, as in production) or PostgreSQL: both members check in
+    /// at the same instant, week after week; both land, nothing fails, both end revealed.
+    func testSimultaneousCheckinsBothLandAndBothEndRevealed() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kindred-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let onFile: (inout KindredConfiguration) -> Void = { if !TestDatabase.isPostgres { $0.storage = .sqlite(path: directory + "/kindred.sqlite") } }
+        try await withApp(onFile) { app, clock in
+            let (ana, ben, bond) = try await app.pair()
+            let ratings = ["open-sharing": 4, "trust": 5, "positive-feelings": 3, "quality-time": 2, "communication": 4, "vulnerability": 3]
+            for week in 1...8 {
+                clock.advance(7 * 86_400)
+                let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                    for person in [ana, ben] {
+                        group.addTask {
+                            try await app.send(.PUT, "/api/v1/bonds/\(bond)/checkins/current", json: ["ratings": ratings, "note": "week \(week)"], token: person.token).status
+                        }
+                    }
+                    return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
+                }
+                XCTAssertEqual(statuses, [.ok, .ok], "week \(week)")
+                for person in [ana, ben] {
+                    let view = try await app.send(.GET, "/api/v1/bonds/\(bond)/checkins/current", token: person.token)
+                    XCTAssertEqual(view.json["state"] as? String, "revealed", "week \(week)")
+                    XCTAssertEqual(view.json["theirNote"] as? String, "week \(week)")
+                }
+            }
+            let rows = try await Checkin.query(on: app.db).count()
+            XCTAssertEqual(rows, 16)
+        }
+    }
+
     func testTheDeepConversationTakesTurnsAndResumes() async throws {
         try await withApp { app, _ in
             let (ana, ben, bond) = try await app.pair()

@@ -128,6 +128,18 @@ final class SafetyTests: XCTestCase {
         }
     }
 
+    func testTheCountryIsSuggestedFromTheBrowserLanguageAndAHostileHeaderIsHarmless() async throws {
+        try await withApp { app, _ in
+            let british = try await app.send(.GET, "/support", headers: ["Accept-Language": "en-GB,en;q=0.9"])
+            XCTAssertTrue(british.body.contains(#"<option value="gb" selected>"#))
+            for header in [";", "en,;", ";;,,;q=1", "-", "en-", "", ",,,"] {
+                let page = try await app.send(.GET, "/support", headers: ["Accept-Language": header])
+                XCTAssertEqual(page.status, .ok, "Accept-Language: \(header)")
+                XCTAssertTrue(page.body.contains(#"<option value="general" selected>"#), "Accept-Language: \(header)")
+            }
+        }
+    }
+
     func testQuickExitCanAlsoSignOut() async throws {
         try await withApp { app, _ in
             let browser = Browser(app)

@@ -216,6 +216,21 @@ final class WebAccountTests: XCTestCase {
             try await other.get("/sign-in")
             let offSite = try await other.post("/sign-in", ["email": email, "password": "a long and lovely passphrase", "next": "//evil.example/steal"])
             XCTAssertEqual(offSite.location, "/bonds")
+            // A tab that browsers strip from a Location would turn this into //evil.example.
+            let sneaky = Browser(app)
+            try await sneaky.get("/sign-in?next=/%09/evil.example")
+            let stripped = try await sneaky.post("/sign-in", ["email": email, "password": "a long and lovely passphrase", "next": "/\t/evil.example"])
+            XCTAssertEqual(stripped.location, "/bonds")
+        }
+    }
+
+    func testOnlyAPlainPathOnThisSiteIsASafeNext() {
+        for safe in ["/settings", "/bonds/1/today?x=1#y", "/join/abc-DEF_123", "/a%09b"] {
+            XCTAssertTrue(SiteURL.isSafeNext(safe), safe)
+        }
+        for unsafe in [nil, "", "settings", "//evil.example", "/\\evil.example", "/\t/evil.example", "/\n/evil.example",
+                       "/ /evil.example", "\\/evil.example", "https://evil.example", "/\u{00A0}/evil.example", "/caf\u{E9}"] {
+            XCTAssertFalse(SiteURL.isSafeNext(unsafe), String(describing: unsafe))
         }
     }
 

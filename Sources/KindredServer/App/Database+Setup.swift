@@ -7,6 +7,8 @@ import Vapor
 extension Application {
     /// SQLite by default (one file, WAL, `synchronous=FULL`, foreign keys);
     /// PostgreSQL when `DATABASE_URL` is set. Both get the same migrations.
+    /// Queries are never logged at any level Kindred runs at: their values hold emails,
+    /// answers and the fact that someone saved a safety check.
     func useKindredDatabase(_ configuration: KindredConfiguration) throws {
         switch configuration.storage {
         case .sqlite(let path):
@@ -14,14 +16,15 @@ extension Application {
             if !directory.isEmpty {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
-            databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
+            databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
         case .sqliteInMemory:
-            databases.use(.sqlite(.memory, sqlLogLevel: .debug), as: .sqlite)
+            databases.use(.sqlite(.memory, sqlLogLevel: nil), as: .sqlite)
         case .postgres(let url):
             var postgres = try SQLPostgresConfiguration(url: url)
             postgres.searchPath = nil
             databases.use(
-                .postgres(configuration: postgres, maxConnectionsPerEventLoop: configuration.databasePoolSize, sqlLogLevel: .debug),
+                // The driver cannot turn query logging off; trace is a level Kindred never runs at.
+                .postgres(configuration: postgres, maxConnectionsPerEventLoop: configuration.databasePoolSize, sqlLogLevel: .trace),
                 as: .psql
             )
         }

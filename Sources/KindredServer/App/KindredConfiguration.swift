@@ -53,7 +53,7 @@ public struct KindredConfiguration: Sendable, Equatable {
         ("KINDRED_SESSION_IDLE_MINUTES", "Sign out after this many idle minutes (default 30)."),
         ("KINDRED_SESSION_ABSOLUTE_HOURS", "Sign out this many hours after signing in (default 12)."),
         ("KINDRED_QUICK_EXIT_URL", "Where Quick exit goes (default a weather page)."),
-        ("KINDRED_LOG_LEVEL", "trace, debug, info, notice, warning, error or critical (default notice)."),
+        ("KINDRED_LOG_LEVEL", "debug, info, notice, warning, error or critical (default notice); never trace, which would log what people send."),
         ("KINDRED_TRUST_FORWARDED_FOR", "1 when behind a reverse proxy that sets X-Forwarded-For (default 0)."),
         ("KINDRED_DB_POOL_SIZE", "PostgreSQL connections per event loop (default 4)."),
         ("KINDRED_CONTENT_DIR", "A folder whose content files add to or replace the built-in ones (same layout: instruments/…)."),
@@ -111,10 +111,14 @@ public struct KindredConfiguration: Sendable, Equatable {
             }
         }
         if let level = value("KINDRED_LOG_LEVEL") {
-            if ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level.lowercased()) {
+            // No `trace`: at that level Vapor logs every request as it arrives — cookies,
+            // tokens, answers and safety checks — and nothing private may reach a log.
+            if level.lowercased() == "trace" {
+                problems.append("KINDRED_LOG_LEVEL=trace would write what people send (answers, safety checks, cookies) to the log; the most detailed level is debug.")
+            } else if ["debug", "info", "notice", "warning", "error", "critical"].contains(level.lowercased()) {
                 config.logLevel = level.lowercased()
             } else {
-                problems.append("KINDRED_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical.")
+                problems.append("KINDRED_LOG_LEVEL must be one of debug, info, notice, warning, error, critical.")
             }
         }
         if let raw = value("KINDRED_TRUST_FORWARDED_FOR") {

@@ -65,8 +65,10 @@ enum SiteURL {
     }
 
     /// Only a path on this site may be a `next` target after sign-in, never `//evil.example`.
+    /// Browsers drop tabs, newlines and spaces from a `Location` and read `\` as `/`, so
+    /// `/\t/evil.example` would leave the site: only visible ASCII without `\` is allowed.
     static func isSafeNext(_ next: String?) -> Bool {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return false }
-        return !next.contains(where: { $0.isNewline })
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//") else { return false }
+        return next.unicodeScalars.allSatisfy { (0x21...0x7E).contains($0.value) && $0 != "\\" }
     }
 }

@@ -110,9 +110,9 @@ struct AccountService {
     private func recordFailure(_ keys: ThrottleKeys) async throws {
         let now = services.now
         try await SignInFailure(accountKey: keys.account, clientKey: keys.client, at: now).create(on: db)
-        // Keep the table small: anything outside the window no longer counts.
+        // Keep the table small: anything outside the window no longer counts, whoever it was
+        // for (guesses at unknown emails would otherwise pile up, as no sign-in clears them).
         try await SignInFailure.query(on: db)
-            .filter(\.$accountKey == keys.account)
             .filter(\.$failedAt <= services.throttle.windowStart(now: now))
             .delete()
     }
@@ -194,6 +194,7 @@ struct AccountService {
         let accountKey = ThrottleKeys(email: user.email, clientAddress: clientAddress).account
         let services = self.services
         try await db.transaction { tx in
+            try await tx.lockRow(of: .users, id: user.requireID())
             let bonds = BondService(db: tx, services: services)
             let bondIDs = try await bonds.endAllBonds(of: user)
             try await user.delete(on: tx)

@@ -72,6 +72,8 @@ struct CheckinService {
         let sealed = try note.map { try services.cipher.seal($0, purpose: Self.purpose) }
         let bondID = loaded.bond.id!, userID = try user.requireID(), now = services.now
         try await db.transaction { tx in
+            // Whoever comes second waits, then sees the first check-in.
+            try await tx.lockRow(of: .bonds, id: bondID)
             let rows = try await Checkin.query(on: tx).filter(\.$bond.$id == bondID).filter(\.$week == week).all()
             let mine = rows.first { $0.$user.id == userID }
             guard Reveal.mayWrite(youAnswered: mine != nil, theyAnswered: rows.contains { $0.$user.id != userID }) else {

@@ -73,7 +73,8 @@ struct SafetyService {
     static func suggestedCountry(acceptLanguage: String?, available: [CountryResources]) -> String {
         let codes = Set(available.map(\.country))
         for part in (acceptLanguage ?? "").split(separator: ",") {
-            let tag = part.split(separator: ";")[0].trimmingCharacters(in: .whitespaces)
+            // `;q=0.8` follows the tag; a piece may be empty or only ";" in a hostile header.
+            let tag = (part.split(separator: ";", omittingEmptySubsequences: false).first ?? "").trimmingCharacters(in: .whitespaces)
             let pieces = tag.split(separator: "-")
             if pieces.count >= 2, let region = pieces.last?.lowercased(), region.count == 2, codes.contains(region) { return region }
         }
