@@ -1,7 +1,9 @@
 """Makes the world the fuzzer acts in: two people in an active bond.
 
 Prints two bearer tokens of the first person (one for the main run, one that the
-token-revoking operations may destroy) and the bond id, as shell assignments.
+token-revoking operations may destroy), the bond id and the bond's today, as shell
+assignments, with one result of the first person's and an invite code to a second bond of
+the partner's.
 """
 import json
 import sys
@@ -30,4 +32,14 @@ partner = call("POST", "/api/v1/tokens", {"email": "partner@example.org", "passw
 bond = call("POST", "/api/v1/bonds", {"kind": "romantic", "name": "Fuzzed"}, main)["id"]
 code = call("POST", f"/api/v1/bonds/{bond}/invites", None, main)["code"]
 call("POST", f"/api/v1/invites/{code}/accept", None, partner)
-print(f"MAIN_TOKEN={main}\nSPARE_TOKEN={spare}\nBOND_ID={bond}")
+# The partner has answered today's question, so the fuzzer's own answer reveals the day and
+# opens its replies; both people have no time zone of their own (UTC), so "today" is UTC's.
+today = call("PUT", f"/api/v1/bonds/{bond}/today/answer", {"text": "A slow breakfast together."}, partner)["today"]["day"]
+# A result of the fuzzer's own, and an invite to a second bond of the partner's, so the
+# operations on one assessment or one invite code reach something real.
+answers = {f"eis{n}": 4 for n in range(1, 6)}
+assessment = call("POST", f"/api/v1/bonds/{bond}/assessments", {"instrument": "eis", "answers": answers, "share": True}, main)["id"]
+other = call("POST", "/api/v1/bonds", {"kind": "family"}, partner)["id"]
+other_code = call("POST", f"/api/v1/bonds/{other}/invites", None, partner)["code"]
+print(f"MAIN_TOKEN={main}\nSPARE_TOKEN={spare}\nBOND_ID={bond}\nTODAY={today}\n"
+      f"ASSESSMENT_ID={assessment}\nINVITE_CODE={other_code}")

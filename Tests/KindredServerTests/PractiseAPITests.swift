@@ -94,6 +94,13 @@ final class PractiseAPITests: XCTestCase {
             _ = try await app.send(.POST, "/api/v1/bonds/\(bond)/conversation/advance", json: ["position": 0], token: ana.token)
             let twice = try await app.send(.POST, "/api/v1/bonds/\(bond)/conversation/advance", json: ["position": 0], token: ben.token)
             XCTAssertEqual(twice.json["position"] as? Int, 1)
+            for outOfRange in [-1, 37, 1001] {
+                let refused = try await app.send(.POST, "/api/v1/bonds/\(bond)/conversation/advance", json: ["position": outOfRange], token: ana.token)
+                XCTAssertEqual(refused.status, .unprocessableEntity, "position \(outOfRange)")
+                XCTAssertEqual(refused.problemFields, ["position"])
+            }
+            let document = try await app.send(.GET, "/api/openapi.yaml")
+            XCTAssertTrue(document.body.contains("maximum: 36"), "the contract states the conversation's real length")
             XCTAssertEqual(twice.json["yourTurn"] as? Bool, true, "now Ben answers first")
             for position in 1..<36 {
                 _ = try await app.send(.POST, "/api/v1/bonds/\(bond)/conversation/advance", json: ["position": position], token: ana.token)

@@ -42,8 +42,9 @@ func routes(_ app: Application) throws {
     return response
 }
 
-/// The contract as served: the file, with the exact lists this server accepts — time zones
-/// and instrument keys — filled in, so the document and the validation never disagree.
+/// The contract as served: the file, with the exact lists and bounds this server accepts —
+/// time zones, instrument keys, safety questions, the conversation's length — filled in, so
+/// the document and the validation never disagree.
 enum OpenAPIDocument {
     static func markers(_ content: ContentLibrary) -> [String: [String]] {
         ["x-kindred-enum: time-zones": TimeZones.all, "x-kindred-enum: instruments": content.instruments.map(\.key)]
@@ -54,12 +55,19 @@ enum OpenAPIDocument {
         ["x-kindred-object: safety-answers": content.safety?.items.map(\.id) ?? []]
     }
 
+    /// Upper bounds that depend on content: the deep conversation's last position.
+    static func maximums(_ content: ContentLibrary) -> [String: Int] {
+        ["x-kindred-maximum: conversation-questions": content.conversation?.questions.count ?? 0]
+    }
+
     static func render(file: String, content: ContentLibrary) -> String {
         let markers = markers(content)
         let objects = booleanObjects(content)
+        let maximums = maximums(content)
         return file.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             let indent = String(line.prefix { $0 == " " })
+            if let maximum = maximums[trimmed] { return "\(indent)maximum: \(maximum)" }
             if let keys = objects[trimmed] {
                 return ([indent + "required: [" + keys.map { "\"\($0)\"" }.joined(separator: ", ") + "]", indent + "additionalProperties: false", indent + "properties:"]
                     + keys.flatMap { ["\(indent)  \"\($0)\":", "\(indent)    type: boolean"] }).joined(separator: "\n")

@@ -42,6 +42,9 @@ struct ConversationService {
             throw Problem(status: .notFound, code: "no-conversation", detail: "There is no conversation under way. Start one first.")
         }
         let total = guide?.questions.count ?? 0
+        guard (0...total).contains(position) else {
+            throw Problem.invalid([FieldError("position", "position must be from 0 to \(total).")])
+        }
         if conversation.position == position, position < total {
             conversation.position = position + 1
             conversation.updatedAt = services.now

@@ -1,0 +1,31 @@
+"""Prints what the fuzzer reached in its own bond — evidence that bond-scoped operations got
+past the 404s and did real work. Fails when it reached nothing: the run would prove little."""
+import json
+import sys
+import urllib.request
+
+base, token, bond = sys.argv[1:4]
+
+
+def get(path):
+    request = urllib.request.Request(base + path, headers={"Authorization": "Bearer " + token})
+    with urllib.request.urlopen(request) as response:
+        return json.loads(response.read())
+
+
+today = get(f"/api/v1/bonds/{bond}/today")["today"]
+checkin = get(f"/api/v1/bonds/{bond}/checkins/current")
+assessments = get(f"/api/v1/bonds/{bond}/assessments")
+appreciations = get(f"/api/v1/bonds/{bond}/appreciations")
+conversation = get(f"/api/v1/bonds/{bond}/conversation")
+reached = {
+    "today": today["state"],
+    "replies": len(today.get("replies") or []),
+    "checkin": checkin["state"],
+    "results": len(assessments["yours"]),
+    "appreciations sent": len(appreciations["sent"]),
+    "conversation position": conversation.get("position"),
+}
+print("    reached in the fuzzer's own bond: " + ", ".join(f"{k} {v}" for k, v in reached.items()))
+if today["state"] != "revealed" and checkin["state"] == "open":
+    sys.exit("the fuzzer neither answered today's question nor checked in: bond-scoped operations were not reached")
