@@ -181,7 +181,7 @@ final class TodayAPITests: XCTestCase {
     }
 
     func testAWaitingBondHasNoDailyAnswersAndAnEndedOneHidesThePartner() async throws {
-        try await withApp { app, _ in
+        try await withApp { app, clock in
             let solo = try await app.person("Solo")
             let waiting = try await app.bond(of: solo)
             let early = try await answer(app, solo, waiting, "Anyone there?")
@@ -201,6 +201,20 @@ final class TodayAPITests: XCTestCase {
             XCTAssertTrue(after.body.contains("Ana's words"), "each keeps their own")
             let write = try await answer(app, ana, bond, "More")
             XCTAssertEqual(write.json["code"] as? String, "bond-ended")
+            // The next day an ended bond is asked nothing new, on the API and on the page.
+            clock.advance(86_400)
+            let questions = try await DailyQuestion.query(on: app.db).count()
+            let nextDay = try await app.send(.GET, "/api/v1/bonds/\(bond)/today", token: ana.token)
+            XCTAssertEqual(nextDay.status, .conflict)
+            XCTAssertEqual(nextDay.json["code"] as? String, "bond-ended")
+            let browser = Browser(app)
+            _ = try await browser.signIn(ana.email, password: ana.password)
+            let page = try await browser.get("/bonds/\(bond)/today")
+            XCTAssertEqual(page.location?.lowercased(), "/bonds/\(bond)/days".lowercased())
+            let past = try await browser.get("/bonds/\(bond)/days")
+            XCTAssertTrue(past.body.contains("15 January 2027"), "the past day is still listed")
+            let questionsAfter = try await DailyQuestion.query(on: app.db).count()
+            XCTAssertEqual(questionsAfter, questions, "no prompt is used up by an ended bond")
         }
     }
 }

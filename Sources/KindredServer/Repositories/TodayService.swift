@@ -52,6 +52,10 @@ struct TodayService {
         if let existing = try await DailyQuestion.query(on: db).filter(\.$bond.$id == bondID).filter(\.$day == day.description).first() {
             return existing
         }
+        // An ended bond keeps its past days but is asked nothing new.
+        guard loaded.snapshot.status == .active else {
+            throw Problem(status: .conflict, code: "bond-ended", detail: "This bond has ended, so there is no new question. Your past days are still here.")
+        }
         let history = try await DailyQuestion.query(on: db).filter(\.$bond.$id == bondID).sort(\.$day).all().map(\.promptID)
         let context = PromptSelector.Context(
             bond: loaded.snapshot.id, kind: loaded.bond.kind, day: day, history: history,

@@ -107,7 +107,12 @@ struct PractisePagesController: RouteCollection {
             return try await req.page("today-waiting", title: "Today's question", section: "bonds",
                                       Waiting(bondTitle: context.bondTitle, bondURL: context.bondURL))
         }
-        return try await renderToday(req, context: context, error: nil, draft: nil)
+        do {
+            return try await renderToday(req, context: context, error: nil, draft: nil)
+        } catch let problem as Problem where problem.code == "bond-ended" {
+            // A day after the bond ended there is no question: its past days are what is left.
+            return req.redirect(to: .days(context.bondID))
+        }
     }
 
     func answer(req: Request) async throws -> Response {
