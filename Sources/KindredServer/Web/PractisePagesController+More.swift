@@ -224,7 +224,11 @@ extension PractisePagesController {
     func nextQuestion(req: Request) async throws -> Response {
         let context = try await context(req)
         let position = (try? req.content.get(String.self, at: "position")).flatMap(Int.init) ?? -1
-        _ = try await ConversationService(req).advance(from: position, in: context.loaded)
+        do {
+            _ = try await ConversationService(req).advance(from: position, in: context.loaded)
+        } catch let problem as Problem where !problem.fieldErrors.isEmpty {
+            // A form without a sensible position moves nothing; the page shows where things are.
+        }
         return req.redirect(to: .conversation(context.bondID))
     }
 
