@@ -41,11 +41,7 @@ enum Entrypoint {
         }
 
         let level = Logger.Level(rawValue: configuration.logLevel) ?? .notice
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LoggingSystem.bootstrap { label in PrivateLogHandler(label: label, level: level) }
         let environment = try Environment.detect()
         let app = try await Application.make(environment)
         do {

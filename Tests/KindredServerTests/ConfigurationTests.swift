@@ -60,6 +60,14 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertTrue(problems.description.contains("the most detailed level is debug"), problems.description)
     }
 
+    func testTheLogDropsTheDatabaseLibrariesQueryRecordsButKeepsTheirWarnings() {
+        XCTAssertFalse(PrivateLogHandler.keeps(level: .debug, source: "FluentKit"), "FluentKit logs each query with its values at debug")
+        XCTAssertFalse(PrivateLogHandler.keeps(level: .info, source: "SQLKit"))
+        XCTAssertTrue(PrivateLogHandler.keeps(level: .warning, source: "FluentKit"))
+        XCTAssertTrue(PrivateLogHandler.keeps(level: .debug, source: "KindredServer"))
+        XCTAssertTrue(PrivateLogHandler.keeps(level: .debug, source: "Vapor"))
+    }
+
     func testIdleTimeoutCannotOutlastTheAbsoluteOne() {
         let result = KindredConfiguration.load(from: ["KINDRED_SESSION_IDLE_MINUTES": "120", "KINDRED_SESSION_ABSOLUTE_HOURS": "1"])
         guard case .failure(let problems) = result else { return XCTFail("accepted") }
