@@ -10,7 +10,9 @@ Two `kindred serve` nodes share one PostgreSQL; nginx round-robins in front. Pro
       instant, one through node 1 and one through node 2: both 200, nothing lost (each
       member's answer through the API, and 2 rows per bond in PostgreSQL), nothing
       duplicated, both see the day revealed with the other's exact text, the answers are
-      final (a further answer gets 409 answers-revealed) and sealed at rest.
+      final (a further answer gets 409 answers-revealed) and sealed at rest;
+  (d) in the same bonds, both members check in for the week at the same instant through
+      different nodes: both 200, both see both notes revealed, 2 rows per bond.
 Later issues add their races as more race_* functions.
 Prints the counts; exits 1 on any anomaly.
 """
@@ -585,11 +587,95 @@ def race_daily_answers():
     }
     print(f"    daily answers: {2 * n} sent, {put_statuses.get(200, 0)} answered 200, lost {lost_sql} (SQL) / {lost_api} (API), "
           f"duplicated {len(duplicated)}, revealed to both members in {revealed_to_both} of {n} bonds")
+    RACED.extend(bonds)
+
+
+RACED = []   # the bonds of (c), raced again in (d)
+RATINGS = {"open-sharing": 4, "trust": 5, "positive-feelings": 3, "quality-time": 2, "communication": 4, "vulnerability": 3}
+
+
+def race_checkins():
+    """(d) The weekly check-in, the same way: both members of each bond check in at the same
+    instant through different nodes. Each gets 200, the later sees both, and through the
+    other node both see each other's note; PostgreSQL holds exactly two rows per bond."""
+    bonds = RACED
+    n = len(bonds)
+    print(f"\n==> (d) {n} bonds whose two members check in for the week at the same instant, one through each node")
+    notes = [[f"Check-in {RUN} n°{k} from {side} ✓" for side in ("inviter", "joiner")] for k in range(n)]
+    results = [None] * n
+
+    def race_bond(k, barrier):
+        bond = bonds[k]
+        conns = []
+        for m in (0, 1):
+            parsed = urllib.parse.urlsplit(bond["nodes"][m])
+            conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=120)
+            conn.connect()
+            conns.append(conn)
+        barrier.wait(timeout=120)
+        for m in (0, 1) if k % 2 == 0 else (1, 0):
+            conns[m].request("PUT", f"/api/v1/bonds/{bond['id']}/checkins/current",
+                             body=json.dumps({"ratings": RATINGS, "note": notes[k][m]}).encode(),
+                             headers={"Authorization": f"Bearer {bond['members'][m]['token']}", "Content-Type": "application/json"})
+        answers = []
+        for conn in conns:
+            try:
+                r = conn.getresponse()
+                answers.append((r.status, r.read()))
+            except Exception as e:
+                answers.append((None, repr(e).encode()))
+            conn.close()
+        with LOCK:
+            for status, _ in answers:
+                STATUSES[status or 0] += 1
+        results[k] = answers
+
+    for wave_start in range(0, n, args.wave):
+        wave = range(wave_start, min(n, wave_start + args.wave))
+        barrier = threading.Barrier(len(wave))
+        threads = [threading.Thread(target=race_bond, args=(k, barrier)) for k in wave]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(180)
+
+    statuses = Counter()
+    for k, answers in enumerate(results):
+        for m, (status, raw) in enumerate(answers or [(None, b"race did not run")]):
+            statuses[status] += 1
+            if status != 200:
+                anomaly(f"check-in bond {bonds[k]['index']}: member {m} got {status}: {raw[:200]!r}")
+
+    def check_member(km):
+        k, m = km
+        bond = bonds[k]
+        c = client(bond["nodes"][1 - m])
+        r = c.request("GET", f"/api/v1/bonds/{bond['id']}/checkins/current", token=bond["members"][m]["token"])
+        c.close()
+        body = r.json() if r.status == 200 else {}
+        if body.get("state") == "revealed" and body.get("yourNote") == notes[k][m] and body.get("theirNote") == notes[k][1 - m]:
+            return None
+        return f"check-in bond {bond['index']}: member {m} sees {r.status} {r.body[:200]!r}"
+
+    api = Counter()
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        for problem in pool.map(check_member, [(k, m) for k in range(n) for m in (0, 1)]):
+            api["revealed, both notes" if problem is None else "problem"] += 1
+            if problem:
+                anomaly(problem)
+    ids = ",".join(f"'{bond['id']}'::uuid" for bond in bonds)
+    per_bond = Counter(int(c) for _, c in psql(f"SELECT bond_id, count(*) FROM checkins WHERE bond_id IN ({ids}) GROUP BY bond_id"))
+    if per_bond != Counter({2: n}):
+        anomaly(f"checkins for the {n} bonds, per bond: {dict(per_bond)} (want 2 in each)")
+    RESULTS["checkins"] = {"bonds": n, "put_statuses": {str(k): v for k, v in statuses.items()}, "api_check": dict(api),
+                           "rows_per_bond": {str(k): v for k, v in per_bond.items()}}
+    print(f"    PUT statuses {dict(statuses)}; API check (each through the other node): {dict(api)}; "
+          f"PostgreSQL rows per bond: {dict(per_bond)}")
 
 
 def main():
     started = time.monotonic()
-    for test in (session_test, race_invite_accepts, race_daily_answers):
+    for test in (session_test, race_invite_accepts, race_daily_answers, race_checkins):
         try:
             test()
         except Exception as e:  # a broken step is an anomaly, reported with what we have
