@@ -161,6 +161,35 @@ def session_test():
 
 # ---------------------------------------------------------------- (b) racing invite accepts
 
+def open_conn(base):
+    """A connection opened ahead of a race, so sending is all that is left to do."""
+    parsed = urllib.parse.urlsplit(base)
+    conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=120)
+    conn.connect()
+    return conn
+
+
+def get_through_other_node(bond, m, what):
+    """GET /api/v1/bonds/{id}/WHAT as member m, through the node m did not write through."""
+    c = client(bond["nodes"][1 - m])
+    r = c.request("GET", f"/api/v1/bonds/{bond['id']}/{what}", token=bond["members"][m]["token"])
+    c.close()
+    return r
+
+
+def in_waves(n, race):
+    """Runs race(i, barrier) for i in 0..<n, --wave threads at a time, each wave released
+    together by its barrier."""
+    for wave_start in range(0, n, args.wave):
+        wave = range(wave_start, min(n, wave_start + args.wave))
+        barrier = threading.Barrier(len(wave))
+        threads = [threading.Thread(target=race, args=(i, barrier)) for i in wave]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(180)
+
+
 def make_people(count, prefix):
     def make(i):
         email = f"{prefix}-{RUN}-{i}@example.org"
@@ -196,12 +225,6 @@ def race_invite_accepts():
     outcomes = [None] * n
     timing = []
 
-    def open_conn(base):
-        parsed = urllib.parse.urlsplit(base)
-        conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=120)
-        conn.connect()
-        return conn
-
     def race_pair(i, barrier):
         """Both accepts leave within microseconds: one thread writes both requests on two
         connections opened beforehand (one per node), then reads both answers."""
@@ -228,14 +251,7 @@ def race_invite_accepts():
         timing.append(skew)
 
     t0 = time.monotonic()
-    for wave_start in range(0, n, args.wave):
-        wave = range(wave_start, min(n, wave_start + args.wave))
-        barrier = threading.Barrier(len(wave))
-        threads = [threading.Thread(target=race_pair, args=(i, barrier)) for i in wave]
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join(180)
+    in_waves(n, race_pair)
     RESULTS["race_seconds"] = round(time.monotonic() - t0, 1)
 
     counts = Counter()
@@ -364,12 +380,6 @@ def race_daily_answers():
     outcomes = [None] * n
     timing = []
 
-    def open_conn(base):
-        parsed = urllib.parse.urlsplit(base)
-        conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=120)
-        conn.connect()
-        return conn
-
     def race_bond(k, barrier):
         """One thread writes both answers on two connections opened beforehand (member 0
         through one node, member 1 through the other), then reads both answers. Nobody has
@@ -407,14 +417,7 @@ def race_daily_answers():
     interval = sys.getswitchinterval()
     sys.setswitchinterval(1e-5)
     try:
-        for wave_start in range(0, n, args.wave):
-            wave = range(wave_start, min(n, wave_start + args.wave))
-            barrier = threading.Barrier(len(wave))
-            threads = [threading.Thread(target=race_bond, args=(k, barrier)) for k in wave]
-            for th in threads:
-                th.start()
-            for th in threads:
-                th.join(180)
+        in_waves(n, race_bond)
     finally:
         sys.setswitchinterval(interval)
     race_seconds = round(time.monotonic() - t0, 1)
@@ -497,9 +500,7 @@ def race_daily_answers():
     def check_member(km):
         k, m = km
         bond = bonds[k]
-        c = client(bond["nodes"][1 - m])
-        r = c.request("GET", f"/api/v1/bonds/{bond['id']}/today", token=bond["members"][m]["token"])
-        c.close()
+        r = get_through_other_node(bond, m, "today")
         if r.status != 200:
             return "error", f"daily bond {bond['index']}: member {m}'s GET today through {bond['nodes'][1 - m]}: {r.status} {r.body[:200]!r}"
         body = r.json()
@@ -606,12 +607,7 @@ def race_checkins():
 
     def race_bond(k, barrier):
         bond = bonds[k]
-        conns = []
-        for m in (0, 1):
-            parsed = urllib.parse.urlsplit(bond["nodes"][m])
-            conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=120)
-            conn.connect()
-            conns.append(conn)
+        conns = [open_conn(bond["nodes"][m]) for m in (0, 1)]
         barrier.wait(timeout=120)
         for m in (0, 1) if k % 2 == 0 else (1, 0):
             conns[m].request("PUT", f"/api/v1/bonds/{bond['id']}/checkins/current",
@@ -630,14 +626,7 @@ def race_checkins():
                 STATUSES[status or 0] += 1
         results[k] = answers
 
-    for wave_start in range(0, n, args.wave):
-        wave = range(wave_start, min(n, wave_start + args.wave))
-        barrier = threading.Barrier(len(wave))
-        threads = [threading.Thread(target=race_bond, args=(k, barrier)) for k in wave]
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join(180)
+    in_waves(n, race_bond)
 
     statuses = Counter()
     for k, answers in enumerate(results):
@@ -649,9 +638,7 @@ def race_checkins():
     def check_member(km):
         k, m = km
         bond = bonds[k]
-        c = client(bond["nodes"][1 - m])
-        r = c.request("GET", f"/api/v1/bonds/{bond['id']}/checkins/current", token=bond["members"][m]["token"])
-        c.close()
+        r = get_through_other_node(bond, m, "checkins/current")
         body = r.json() if r.status == 200 else {}
         if body.get("state") == "revealed" and body.get("yourNote") == notes[k][m] and body.get("theirNote") == notes[k][1 - m]:
             return None
