@@ -16,7 +16,7 @@ final class AccountsAPITests: XCTestCase {
             XCTAssertFalse(response.body.contains("passphrase"))
             XCTAssertFalse(response.body.lowercased().contains("password"))
             let stored = try await User.query(on: app.db).first()
-            XCTAssertTrue(stored?.passwordHash.hasPrefix("$2b$") ?? false, "stored as a bcrypt hash")
+            XCTAssertTrue(stored?.passwordHash.hasPrefix("sha256$$2b$") ?? false, "stored as a bcrypt hash of the password's SHA-256")
         }
     }
 
@@ -237,11 +237,31 @@ final class AccountsAPITests: XCTestCase {
             cipher: try TextCipher(keys: [TextCipher.Key(TextCipher.Key.generate())])
         )
         let hash = try await services.passwords.hash("a long and lovely passphrase")
-        XCTAssertTrue(hash.hasPrefix("$2b$12$"), hash)
+        XCTAssertTrue(hash.hasPrefix("sha256$$2b$12$"), hash)
         let matches = try await services.passwords.verify("a long and lovely passphrase", against: hash)
         XCTAssertTrue(matches)
         let unknown = try await services.passwords.verify("a long and lovely passphrase", against: nil)
         XCTAssertFalse(unknown, "no account never verifies, even against the decoy")
         await services.passwords.shutdown()
+    }
+
+    func testEveryCharacterOfALongPasswordCountsAndEarlierHashesStillWork() async throws {
+        let passwords = PasswordService(cost: 4)
+        // bcrypt alone reads 72 bytes: these two would be the same password to it.
+        let long = String(repeating: "a quiet walk by the river ", count: 3) + "in spring"
+        let sameStart = String(repeating: "a quiet walk by the river ", count: 3) + "in autumn"
+        XCTAssertGreaterThan(long.utf8.count, 72)
+        let hash = try await passwords.hash(long)
+        let right = try await passwords.verify(long, against: hash)
+        let wrong = try await passwords.verify(sameStart, against: hash)
+        XCTAssertTrue(right)
+        XCTAssertFalse(wrong, "the characters after the 72nd byte count")
+        // A hash made before the change (plain bcrypt) still signs its owner in.
+        let earlier = try Bcrypt.hash("a long and lovely passphrase", cost: 4)
+        let earlierMatches = try await passwords.verify("a long and lovely passphrase", against: earlier)
+        let earlierWrong = try await passwords.verify("a long and lovely passphrase!", against: earlier)
+        XCTAssertTrue(earlierMatches)
+        XCTAssertFalse(earlierWrong)
+        await passwords.shutdown()
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import NIOPosix
 import Vapor
@@ -51,21 +52,36 @@ public final class PasswordService: Sendable {
     /// Verified against when the email is unknown, so both paths take as long.
     private let decoyHash: String
 
+    /// bcrypt reads only the first 72 bytes of what it is given, and passwords may be
+    /// 128 characters (up to 512 bytes): it is given the password's SHA-256 in base64
+    /// (44 bytes) instead, and the stored hash says so with this prefix. A hash without
+    /// the prefix is from before and is checked against the password itself.
+    static let prehashedPrefix = "sha256$"
+
     init(cost: Int) {
         self.cost = cost
         self.pool = NIOThreadPool(numberOfThreads: max(1, System.coreCount))
         self.pool.start()
-        self.decoyHash = (try? Bcrypt.hash("kindred-decoy-password", cost: cost)) ?? ""
+        self.decoyHash = (try? Self.prehashedPrefix + Bcrypt.hash(Self.prehash("kindred-decoy-password"), cost: cost)) ?? ""
+    }
+
+    static func prehash(_ password: String) -> String {
+        Data(SHA256.hash(data: Data(password.utf8))).base64EncodedString()
     }
 
     public func hash(_ password: String) async throws -> String {
         let cost = self.cost
-        return try await pool.runIfActive { try Bcrypt.hash(password, cost: cost) }
+        return try await pool.runIfActive { try Self.prehashedPrefix + Bcrypt.hash(Self.prehash(password), cost: cost) }
     }
 
     public func verify(_ password: String, against hash: String?) async throws -> Bool {
-        let digest = hash ?? decoyHash
-        let matched = try await pool.runIfActive { try Bcrypt.verify(password, created: digest) }
+        let stored = hash ?? decoyHash
+        let matched = try await pool.runIfActive {
+            if stored.hasPrefix(Self.prehashedPrefix) {
+                return try Bcrypt.verify(Self.prehash(password), created: String(stored.dropFirst(Self.prehashedPrefix.count)))
+            }
+            return try Bcrypt.verify(password, created: stored)
+        }
         return matched && hash != nil
     }
 
