@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
+import pytest
 from axe_selenium_python import Axe
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
@@ -382,6 +383,23 @@ def is_stale(element: WebElement) -> bool:
         if "does not belong to the document" in (error.msg or ""):
             return True
         raise
+
+
+def new_story():
+    """One module's story: what earlier steps made, for later ones (a dict; "done" holds the
+    steps that passed), `needs(*steps)` to skip a test whose earlier steps failed, and
+    `done(step)` to mark one passed. Returns (story, needs, done)."""
+    story: dict = {"done": set()}
+
+    def needs(*steps: str) -> None:
+        missing = [s for s in steps if s not in story["done"]]
+        if missing:
+            pytest.skip(f"needs the earlier step(s) {', '.join(missing)}, which did not pass")
+
+    def done(step: str) -> None:
+        story["done"].add(step)
+
+    return story, needs, done
 
 
 def ensure_signed_in(person: Person, name: str, password: str, tag: str, time_zone: str = "Europe/London") -> None:

@@ -11,30 +11,19 @@ from __future__ import annotations
 import re
 import uuid
 
-import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from support import Person
+from support import Person, new_story
 
 PASSWORD_ALEX = "quiet river morning tea"
 PASSWORD_BEA = "lanterns over the harbour"
 RUN = uuid.uuid4().hex[:8]
 
 # What earlier steps made, for later ones: bond path, invite URL, steps done.
-story: dict = {"done": set()}
-
-
-def needs(*steps: str) -> None:
-    missing = [s for s in steps if s not in story["done"]]
-    if missing:
-        pytest.skip(f"needs the earlier step(s) {', '.join(missing)}, which did not pass")
-
-
-def done(step: str) -> None:
-    story["done"].add(step)
+story, needs, done = new_story()
 
 
 def fill_registration(person: Person, name: str, email: str, password: str, time_zone: str) -> None:

@@ -13,13 +13,12 @@ from __future__ import annotations
 import re
 import uuid
 
-import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
 
-from support import Person
+from support import Person, ensure_signed_in, new_story
 
 RUN = uuid.uuid4().hex[:8]
 EIS = "Emotional Intimacy Scale"
@@ -48,41 +47,11 @@ PREDICTION_SAVED = (
     "Your prediction is saved. It stays private; once they share their own answers you'll both see how close it was."
 )
 
-story: dict = {"done": set()}
-
-
-def needs(*steps: str) -> None:
-    missing = [s for s in steps if s not in story["done"]]
-    if missing:
-        pytest.skip(f"needs the earlier step(s) {', '.join(missing)}, which did not pass")
-
-
-def done(step: str) -> None:
-    story["done"].add(step)
+story, needs, done = new_story()
 
 
 # --------------------------------------------------------------------------------------
 # Helpers
-
-
-def ensure_signed_in(person: Person, name: str, password: str) -> None:
-    """Signs the person in, or up when an earlier module did not (a run of this file alone).
-    Names have at most two capitals, so typing them never looks like Quick exit's Shift x3."""
-    if not person.email:
-        person.name, person.email, person.password = name, f"{person.label}.measure.{RUN}@example.org", password
-        person.visit("/register")
-        person.type_into("displayName", person.name)
-        person.type_into("email", person.email)
-        person.type_into("password", person.password)
-        person.choose("timeZone", "Europe/London")
-        person.submit("Create account")
-    person.visit("/bonds")
-    if person.h1() != "My bonds":
-        person.visit("/sign-in")
-        person.type_into("email", person.email)
-        person.type_into("password", person.password)
-        person.submit("Sign in")
-    assert person.path == "/bonds" and person.h1() == "My bonds", f"{person.label} could not sign in"
 
 
 def measure_path(key: str = "eis") -> str:
@@ -168,8 +137,8 @@ def assert_shows_nothing_of(person: Person, other: Person, score: str) -> None:
 
 
 def test_alex_and_bea_share_a_romantic_bond(alex, bea, kindred):
-    ensure_signed_in(alex, "Alex Rivers", "quiet river morning tea")
-    ensure_signed_in(bea, "Bea Lind", "lanterns over the harbour")
+    ensure_signed_in(alex, "Alex Rivers", "quiet river morning tea", f"measure.{RUN}")
+    ensure_signed_in(bea, "Bea Lind", "lanterns over the harbour", f"measure.{RUN}")
     alex.visit("/bonds/new")
     alex.tick("kind-romantic")
     alex.type_into("name", "our measures")

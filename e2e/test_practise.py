@@ -18,12 +18,11 @@ import re
 import uuid
 from datetime import datetime, timedelta, timezone
 
-import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
-from support import Person, close_person, ensure_signed_in
+from support import Person, close_person, ensure_signed_in, new_story
 
 RUN = uuid.uuid4().hex[:8]
 
@@ -58,17 +57,7 @@ STEADY_ZONES = [
 ]
 STEADY_OFFSETS = [-10, -7, -5, -3, -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
 
-story: dict = {"done": set()}
-
-
-def needs(*steps: str) -> None:
-    missing = [s for s in steps if s not in story["done"]]
-    if missing:
-        pytest.skip(f"needs the earlier step(s) {', '.join(missing)}, which did not pass")
-
-
-def done(step: str) -> None:
-    story["done"].add(step)
+story, needs, done = new_story()
 
 
 # --------------------------------------------------------------------------------------

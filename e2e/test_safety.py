@@ -23,7 +23,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from support import NEUTRAL_TITLE, WAIT_SECONDS, Person, close_person, ensure_signed_in
+from support import NEUTRAL_TITLE, WAIT_SECONDS, Person, close_person, ensure_signed_in, new_story
 
 RUN = uuid.uuid4().hex[:8]
 
@@ -47,17 +47,7 @@ WRONG_PASSWORD_EVENT = "A sign-in with the wrong password"
 ALEX_THANKS = f"thank you for the walk and the soup, {RUN}."
 BEA_THANKS = f"thank you for the patience on monday, {RUN}."
 
-story: dict = {"done": set()}
-
-
-def needs(*steps: str) -> None:
-    missing = [s for s in steps if s not in story["done"]]
-    if missing:
-        pytest.skip(f"needs the earlier step(s) {', '.join(missing)}, which did not pass")
-
-
-def done(step: str) -> None:
-    story["done"].add(step)
+story, needs, done = new_story()
 
 
 # --------------------------------------------------------------------------------------

@@ -4,18 +4,10 @@ import Vapor
 
 /// Accounts, sign-in and credentials, shared by the web pages and the API so both
 /// apply exactly the same rules.
-struct AccountService {
+struct AccountService: RequestScoped {
     let db: any Database
     let services: KindredServices
 
-    init(_ req: Request) {
-        self.init(db: req.db, services: req.kindred)
-    }
-
-    init(db: any Database, services: KindredServices) {
-        self.db = db
-        self.services = services
-    }
 
     // MARK: - Registration
 
@@ -178,14 +170,20 @@ struct AccountService {
         let userID = try user.requireID()
         try await db.transaction { tx in
             try await user.save(on: tx)
-            let sessions = WebSession.query(on: tx).filter(\.$user.$id == userID)
-            if let keepingSession { sessions.filter(\.$id != keepingSession) }
-            try await sessions.delete()
-            let tokens = APIToken.query(on: tx).filter(\.$user.$id == userID)
-            if let keepingToken { tokens.filter(\.$id != keepingToken) }
-            try await tokens.delete()
+            try await Self.endSessionsAndTokens(of: userID, keepingSession: keepingSession, keepingToken: keepingToken, on: tx)
         }
         try await SecurityLog(db: db, services: services).record(.passwordChanged, for: user, device: device)
+    }
+
+    /// Ends every web session and API token of the person but the ones named (the device
+    /// making the request keeps working).
+    static func endSessionsAndTokens(of userID: UUID, keepingSession: UUID?, keepingToken: UUID?, on db: any Database) async throws {
+        let sessions = WebSession.query(on: db).filter(\.$user.$id == userID)
+        if let keepingSession { sessions.filter(\.$id != keepingSession) }
+        try await sessions.delete()
+        let tokens = APIToken.query(on: db).filter(\.$user.$id == userID)
+        if let keepingToken { tokens.filter(\.$id != keepingToken) }
+        try await tokens.delete()
     }
 
     /// Deletes the person and everything of theirs. Their bonds end for the other member.

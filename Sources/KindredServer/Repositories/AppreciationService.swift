@@ -3,14 +3,10 @@ import KindredCore
 import Vapor
 
 /// Appreciations: short notes of thanks from one member to the other.
-struct AppreciationService {
+struct AppreciationService: RequestScoped {
     let db: any Database
     let services: KindredServices
 
-    init(_ req: Request) {
-        self.db = req.db
-        self.services = req.kindred
-    }
 
     static let purpose = "appreciations.text"
 

@@ -4,14 +4,10 @@ import Vapor
 
 /// Taking questionnaires, and reading results back — always through the visibility rule,
 /// so a partner's unshared result or any prediction never leaves the server for them.
-struct AssessmentService {
+struct AssessmentService: RequestScoped {
     let db: any Database
     let services: KindredServices
 
-    init(_ req: Request) {
-        self.db = req.db
-        self.services = req.kindred
-    }
 
     /// Results read per instrument are capped, so pages stay fast however long a bond lasts.
     static let historyLimit = 60

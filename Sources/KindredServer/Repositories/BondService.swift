@@ -5,18 +5,9 @@ import Vapor
 
 /// Bonds, their members and invites. Every read is scoped to a member: anyone else is
 /// told the bond does not exist.
-struct BondService {
+struct BondService: RequestScoped {
     let db: any Database
     let services: KindredServices
-
-    init(db: any Database, services: KindredServices) {
-        self.db = db
-        self.services = services
-    }
-
-    init(_ req: Request) {
-        self.init(db: req.db, services: req.kindred)
-    }
 
     static let notFound = Problem.notFound("There is no bond here — or you are not in it.")
 

@@ -4,14 +4,10 @@ import Vapor
 
 /// The weekly "state of us": a pulse on the six signs and a note, revealed to the other
 /// member once both have checked in for the same week (the daily question's rule).
-struct CheckinService {
+struct CheckinService: RequestScoped {
     let db: any Database
     let services: KindredServices
 
-    init(_ req: Request) {
-        self.db = req.db
-        self.services = req.kindred
-    }
 
     static let purpose = "checkins.note"
 

@@ -4,14 +4,10 @@ import Vapor
 
 /// The guided deep conversation: three sets of twelve questions, taken in turns, saved as
 /// the two of them go so they can pause and come back.
-struct ConversationService {
+struct ConversationService: RequestScoped {
     let db: any Database
     let services: KindredServices
 
-    init(_ req: Request) {
-        self.db = req.db
-        self.services = req.kindred
-    }
 
     var guide: ConversationGuide? { services.content.conversation }
 

@@ -5,14 +5,10 @@ import Vapor
 /// "Own your data": one JSON document with everything a person wrote and every result of
 /// theirs, and their assessments as CSV. Only rows that are theirs — never what the other
 /// member wrote, shared or not.
-struct ExportService {
+struct ExportService: RequestScoped {
     let db: any Database
     let services: KindredServices
 
-    init(_ req: Request) {
-        self.db = req.db
-        self.services = req.kindred
-    }
 
     struct Document: Content {
         struct Account: Content { let email: String; let displayName: String; let timeZone: String; let createdAt: Date; let quickExitSignsOut: Bool }

@@ -4,14 +4,10 @@ import SQLKit
 import Vapor
 
 /// Invites into a bond: made by a member of a waiting bond, accepted once, race-free.
-struct InviteService {
+struct InviteService: RequestScoped {
     let db: any Database
     let services: KindredServices
 
-    init(_ req: Request) {
-        self.db = req.db
-        self.services = req.kindred
-    }
 
     static let unknownCode = Problem(
         status: .notFound,

@@ -5,18 +5,10 @@ import Vapor
 /// The private safety check. It is answered and read on the server without ever being
 /// stored — unless the person asks to save it, for themselves alone, sealed. It is never
 /// tied to a bond, never logged, and never reaches anyone else.
-struct SafetyService {
+struct SafetyService: RequestScoped {
     let db: any Database
     let services: KindredServices
 
-    init(_ req: Request) {
-        self.init(db: req.db, services: req.kindred)
-    }
-
-    init(db: any Database, services: KindredServices) {
-        self.db = db
-        self.services = services
-    }
 
     static let purpose = "saved_safety_checks.sealed"
 
@@ -83,14 +75,10 @@ struct SafetyService {
 }
 
 /// Where a person is signed in: web sessions and API tokens, listed for their owner.
-struct DeviceService {
+struct DeviceService: RequestScoped {
     let db: any Database
     let services: KindredServices
 
-    init(_ req: Request) {
-        self.db = req.db
-        self.services = req.kindred
-    }
 
     func sessions(for user: User) async throws -> [WebSession] {
         try await WebSession.query(on: db).filter(\.$user.$id == user.requireID()).sort(\.$lastSeenAt, .descending).all()
@@ -112,12 +100,7 @@ struct DeviceService {
     func signOutEverywhereElse(_ user: User, keepingSession: UUID?, keepingToken: UUID?, device: String) async throws {
         let userID = try user.requireID()
         try await db.transaction { tx in
-            let sessions = WebSession.query(on: tx).filter(\.$user.$id == userID)
-            if let keepingSession { sessions.filter(\.$id != keepingSession) }
-            try await sessions.delete()
-            let tokens = APIToken.query(on: tx).filter(\.$user.$id == userID)
-            if let keepingToken { tokens.filter(\.$id != keepingToken) }
-            try await tokens.delete()
+            try await AccountService.endSessionsAndTokens(of: userID, keepingSession: keepingSession, keepingToken: keepingToken, on: tx)
         }
         try await SecurityLog(db: db, services: services).record(.signedOutEverywhere, for: user, device: device)
     }

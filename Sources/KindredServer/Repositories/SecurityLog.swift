@@ -4,18 +4,10 @@ import Vapor
 
 /// A person's own security log: sign-ins, failed sign-ins, password changes, exports,
 /// sessions ended. Only ever shown to that person — never to the other member of a bond.
-struct SecurityLog {
+struct SecurityLog: RequestScoped {
     let db: any Database
     let services: KindredServices
 
-    init(_ req: Request) {
-        self.init(db: req.db, services: req.kindred)
-    }
-
-    init(db: any Database, services: KindredServices) {
-        self.db = db
-        self.services = services
-    }
 
     func record(_ kind: SecurityEvent.Kind, for user: User, device: String) async throws {
         try await SecurityEvent(userID: user.requireID(), kind: kind, device: device, at: services.now).create(on: db)

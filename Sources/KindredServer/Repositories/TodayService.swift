@@ -5,18 +5,10 @@ import Vapor
 
 /// The question of the day and its mutual reveal. Answers are sealed at rest, and the other
 /// member's text is opened only for a revealed day in a living bond.
-struct TodayService {
+struct TodayService: RequestScoped {
     let db: any Database
     let services: KindredServices
 
-    init(_ req: Request) {
-        self.init(db: req.db, services: req.kindred)
-    }
-
-    init(db: any Database, services: KindredServices) {
-        self.db = db
-        self.services = services
-    }
 
     static let answerPurpose = "daily_answers.text"
     static let replyPurpose = "daily_replies.text"
