@@ -168,7 +168,8 @@ import Testing
     }
 
     @Test func theWordingIsNeverAReproach() {
-        #expect(Consistency(days: 0, window: 10).sentence == "Answer together today to start your rhythm.")
+        #expect(Consistency(days: 0, window: 10).sentence == "Today is a lovely day to answer together.")
+        #expect(Consistency(days: 1, window: 10).sentence.contains("a good start"))
         #expect(Consistency(days: 10, window: 10).sentence.contains("every one"))
         for days in 0...10 {
             let sentence = Consistency(days: days, window: 10).sentence.lowercased()

@@ -31,13 +31,17 @@ public struct Instrument: Codable, Sendable, Equatable, Identifiable {
     public var predictable: Bool
     /// How often it is due, in days (nil: whenever you like).
     public var cadenceDays: Int?
+    /// The week of a bond's life in which the home first suggests it (1 = the first week;
+    /// nil = later, from week \(MeasureRhythm.laterWeek)), so nobody meets a wall of questionnaires.
+    public var introducedInWeek: Int?
 
     public var id: String { key }
 
     public init(
         key: String, version: Int, title: String, shortTitle: String, validated: Bool, citation: String?,
         licence: String, verify: String?, bondKinds: [BondKind], intro: String, scales: [String: ResponseScale],
-        items: [Item], scoring: Scoring, bands: [Band]?, meaning: String, helps: [String], predictable: Bool, cadenceDays: Int?
+        items: [Item], scoring: Scoring, bands: [Band]?, meaning: String, helps: [String], predictable: Bool, cadenceDays: Int?,
+        introducedInWeek: Int? = nil
     ) {
         self.key = key
         self.version = version
@@ -57,6 +61,7 @@ public struct Instrument: Codable, Sendable, Equatable, Identifiable {
         self.helps = helps
         self.predictable = predictable
         self.cadenceDays = cadenceDays
+        self.introducedInWeek = introducedInWeek
     }
 
     /// The label the app shows next to Kindred's own checks.

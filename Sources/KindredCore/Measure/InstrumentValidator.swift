@@ -23,6 +23,7 @@ public enum InstrumentValidator {
         if instrument.bondKinds.isEmpty { problems.append("bondKinds is empty") }
         if instrument.helps.isEmpty { problems.append("helps is empty: say what tends to help") }
         if let days = instrument.cadenceDays, days < 1 { problems.append("cadenceDays must be 1 or more") }
+        if let week = instrument.introducedInWeek, !(1...52).contains(week) { problems.append("introducedInWeek must be from 1 to 52") }
 
         for (name, scale) in instrument.scales {
             if scale.options.count < 2 { problems.append("scale \(name) needs at least two options") }

@@ -15,14 +15,21 @@ public enum PromptSelector {
         public var mutualDays: Int
         /// The sign the two of them most need, when measured.
         public var weakestSign: Sign?
+        /// The depth the two of them chose to stay at; nil lets it rise as they answer together.
+        public var fixedDepth: Int?
+        /// 0 for the day's first question; 1 for the one asked for instead (a swap).
+        public var variant: Int
 
-        public init(bond: BondID, kind: BondKind, day: LocalDay, history: [String], mutualDays: Int, weakestSign: Sign?) {
+        public init(bond: BondID, kind: BondKind, day: LocalDay, history: [String], mutualDays: Int, weakestSign: Sign?,
+                    fixedDepth: Int? = nil, variant: Int = 0) {
             self.bond = bond
             self.kind = kind
             self.day = day
             self.history = history
             self.mutualDays = mutualDays
             self.weakestSign = weakestSign
+            self.fixedDepth = fixedDepth
+            self.variant = variant
         }
     }
 
@@ -36,15 +43,16 @@ public enum PromptSelector {
         }
     }
 
+    /// Chooses from `prompts` — already narrowed to the decks the bond chose (`BondThemes`).
     public static func select(from prompts: [Deck.Prompt], context: Context) -> Deck.Prompt? {
         let suitable = prompts.filter { $0.kinds.contains(context.kind) }.sorted { $0.id < $1.id }
         guard !suitable.isEmpty else { return nil }
         let asked = currentCycle(history: context.history, suitable: Set(suitable.map(\.id)))
         let unused = suitable.filter { !asked.contains($0.id) }
-        let depth = maximumDepth(mutualDays: context.mutualDays)
+        let depth = context.fixedDepth.map { min(3, max(1, $0)) } ?? maximumDepth(mutualDays: context.mutualDays)
         var pool = unused.filter { $0.depth <= depth }
         if pool.isEmpty { pool = unused }
-        let roll = stableHash("\(context.bond)|\(context.day)")
+        let roll = stableHash("\(context.bond)|\(context.day)" + (context.variant == 0 ? "" : "|\(context.variant)"))
         // Two days in three, the weakest sign is favoured (when there is one left to ask).
         if let weakest = context.weakestSign, roll % 3 != 0 {
             let focused = pool.filter { $0.sign == weakest }

@@ -12,6 +12,9 @@ public enum Reveal {
         case theyAnswered
         /// Both answered: both answers are shown to both, and are final.
         case revealed
+        /// You have acted and one of you passed today: nothing is revealed. (Never shown to
+        /// someone who has not yet answered or passed: a pass is kept quiet until then.)
+        case passed
     }
 
     public static func state(youAnswered: Bool, theyAnswered: Bool) -> State {
@@ -21,6 +24,24 @@ public enum Reveal {
         case (false, true): .theyAnswered
         case (true, true): .revealed
         }
+    }
+
+    /// The day's state from what each member did, as one member sees it. A pass by the
+    /// other member stays hidden until you have answered or passed too, so nobody is put
+    /// off answering by it; your answer is never shown to someone who passed.
+    public static func state(you: DayAction, them: DayAction) -> State {
+        switch (you, them) {
+        case (.none, .none), (.none, .passed): .open
+        case (.none, .answered): .theyAnswered
+        case (.answered, .none): .waitingForThem
+        case (.answered, .answered): .revealed
+        case (.answered, .passed), (.passed, _): .passed
+        }
+    }
+
+    /// Whether you may see that the other member passed today.
+    public static func theyPassedIsVisible(you: DayAction, them: DayAction) -> Bool {
+        them == .passed && you != .none
     }
 
     /// You may write or change your answer until the other member has answered.
@@ -56,10 +77,11 @@ public struct Consistency: Codable, Sendable, Equatable {
         return Consistency(days: count, window: window)
     }
 
-    /// The sentence people see; encouraging whatever the number.
+    /// The sentence people see: it counts what you did together, never what you missed.
     public var sentence: String {
         switch days {
-        case 0: "Answer together today to start your rhythm."
+        case 0: "Today is a lovely day to answer together."
+        case 1: "You've answered together once in the last \(window) days — a good start."
         case window: "You've answered together every one of the last \(window) days."
         default: "You've answered together on \(days) of the last \(window) days."
         }

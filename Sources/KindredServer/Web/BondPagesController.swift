@@ -144,6 +144,7 @@ struct BondPagesController: RouteCollection {
         case .waitingForThem: "You've answered. Waiting for \(partner)."
         case .theyAnswered: "\(partner) has answered — answer to see theirs."
         case .revealed: "You've both answered. Read each other's."
+        case .passed: "One of you passed today."
         }
         let weekAgo = req.kindred.now.addingTimeInterval(-7 * 86_400)
         let notes = try await AppreciationService(req).list(in: loaded, for: user, since: weekAgo, limit: 5)
@@ -153,7 +154,8 @@ struct BondPagesController: RouteCollection {
         case .open: "This week's check-in is open."
         case .waitingForThem: "You've checked in this week. Waiting for \(partner)."
         case .theyAnswered: "\(partner) has checked in this week."
-        case .revealed: "You've both checked in this week."
+        case .revealed: "You’ve both checked in this week."
+        case .passed: ""
         }
         return PractiseSummary(
             todayURL: SiteURL.today(bondID).path, prompt: view.prompt.text, stateText: stateText,
