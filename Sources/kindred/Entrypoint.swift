@@ -53,7 +53,8 @@ enum Entrypoint {
             if command == "serve" || command.hasPrefix("-") {
                 try await app.autoMigrate()
                 try await app.applySQLitePragmas()
-                app.logger.notice("Kindred is starting: \(configuration.storageDescription). Open \(configuration.baseURL) in a browser.")
+                startBackgroundWork(app)
+                announceWhenListening(app)
             }
             try await app.execute()
             if command == "serve" || command.hasPrefix("-") {

@@ -232,8 +232,11 @@ final class AccountsAPITests: XCTestCase {
     }
 
     func testProductionHashesPasswordsAtCostTwelve() async throws {
-        let services = KindredServices(
-            configuration: KindredConfiguration(), content: ContentLibrary(),
+        var configuration = KindredConfiguration()
+        // A key given, so nothing is written to a data folder.
+        configuration.vapidPrivateKey = VAPIDKey.generate().base64URLPrivateKey
+        let services = try KindredServices(
+            configuration: configuration, content: ContentLibrary(),
             cipher: try TextCipher(keys: [TextCipher.Key(TextCipher.Key.generate())])
         )
         let hash = try await services.passwords.hash("a long and lovely passphrase")

@@ -50,7 +50,7 @@ struct BondsAPIController: RouteCollection {
         let user = try req.requireUser()
         let invites = InviteService(req)
         let (code, invite) = try await invites.create(in: try req.bondID(), by: user)
-        return try await InviteCreatedDTO(id: invite.id!, code: code, url: invites.url(for: code), expiresAt: invite.expiresAt)
+        return try await InviteCreatedDTO(id: invite.id!, code: code, url: InviteService.url(for: code, base: req.application.baseURL), expiresAt: invite.expiresAt)
             .encodeResponse(status: .created, for: req)
     }
 

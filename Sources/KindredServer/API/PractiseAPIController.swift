@@ -23,7 +23,7 @@ struct PractiseAPIController: RouteCollection {
         bond.post("conversation", "finish", use: finishConversation)
     }
 
-    private func loaded(_ req: Request) async throws -> (User, BondService.Loaded) {
+    func loaded(_ req: Request) async throws -> (User, BondService.Loaded) {
         let user = try req.requireUser()
         return (user, try await BondService(req).load(try req.bondID(), for: user))
     }
@@ -35,8 +35,19 @@ struct PractiseAPIController: RouteCollection {
         let service = TodayService(req)
         let day = service.today(for: user)
         let view = try await service.view(of: day, in: loaded, for: user)
-        return TodayDTO(today: DayDTO(view), canAnswer: view.mayWrite,
-                        consistency: ConsistencyDTO(try await service.consistency(in: loaded, today: day)))
+        return try await todayDTO(view, loaded: loaded, user: user, req: req)
+    }
+
+    func todayDTO(_ view: TodayService.DayView, loaded: BondService.Loaded, user: User, req: Request) async throws -> TodayDTO {
+        TodayDTO(today: try await dayDTOs([view], loaded: loaded, user: user, req: req)[0], canAnswer: view.mayWrite,
+                 consistency: ConsistencyDTO(try await TodayService(req).consistency(in: loaded, today: view.day)))
+    }
+
+    /// Days with the reactions on those that are revealed, in one query.
+    func dayDTOs(_ views: [TodayService.DayView], loaded: BondService.Loaded, user: User, req: Request) async throws -> [DayDTO] {
+        let revealed = views.filter { $0.state == .revealed }.map(\.day.description)
+        let reactions = try await ReactionService(req).summaries(.day, keys: revealed, in: loaded, for: user)
+        return views.map { DayDTO($0, reactions: reactions[$0.day.description]) }
     }
 
     func answer(req: Request) async throws -> TodayDTO {
@@ -44,10 +55,8 @@ struct PractiseAPIController: RouteCollection {
         var body = try JSONBody(req, required: true)
         let text = body.string("text")
         try body.validate()
-        let service = TodayService(req)
-        let view = try await service.answer(text, in: loaded, by: user)
-        return TodayDTO(today: DayDTO(view), canAnswer: view.mayWrite,
-                        consistency: ConsistencyDTO(try await service.consistency(in: loaded, today: view.day)))
+        let view = try await TodayService(req).answer(text, in: loaded, by: user)
+        return try await todayDTO(view, loaded: loaded, user: user, req: req)
     }
 
     func days(req: Request) async throws -> [DayDTO] {
@@ -62,13 +71,14 @@ struct PractiseAPIController: RouteCollection {
         if limitText != nil, Int(limitText!) == nil || !(1...100).contains(limit) {
             throw Problem(status: .badRequest, detail: "limit must be a whole number from 1 to 100.")
         }
-        return try await TodayService(req).history(in: loaded, for: user, before: before, limit: limit).map(DayDTO.init)
+        return try await dayDTOs(try await TodayService(req).history(in: loaded, for: user, before: before, limit: limit),
+                                 loaded: loaded, user: user, req: req)
     }
 
     func day(req: Request) async throws -> DayDTO {
         let (user, loaded) = try await loaded(req)
         let day = try await existingDay(req, loaded)
-        return DayDTO(try await TodayService(req).view(of: day, in: loaded, for: user))
+        return try await dayDTOs([try await TodayService(req).view(of: day, in: loaded, for: user)], loaded: loaded, user: user, req: req)[0]
     }
 
     func reply(req: Request) async throws -> Response {
@@ -78,11 +88,11 @@ struct PractiseAPIController: RouteCollection {
         let text = body.string("text")
         try body.validate()
         let view = try await TodayService(req).reply(text, on: day, in: loaded, by: user)
-        return try await DayDTO(view).encodeResponse(status: .created, for: req)
+        return try await dayDTOs([view], loaded: loaded, user: user, req: req)[0].encodeResponse(status: .created, for: req)
     }
 
     /// A day that has a question in this bond; any other day is simply not found.
-    private func existingDay(_ req: Request, _ loaded: BondService.Loaded) async throws -> LocalDay {
+    func existingDay(_ req: Request, _ loaded: BondService.Loaded) async throws -> LocalDay {
         guard let day = req.parameters.get("day").flatMap(LocalDay.init(string:)),
               try await DailyQuestion.query(on: req.db).filter(\.$bond.$id == loaded.bond.id!).filter(\.$day == day.description).first() != nil
         else { throw Problem.notFound("There is no question for that day in this bond.") }
@@ -95,9 +105,11 @@ struct PractiseAPIController: RouteCollection {
         let (user, loaded) = try await loaded(req)
         let service = AppreciationService(req)
         let notes = try await service.list(in: loaded, for: user)
+        let reactions = try await ReactionService(req).summaries(.appreciation, keys: notes.map { $0.id.uuidString.lowercased() }, in: loaded, for: user)
+        let dto = { (note: AppreciationService.Note) in AppreciationDTO(note, reactions: reactions[note.id.uuidString.lowercased()]) }
         return AppreciationsDTO(
-            received: notes.filter { !$0.fromYou }.map(AppreciationDTO.init),
-            sent: notes.filter(\.fromYou).map(AppreciationDTO.init),
+            received: notes.filter { !$0.fromYou }.map(dto),
+            sent: notes.filter(\.fromYou).map(dto),
             starter: service.starter(for: TodayService(req).today(for: user))
         )
     }

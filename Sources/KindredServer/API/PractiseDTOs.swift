@@ -36,16 +36,32 @@ struct DayDTO: Content {
     let theirAnswer: TheirAnswer?
     let canReply: Bool
     let replies: [Reply]
+    /// You passed on this day.
+    let youPassed: Bool
+    /// They passed — said only once you have answered or passed too.
+    let theyPassed: Bool
+    /// `you` or `them` when the prompt was swapped for another today.
+    let swappedBy: String?
+    let canPass: Bool
+    let canSwap: Bool
+    /// Present once the day is revealed.
+    let reactions: ReactionsDTO?
 
-    init(_ view: TodayService.DayView) {
+    init(_ view: TodayService.DayView, reactions: ReactionService.Summary? = nil) {
         day = view.day.description
         prompt = PromptDTO(view.prompt)
         state = view.state
-        theyAnswered = view.state == .theyAnswered || view.state == .revealed
+        theyAnswered = view.them == .answered
         yourAnswer = view.yourText.map { YourAnswer(text: $0, answeredAt: view.yourAnsweredAt ?? Date(), editable: view.mayWrite) }
         theirAnswer = view.theirText.map { TheirAnswer(text: $0, answeredAt: view.theirAnsweredAt ?? Date()) }
         canReply = view.mayReply
         replies = view.replies.map { Reply(text: $0.text, yours: $0.yours, at: $0.at) }
+        youPassed = view.you == .passed
+        theyPassed = view.them == .passed
+        swappedBy = view.swappedBy
+        canPass = view.mayPass
+        canSwap = view.maySwap
+        self.reactions = view.state == .revealed ? ReactionsDTO(reactions) : nil
     }
 }
 
@@ -72,12 +88,14 @@ struct AppreciationDTO: Content {
     let text: String
     let fromYou: Bool
     let createdAt: Date
+    let reactions: ReactionsDTO
 
-    init(_ note: AppreciationService.Note) {
+    init(_ note: AppreciationService.Note, reactions: ReactionService.Summary? = nil) {
         id = note.id
         text = note.text
         fromYou = note.fromYou
         createdAt = note.at
+        self.reactions = ReactionsDTO(reactions)
     }
 }
 

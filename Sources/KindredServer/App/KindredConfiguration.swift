@@ -28,6 +28,19 @@ public struct KindredConfiguration: Sendable, Equatable {
     public var contentDirectory: String?
     /// Base64 AES keys, newest first; without it a key file in the data folder is used.
     public var encryptionKeys: String?
+    /// Where email goes out (`KINDRED_SMTP_URL`); nil: this Kindred sends no email.
+    var smtp: SMTPSettings?
+    /// The sender of every email: address and optional display name (`KINDRED_MAIL_FROM`).
+    public var mailFromAddress: String?
+    public var mailFromName: String?
+    /// Base64url P-256 private key for Web Push (VAPID); without it a key file in the data folder.
+    public var vapidPrivateKey: String?
+    /// Who push services may contact about our pushes: `mailto:` or `https:`.
+    public var vapidSubject: String?
+    /// How often the reminder scheduler looks for due work; 0 turns it off on this node.
+    public var schedulerSeconds = 30
+    /// Accept Web Push endpoints on plain http at loopback addresses — for tests, never production.
+    public var pushAllowLoopback = false
     /// bcrypt work factor. Not an environment setting: production is always 12;
     /// the test suite lowers it only so that hundreds of sign-ups stay fast.
     public var bcryptCost = 12
@@ -37,7 +50,8 @@ public struct KindredConfiguration: Sendable, Equatable {
     /// Cookies get `Secure` and the `__Host-` prefix only when people reach us over https.
     public var isHTTPS: Bool { publicURL?.scheme == "https" }
 
-    /// Base for links we hand out (invite links), without a trailing slash.
+    /// Base for links we hand out (invite links), without a trailing slash. A running server
+    /// uses `Application.baseURL`, which knows the port `serve --port` chose.
     public var baseURL: String {
         if let publicURL { return publicURL.absoluteString.hasSuffix("/") ? String(publicURL.absoluteString.dropLast()) : publicURL.absoluteString }
         return "http://\(host):\(port)"
@@ -58,6 +72,12 @@ public struct KindredConfiguration: Sendable, Equatable {
         ("KINDRED_DB_POOL_SIZE", "PostgreSQL connections per event loop (default 4)."),
         ("KINDRED_CONTENT_DIR", "A folder whose content files add to or replace the built-in ones (same layout: instruments/…)."),
         ("KINDRED_ENCRYPTION_KEY", "Base64 256-bit keys, comma-separated, newest first, for what people write; default: a key file made in the data folder."),
+        ("KINDRED_SMTP_URL", "smtp://user:password@host:587 (STARTTLS required) or smtp+insecure://host:port (loopback only) to send email; unset: no email."),
+        ("KINDRED_MAIL_FROM", "The sender of Kindred's email, e.g. Kindred <hello@kindred.example.org>; needed with KINDRED_SMTP_URL."),
+        ("KINDRED_VAPID_PRIVATE_KEY", "Base64url P-256 private key for Web Push; default: a key file vapid.key made in the data folder. Several nodes must share one."),
+        ("KINDRED_VAPID_SUBJECT", "mailto: or https: contact given to push services (default: mailto: the KINDRED_MAIL_FROM address, else KINDRED_PUBLIC_URL)."),
+        ("KINDRED_SCHEDULER_SECONDS", "How often reminders are looked for and sent, in seconds (default 30; 0 turns the scheduler off on this node)."),
+        ("KINDRED_PUSH_ALLOW_LOOPBACK", "1 accepts push endpoints on plain http at loopback addresses — for tests only (default 0)."),
     ]
 
     /// Read by the test and harness scripts, not by the server; never typos.
@@ -145,6 +165,47 @@ public struct KindredConfiguration: Sendable, Equatable {
                 problems.append("KINDRED_CONTENT_DIR must be an existing folder, not \"\(dir)\".")
             }
         }
+        if let url = value("KINDRED_SMTP_URL") {
+            switch SMTPSettings.parse(url) {
+            case .success(let settings) where settings.security == .insecure && !["127.0.0.1", "::1", "localhost"].contains(settings.host):
+                problems.append("KINDRED_SMTP_URL: smtp+insecure:// sends passwords and email in the clear, so it is only for a mail server on this machine (127.0.0.1). Use smtp:// with STARTTLS.")
+            case .success(let settings): config.smtp = settings
+            case .failure(let problem): problems.append("KINDRED_SMTP_URL: \(problem.message)")
+            }
+        }
+        if let from = value("KINDRED_MAIL_FROM") {
+            if let parsed = MailAddressParser.parse(from) {
+                config.mailFromAddress = parsed.address
+                config.mailFromName = parsed.name
+            } else {
+                problems.append("KINDRED_MAIL_FROM must be an address like hello@kindred.example.org or Kindred <hello@kindred.example.org>.")
+            }
+        }
+        if config.smtp != nil, config.mailFromAddress == nil {
+            problems.append("KINDRED_MAIL_FROM is needed with KINDRED_SMTP_URL: email must say who it is from.")
+        }
+        if let key = value("KINDRED_VAPID_PRIVATE_KEY") {
+            if VAPIDKey(base64URLPrivateKey: key) != nil {
+                config.vapidPrivateKey = key
+            } else {
+                problems.append("KINDRED_VAPID_PRIVATE_KEY must be a base64url P-256 private key (32 bytes), as `kindred` writes to vapid.key.")
+            }
+        }
+        if let subject = value("KINDRED_VAPID_SUBJECT") {
+            if subject.hasPrefix("mailto:") || subject.hasPrefix("https://") {
+                config.vapidSubject = subject
+            } else {
+                problems.append("KINDRED_VAPID_SUBJECT must start with mailto: or https://.")
+            }
+        }
+        if let seconds = integer("KINDRED_SCHEDULER_SECONDS", in: 0...3600) { config.schedulerSeconds = seconds }
+        if let raw = value("KINDRED_PUSH_ALLOW_LOOPBACK") {
+            switch raw.lowercased() {
+            case "1", "true", "yes": config.pushAllowLoopback = true
+            case "0", "false", "no": config.pushAllowLoopback = false
+            default: problems.append("KINDRED_PUSH_ALLOW_LOOPBACK must be 1 or 0.")
+            }
+        }
         let known = Set(variables.map(\.name)).union(toolVariables)
         for name in environment.keys.sorted() where name.hasPrefix("KINDRED_") && !name.hasPrefix("KINDRED_TEST_") && !known.contains(name) {
             problems.append("\(name) is not a setting Kindred knows (a typo?).")
@@ -181,6 +242,22 @@ extension KindredConfiguration {
     /// Loads the content this configuration names, or every problem in it.
     public func loadContent() -> Result<ContentLibrary, ContentProblems> {
         ContentLibrary.load(directories: contentDirectories)
+    }
+}
+
+extension KindredConfiguration {
+    /// Who push services may contact: the configured subject, else the mail sender, else the site.
+    var effectiveVAPIDSubject: String {
+        if let vapidSubject { return vapidSubject }
+        if let mailFromAddress { return "mailto:\(mailFromAddress)" }
+        if let publicURL, publicURL.scheme == "https" { return publicURL.absoluteString }
+        return "mailto:postmaster@\(publicURL?.host ?? "localhost")"
+    }
+
+    /// The Web Push signing key, from the environment or the data folder's key file.
+    func loadVAPIDKey() throws -> VAPIDKey {
+        if let vapidPrivateKey, let key = VAPIDKey(base64URLPrivateKey: vapidPrivateKey) { return key }
+        return try VAPIDKeyFile.load(dataDirectory: dataDirectory)
     }
 }
 

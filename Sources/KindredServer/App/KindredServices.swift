@@ -17,11 +17,25 @@ public final class KindredServices: Sendable {
     public let content: ContentLibrary
     /// Seals and opens everything people write.
     public let cipher: TextCipher
+    /// Email and Web Push.
+    let delivery: Delivery
+    /// Wakes this node's reminder scheduler when a notice is queued, so it goes out at once.
+    let scheduler = SchedulerSignal()
 
-    public init(
+    /// Loads the Web Push key (and makes it on first run) beside the configuration's data.
+    public convenience init(
         configuration: KindredConfiguration, content: ContentLibrary, cipher: TextCipher,
         clock: Clock = .system, throttle: SignInThrottle = .init()
+    ) throws {
+        self.init(configuration: configuration, content: content, cipher: cipher, clock: clock, throttle: throttle,
+                  delivery: try Delivery.live(configuration))
+    }
+
+    init(
+        configuration: KindredConfiguration, content: ContentLibrary, cipher: TextCipher,
+        clock: Clock, throttle: SignInThrottle, delivery: Delivery
     ) {
+        self.delivery = delivery
         self.configuration = configuration
         self.content = content
         self.cipher = cipher

@@ -1,4 +1,5 @@
 import Foundation
+import Vapor
 import KindredCore
 
 /// Every web address Kindred links or redirects to, in one place.
@@ -30,6 +31,19 @@ enum SiteURL {
     case conversation(BondID)
     case conversationNext(BondID)
     case conversationFinish(BondID)
+    case bondSettings(BondID)
+    case themes(BondID)
+    case todayPass(BondID)
+    case todaySwap(BondID)
+    case nudge(BondID)
+    case dayReaction(BondID, String)
+    case appreciationReaction(BondID, UUID)
+    case reminders
+    case pushSubscriptions
+    case unsubscribe(token: String)
+    case forgotPassword
+    case resetPassword(token: String)
+    case inviteEmail(BondID)
 
     var path: String {
         switch self {
@@ -61,6 +75,19 @@ enum SiteURL {
         case .conversation(let id): "/bonds/\(id)/conversation"
         case .conversationNext(let id): "/bonds/\(id)/conversation/next"
         case .conversationFinish(let id): "/bonds/\(id)/conversation/finish"
+        case .bondSettings(let id): "/bonds/\(id)/settings"
+        case .themes(let id): "/bonds/\(id)/themes"
+        case .todayPass(let id): "/bonds/\(id)/today/pass"
+        case .todaySwap(let id): "/bonds/\(id)/today/swap"
+        case .nudge(let id): "/bonds/\(id)/nudge"
+        case .dayReaction(let id, let day): "/bonds/\(id)/days/\(day)/reaction"
+        case .appreciationReaction(let id, let note): "/bonds/\(id)/appreciations/\(note.uuidString.lowercased())/reaction"
+        case .reminders: "/settings/reminders"
+        case .pushSubscriptions: "/settings/reminders/devices"
+        case .unsubscribe(let token): "/unsubscribe/\(token)"
+        case .forgotPassword: "/forgot-password"
+        case .resetPassword(let token): "/reset-password/\(token)"
+        case .inviteEmail(let id): "/bonds/\(id)/invites/email"
         }
     }
 
@@ -70,5 +97,22 @@ enum SiteURL {
     static func isSafeNext(_ next: String?) -> Bool {
         guard let next, next.hasPrefix("/"), !next.hasPrefix("//") else { return false }
         return next.unicodeScalars.allSatisfy { (0x21...0x7E).contains($0.value) && $0 != "\\" }
+    }
+}
+
+extension Application {
+    /// The address people reach this Kindred at, without a trailing slash: the configured
+    /// public URL, else the address the server really listens on (which `serve --port` or
+    /// `--hostname` may have changed), else the configured one.
+    var baseURL: String {
+        let configuration = kindred.configuration
+        if configuration.publicURL != nil { return configuration.baseURL }
+        if let address = http.server.shared.localAddress, let port = address.port {
+            let configured = http.server.shared.configuration.hostname
+            // A wildcard address is no place to send people; loopback is what works on this machine.
+            let host = ["0.0.0.0", "::", "[::]"].contains(configured) ? "127.0.0.1" : configured
+            return "http://\(host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host):\(port)"
+        }
+        return configuration.baseURL
     }
 }

@@ -46,6 +46,7 @@ public func configure(_ app: Application, services: KindredServices) async throw
     try app.prepareOpenAPIDocument()
     app.asyncCommands.use(SeedCommand(), as: "seed")
     app.asyncCommands.use(KeysCommand(), as: "keys")
+    app.asyncCommands.use(UsersCommand(), as: "users")
 
     app.lifecycle.use(ShutdownPasswords(passwords: services.passwords))
 }
@@ -54,5 +55,36 @@ private struct ShutdownPasswords: LifecycleHandler {
     let passwords: PasswordService
     func shutdownAsync(_ application: Application) async {
         await passwords.shutdown()
+    }
+}
+
+/// Work a serving node does besides answering requests: the reminder scheduler. Started
+/// only by `serve` (never by `migrate` or other commands), after migrations.
+public func startBackgroundWork(_ app: Application) {
+    guard let task = NoticeScheduler.start(app) else { return }
+    app.lifecycle.use(StopBackgroundWork(task: task, signal: app.kindred.scheduler))
+}
+
+private struct StopBackgroundWork: LifecycleHandler {
+    let task: Task<Void, Never>
+    let signal: SchedulerSignal
+    func shutdownAsync(_ application: Application) async {
+        task.cancel()
+        signal.wake()
+        await task.value
+    }
+}
+
+/// Logs the address to open once the server really listens (`serve --port` may have moved it).
+public func announceWhenListening(_ app: Application) {
+    let storage = app.kindred.configuration.storageDescription
+    Task.detached {
+        for _ in 0..<600 {
+            if app.http.server.shared.localAddress != nil {
+                app.logger.notice("Kindred is ready: \(storage). Open \(app.baseURL) in a browser.")
+                return
+            }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
     }
 }

@@ -25,5 +25,17 @@ extension Migrations {
         add(UpdateUsersAddQuickExitSignsOut())
         add(CreateSavedSafetyChecks())
         add(CreateSecurityEvents())
+        // 005 — the daily return: passing, swapping and themes for the day's question,
+        // reactions, nudges, what's new, reminders by email and Web Push, password resets (issue 10).
+        add(UpdateBondsAddThemes())
+        add(UpdateBondMembersAddHomeSeenAt())
+        add(UpdateDailyQuestionsAddSwap())
+        add(CreateDailyPasses())
+        add(CreateReactions())
+        add(CreateNudges())
+        add(CreateReminderSettings())
+        add(CreatePushSubscriptions())
+        add(CreateNotices())
+        add(CreatePasswordResets())
     }
 }

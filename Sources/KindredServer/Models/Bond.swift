@@ -11,8 +11,15 @@ final class Bond: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     /// Set when either member leaves; the bond is then read-only for both.
     @OptionalField(key: "ended_at") var endedAt: Date?
+    /// Deck keys, comma-separated; nil draws from every deck.
+    @OptionalField(key: "theme_decks") var themeDecks: String?
+    @OptionalField(key: "theme_depth") var themeDepth: Int?
 
     init() {}
+
+    var themes: BondThemes {
+        BondThemes(decks: themeDecks.map { $0.split(separator: ",").map(String.init) }, depth: themeDepth)
+    }
 
     init(kind: BondKind, name: String?, now: Date) {
         self.kind = kind
@@ -31,6 +38,8 @@ final class BondMember: Model, @unchecked Sendable {
     @Parent(key: "user_id") var user: User
     @Field(key: "slot") var slot: Int
     @Field(key: "joined_at") var joinedAt: Date
+    /// When this member last opened the bond's home: their own "what's new" starts here.
+    @OptionalField(key: "home_seen_at") var homeSeenAt: Date?
 
     init() {}
 

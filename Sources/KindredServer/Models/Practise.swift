@@ -12,6 +12,9 @@ final class DailyQuestion: Model, @unchecked Sendable {
     @Field(key: "day") var day: String
     @Field(key: "prompt_id") var promptID: String
     @Field(key: "created_at") var createdAt: Date
+    /// Who asked for another prompt today, and the one it replaced.
+    @OptionalField(key: "swapped_by") var swappedBy: UUID?
+    @OptionalField(key: "swapped_prompt_id") var swappedPromptID: String?
 
     init() {}
 

@@ -30,6 +30,7 @@ final class SecurityEvent: Model, @unchecked Sendable {
         case exported
         case sessionEnded = "session-ended"
         case signedOutEverywhere = "signed-out-everywhere"
+        case passwordReset = "password-reset"
 
         var label: String {
             switch self {
@@ -39,6 +40,7 @@ final class SecurityEvent: Model, @unchecked Sendable {
             case .exported: "Data exported"
             case .sessionEnded: "Signed out"
             case .signedOutEverywhere: "Signed out everywhere else"
+            case .passwordReset: "Password reset with a link (every device signed out)"
             }
         }
     }

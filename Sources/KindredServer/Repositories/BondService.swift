@@ -135,3 +135,19 @@ extension BondService.Loaded {
         }
     }
 }
+
+extension BondService {
+    /// Saves the decks and depth the bond's daily question draws from. Either member may
+    /// change them while the bond lasts; tomorrow's question follows them (today's stays).
+    func saveThemes(decks: [String]?, depth: Int?, in bondID: BondID, by user: User) async throws -> Bond {
+        let loaded = try await loadForChange(bondID, for: user)
+        let library = services.content.decks
+        let problems = BondThemes.problems(decks: decks, depth: depth, library: library, kind: loaded.bond.kind)
+        guard problems.isEmpty else { throw Problem.invalid(problems) }
+        let themes = BondThemes.normalised(decks: decks, depth: depth, library: library)
+        loaded.bond.themeDecks = themes.decks?.joined(separator: ",")
+        loaded.bond.themeDepth = themes.depth
+        try await loaded.bond.update(on: db)
+        return loaded.bond
+    }
+}

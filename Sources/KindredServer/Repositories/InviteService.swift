@@ -15,8 +15,47 @@ struct InviteService: RequestScoped {
         code: "invite-unknown"
     )
 
-    func url(for code: String) -> String {
-        services.configuration.baseURL + SiteURL.join(code: code).path
+    /// The link for a code, at the address this server is really reached at.
+    static func url(for code: String, base: String) -> String {
+        base + SiteURL.join(code: code).path
+    }
+
+    /// Sends the invite link by email, with the inviter's own words. The code comes back from
+    /// the page that showed it (it is never stored) and must be this person's pending invite.
+    func sendByEmail(code rawCode: String, to address: String, message rawMessage: String?, in bondID: BondID, by user: User, base: String) async throws {
+        let code = SecureToken.normaliseInviteCode(rawCode)
+        guard SecureToken.isWellFormedInviteCode(code),
+              let invite = try await Invite.query(on: db).filter(\.$codeHash == Secrets.sha256(code))
+                .filter(\.$bond.$id == bondID.rawValue).first(),
+              invite.$creator.id == user.id, invite.rules.isPending(now: services.now)
+        else { throw Problem(status: .conflict, code: "invite-not-pending", detail: "That invite link no longer works. Make a new one and send that.") }
+        var problems: [FieldError] = []
+        let email = AccountRules.normaliseEmail(address)
+        if let problem = AccountRules.emailProblem(email) { problems.append(FieldError("email", problem)) }
+        var message: String?
+        if let rawMessage {
+            switch TextRules.clean(rawMessage, field: "message", allowed: 0...1000) {
+            case .success(let cleaned): message = cleaned.isEmpty ? nil : cleaned
+            case .failure(let problem): problems.append(problem)
+            }
+        }
+        guard problems.isEmpty else { throw Problem.invalid(problems) }
+        guard let mail = services.delivery.mail, let from = services.configuration.mailFromAddress else {
+            throw Problem(status: .conflict, code: "email-unavailable", detail: "This Kindred isn't set up to send email. Copy the link and send it yourself.")
+        }
+        let link = Self.url(for: code, base: base)
+        let text = (message.map { "\($0)\n\n" } ?? "\(user.displayName) would like you to join them on Kindred.\n\n")
+            + "Join here (the link works once, until \(DateText.dayAndTime(invite.expiresAt, in: "UTC")) UTC):\n\n\(link)\n"
+        let outgoing = MailMessage(
+            fromAddress: from, fromName: services.configuration.mailFromName, to: email,
+            subject: "\(user.displayName) invited you to Kindred", text: text,
+            extraHeaders: [MailHeader(name: "Auto-Submitted", value: "auto-generated")],
+            messageID: MailMessage.newMessageID(domain: URL(string: base)?.host ?? "localhost"), date: services.now
+        )
+        let results = try await mail.send([outgoing])
+        if case .failure? = results.first {
+            throw Problem(status: .badGateway, code: "email-not-sent", detail: "The mail server didn't take the invite. Copy the link and send it yourself.")
+        }
     }
 
     /// A new invite for a waiting bond. Any older pending invite is withdrawn, so at most

@@ -20,11 +20,13 @@ extension Database {
 /// itself could still fire foreign-key work).
 enum RowLockTable: String {
     case bonds, users
+    case passwordResets = "password_resets"
 
     var column: String {
         switch self {
         case .bonds: "kind"
         case .users: "updated_at"
+        case .passwordResets: "expires_at"
         }
     }
 }

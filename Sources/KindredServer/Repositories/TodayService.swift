@@ -25,6 +25,13 @@ struct TodayService: RequestScoped {
         let mayWrite: Bool
         let mayReply: Bool
         let replies: [(text: String, yours: Bool, at: Date)]
+        /// What each did. `them` is `.none` for a pass you may not see yet.
+        let you: DayAction
+        let them: DayAction
+        /// Who asked for today's other prompt, if anyone: `you` or `them`.
+        let swappedBy: String?
+        let mayPass: Bool
+        let maySwap: Bool
     }
 
     /// The viewer's own calendar date, in their own time zone.
@@ -48,12 +55,7 @@ struct TodayService: RequestScoped {
         guard loaded.snapshot.status == .active else {
             throw Problem(status: .conflict, code: "bond-ended", detail: "This bond has ended, so there is no new question. Your past days are still here.")
         }
-        let history = try await DailyQuestion.query(on: db).filter(\.$bond.$id == bondID).sort(\.$day).all().map(\.promptID)
-        let context = PromptSelector.Context(
-            bond: loaded.snapshot.id, kind: loaded.bond.kind, day: day, history: history,
-            mutualDays: try await mutualDayCount(bondID), weakestSign: try await weakestSign(loaded)
-        )
-        guard let prompt = PromptSelector.select(from: services.content.prompts, context: context) else {
+        guard let prompt = try await choosePrompt(for: day, in: loaded, variant: 0) else {
             throw Problem(status: .serviceUnavailable, detail: "There are no questions for this kind of bond yet.")
         }
         let row = DailyQuestion(bondID: bondID, day: day.description, promptID: prompt.id, now: services.now)
@@ -69,20 +71,53 @@ struct TodayService: RequestScoped {
         }
     }
 
+    /// The day's prompt from the decks and depth the bond chose. History counts every prompt
+    /// asked and every one swapped away, so neither comes back before the deck is exhausted.
+    private func choosePrompt(for day: LocalDay, in loaded: BondService.Loaded, variant: Int) async throws -> Deck.Prompt? {
+        let bondID = loaded.bond.id!
+        let asked = try await DailyQuestion.query(on: db).filter(\.$bond.$id == bondID).sort(\.$day).all()
+        let history = asked.flatMap { [$0.swappedPromptID, $0.promptID].compactMap { $0 } }
+        let themes = loaded.bond.themes
+        let context = PromptSelector.Context(
+            bond: loaded.snapshot.id, kind: loaded.bond.kind, day: day, history: history,
+            mutualDays: try await mutualDayCount(bondID), weakestSign: try await weakestSign(loaded),
+            fixedDepth: themes.depth, variant: variant
+        )
+        var prompts = themes.prompts(from: services.content.decks, kind: loaded.bond.kind)
+        // Decks an operator has since removed leave the bond with every deck, never with none.
+        if prompts.isEmpty { prompts = BondThemes.everything.prompts(from: services.content.decks, kind: loaded.bond.kind) }
+        return PromptSelector.select(from: prompts, context: context)
+    }
+
     func view(of day: LocalDay, in loaded: BondService.Loaded, for user: User) async throws -> DayView {
         let question = try await question(for: day, in: loaded)
         let answers = try await DailyAnswer.query(on: db)
             .filter(\.$bond.$id == loaded.bond.id!).filter(\.$day == day.description).all()
+        let passes = try await DailyPass.query(on: db)
+            .filter(\.$bond.$id == loaded.bond.id!).filter(\.$day == day.description).all()
         let replies = try await DailyReply.query(on: db)
             .filter(\.$bond.$id == loaded.bond.id!).filter(\.$day == day.description).sort(\.$createdAt).all()
-        return try view(day: day, question: question, answers: answers, replies: replies, loaded: loaded, user: user)
+        return try view(day: day, question: question, answers: answers, passes: passes, replies: replies, loaded: loaded, user: user)
     }
 
-    private func view(day: LocalDay, question: DailyQuestion, answers: [DailyAnswer], replies: [DailyReply],
+    /// What `userID` did on a day, from its answers and passes (an answer outranks a pass).
+    static func action(of userID: UUID?, answers: [DailyAnswer], passes: [DailyPass]) -> DayAction {
+        if answers.contains(where: { $0.$user.id == userID }) { return .answered }
+        if passes.contains(where: { $0.$user.id == userID }) { return .passed }
+        return .none
+    }
+
+    private func view(day: LocalDay, question: DailyQuestion, answers: [DailyAnswer], passes: [DailyPass], replies: [DailyReply],
                       loaded: BondService.Loaded, user: User) throws -> DayView {
         let mine = answers.first { $0.$user.id == user.id }
         let theirs = answers.first { $0.$user.id != user.id }
-        let state = Reveal.state(youAnswered: mine != nil, theyAnswered: theirs != nil)
+        let you = Self.action(of: user.id, answers: answers, passes: passes)
+        let partnerID = loaded.members.first { $0.user.id != user.id }?.user.id
+        let themActual = Self.action(of: partnerID, answers: answers, passes: passes)
+        // A pass by the other member is not even in the view until the viewer has acted.
+        let them: DayAction = themActual == .passed && !Reveal.theyPassedIsVisible(you: you, them: themActual) ? .none : themActual
+        let state = Reveal.state(you: you, them: themActual)
+        let active = loaded.verdict == .member && loaded.snapshot.status == .active
         let ended = loaded.snapshot.status == .ended
         // What the other member wrote is opened only for a revealed day of a living bond.
         let theirText = ended ? nil : try Reveal.visibleText(of: theirs.map { try services.cipher.open($0.sealedText, purpose: Self.answerPurpose) }, state: state)
@@ -96,9 +131,14 @@ struct TodayService: RequestScoped {
             yourText: try mine.map { try services.cipher.open($0.sealedText, purpose: Self.answerPurpose) },
             yourAnsweredAt: mine?.updatedAt,
             theirText: theirText, theirAnsweredAt: state == .revealed && !ended ? theirs?.createdAt : nil,
-            mayWrite: loaded.verdict == .member && loaded.snapshot.status == .active && Reveal.mayWrite(youAnswered: mine != nil, theyAnswered: theirs != nil),
+            mayWrite: active && Reveal.mayWrite(youAnswered: mine != nil, theyAnswered: theirs != nil),
             mayReply: Reveal.mayReply(state: state, bondStatus: loaded.snapshot.status),
-            replies: visibleReplies.map { (text: $0.0, yours: $0.1, at: $0.2) }
+            replies: visibleReplies.map { (text: $0.0, yours: $0.1, at: $0.2) },
+            you: you, them: them,
+            swappedBy: question.swappedBy.map { $0 == user.id ? "you" : "them" },
+            mayPass: active && you == .none && DayControl.passRefusal(you: you, them: themActual, bondStatus: loaded.snapshot.status) == nil,
+            maySwap: active && DayControl.swapRefusal(anyoneAnswered: !answers.isEmpty, alreadySwapped: question.swappedBy != nil,
+                                                      bondStatus: loaded.snapshot.status) == nil
         )
     }
 
@@ -118,10 +158,9 @@ struct TodayService: RequestScoped {
         _ = try await question(for: day, in: loaded)
         let sealed = try services.cipher.seal(text, purpose: Self.answerPurpose)
         let bondID = loaded.bond.id!, userID = try user.requireID(), now = services.now
-        try await db.transaction { tx in
-            guard let sql = tx as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let firstAnswer = try await db.transaction { tx -> Bool in
             // Take the day's lock before reading: whoever comes second sees the first answer.
-            try await sql.raw("UPDATE daily_questions SET prompt_id = prompt_id WHERE bond_id = \(bind: bondID) AND day = \(bind: day.description)").run()
+            try await lockDay(bondID, day, on: tx)
             let answers = try await DailyAnswer.query(on: tx).filter(\.$bond.$id == bondID).filter(\.$day == day.description).all()
             let mine = answers.first { $0.$user.id == userID }
             let theirs = answers.first { $0.$user.id != userID }
@@ -133,11 +172,81 @@ struct TodayService: RequestScoped {
                 mine.sealedText = sealed
                 mine.updatedAt = now
                 try await mine.update(on: tx)
-            } else {
-                try await DailyAnswer(bondID: bondID, day: day.description, userID: userID, sealedText: sealed, now: now).create(on: tx)
+                return false
+            }
+            try await DailyAnswer(bondID: bondID, day: day.description, userID: userID, sealedText: sealed, now: now).create(on: tx)
+            // Changed your mind after passing: the answer takes the pass's place.
+            try await DailyPass.query(on: tx).filter(\.$bond.$id == bondID).filter(\.$day == day.description)
+                .filter(\.$user.$id == userID).delete()
+            return true
+        }
+        if firstAnswer, let partner = loaded.members.first(where: { $0.user.id != userID })?.user {
+            try await NoticeService(db: db, services: services).partnerActivity(.partnerAnswered, to: partner, from: user, bondID: bondID,
+                                                                               occasion: day.description)
+        }
+        return try await view(of: day, in: loaded, for: user)
+    }
+
+    // MARK: - Passing and swapping
+
+    /// Passes on the viewer's today. Passing twice changes nothing.
+    func pass(in loaded: BondService.Loaded, by user: User) async throws -> DayView {
+        try loaded.requireActive(waitingDetail: "The question of the day begins once the other person has joined.")
+        let day = today(for: user)
+        _ = try await question(for: day, in: loaded)
+        let bondID = loaded.bond.id!, userID = try user.requireID(), now = services.now
+        let partner = loaded.members.first { $0.user.id != userID }?.user.displayName ?? "the other person"
+        try await db.transaction { tx in
+            try await lockDay(bondID, day, on: tx)
+            let answers = try await DailyAnswer.query(on: tx).filter(\.$bond.$id == bondID).filter(\.$day == day.description).all()
+            let passes = try await DailyPass.query(on: tx).filter(\.$bond.$id == bondID).filter(\.$day == day.description).all()
+            let you = Self.action(of: userID, answers: answers, passes: passes)
+            let them = Self.action(of: loaded.members.first { $0.user.id != userID }?.user.id, answers: answers, passes: passes)
+            if let refusal = DayControl.passRefusal(you: you, them: them, bondStatus: loaded.snapshot.status) {
+                throw Problem(status: .conflict, code: refusal.code, detail: refusal.message(partner: partner))
+            }
+            if you == .none {
+                try await DailyPass(bondID: bondID, day: day.description, userID: userID, now: now).create(on: tx)
             }
         }
         return try await view(of: day, in: loaded, for: user)
+    }
+
+    /// Another prompt for today, once, before anyone answered. A pass made on the old
+    /// prompt is cleared: the new question is a fresh chance for both.
+    func swap(in loaded: BondService.Loaded, by user: User) async throws -> DayView {
+        try loaded.requireActive(waitingDetail: "The question of the day begins once the other person has joined.")
+        let day = today(for: user)
+        _ = try await question(for: day, in: loaded)
+        let bondID = loaded.bond.id!, userID = try user.requireID()
+        let partner = loaded.members.first { $0.user.id != userID }?.user.displayName ?? "the other person"
+        let services = self.services
+        try await db.transaction { tx in
+            try await lockDay(bondID, day, on: tx)
+            guard let row = try await DailyQuestion.query(on: tx).filter(\.$bond.$id == bondID).filter(\.$day == day.description).first()
+            else { throw Problem.notFound("There is no question for today yet.") }
+            let answered = try await DailyAnswer.query(on: tx).filter(\.$bond.$id == bondID).filter(\.$day == day.description).count()
+            if let refusal = DayControl.swapRefusal(anyoneAnswered: answered > 0, alreadySwapped: row.swappedBy != nil, bondStatus: loaded.snapshot.status) {
+                throw Problem(status: .conflict, code: refusal.code, detail: refusal.message(partner: partner))
+            }
+            let inside = TodayService(db: tx, services: services)
+            guard let prompt = try await inside.choosePrompt(for: day, in: loaded, variant: 1), prompt.id != row.promptID else {
+                throw Problem(status: .conflict, code: "no-other-question", detail: "There isn't another question to offer today. Try different decks in your bond's settings.")
+            }
+            row.swappedPromptID = row.promptID
+            row.promptID = prompt.id
+            row.swappedBy = userID
+            try await row.update(on: tx)
+            try await DailyPass.query(on: tx).filter(\.$bond.$id == bondID).filter(\.$day == day.description).delete()
+        }
+        return try await view(of: day, in: loaded, for: user)
+    }
+
+    /// Takes the day's row lock before reading, so two members acting at the same instant
+    /// (on any node) are applied one after the other.
+    private func lockDay(_ bondID: UUID, _ day: LocalDay, on tx: any Database) async throws {
+        guard let sql = tx as? any SQLDatabase else { throw Abort(.internalServerError) }
+        try await sql.raw("UPDATE daily_questions SET prompt_id = prompt_id WHERE bond_id = \(bind: bondID) AND day = \(bind: day.description)").run()
     }
 
     func reply(_ raw: String, on day: LocalDay, in loaded: BondService.Loaded, by user: User) async throws -> DayView {
@@ -166,9 +275,11 @@ struct TodayService: RequestScoped {
         let days = questions.map(\.day)
         let answers = try await DailyAnswer.query(on: db).filter(\.$bond.$id == bondID).filter(\.$day ~~ days).all()
         let replies = try await DailyReply.query(on: db).filter(\.$bond.$id == bondID).filter(\.$day ~~ days).sort(\.$createdAt).all()
+        let passes = try await DailyPass.query(on: db).filter(\.$bond.$id == bondID).filter(\.$day ~~ days).all()
         return try questions.compactMap { question in
             guard let day = LocalDay(string: question.day) else { return nil }
             return try view(day: day, question: question, answers: answers.filter { $0.day == question.day },
+                            passes: passes.filter { $0.day == question.day },
                             replies: replies.filter { $0.day == question.day }, loaded: loaded, user: user)
         }
     }

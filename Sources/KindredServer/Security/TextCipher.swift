@@ -108,26 +108,9 @@ public enum KeyStore {
     /// Writes keys with mode 0600 from the start (never world-readable, even for an instant),
     /// flushed to disk before it is moved into place: losing this file loses what people wrote.
     static func write(_ keys: [Data], to path: String, replacing: Bool = true) throws {
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let text = "# Kindred encryption keys, newest first. Back this file up with the database: without it, what people wrote cannot be read.\n"
             + keys.map { $0.base64EncodedString() }.joined(separator: "\n") + "\n"
-        let temporary = path + ".\(UUID().uuidString).new"
-        guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-            throw TextCipher.CipherError.badKey("cannot write \(path)")
-        }
-        defer { try? FileManager.default.removeItem(atPath: temporary) }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
-        try handle.write(contentsOf: Data(text.utf8))
-        try handle.synchronize()
-        try handle.close()
-        if replacing {
-            // rename(2) replaces the old file in one step: there is never a moment without keys.
-            guard rename(temporary, path) == 0 else { throw TextCipher.CipherError.badKey("cannot replace \(path)") }
-        } else if link(temporary, path) != 0, errno != EEXIST {
-            // link(2) fails when the key file already exists — exactly the race we want to lose.
-            throw TextCipher.CipherError.badKey("cannot write \(path)")
-        }
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        try SecretFile.write(text, to: path, replacing: replacing)
     }
 
     /// Puts a new key first (for `kindred keys rotate`), keeping the old ones to read with.

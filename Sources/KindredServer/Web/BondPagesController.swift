@@ -216,7 +216,7 @@ struct BondPagesController: RouteCollection {
         let invites = InviteService(req)
         let (code, invite) = try await invites.create(in: bondID, by: user)
         return try await req.page("invite-created", title: "Your invite link", section: "bonds", InviteCreatedPage(
-            url: invites.url(for: code), code: code,
+            url: InviteService.url(for: code, base: req.application.baseURL), code: code,
             expiresOn: DateText.dayAndTime(invite.expiresAt, in: user.timeZone),
             bondURL: SiteURL.bond(bondID).path
         ))
@@ -305,6 +305,15 @@ struct BondPagesController: RouteCollection {
         case .romantic: "partners’"
         case .friendship: "friendship"
         case .family: "family"
+        }
+    }
+
+    static func checkinText(_ state: Reveal.State, partner: String) -> String {
+        switch state {
+        case .open, .passed: "This week's check-in is open."
+        case .waitingForThem: "You've checked in this week. Waiting for \(partner)."
+        case .theyAnswered: "\(partner) has checked in this week."
+        case .revealed: "You've both checked in this week."
         }
     }
 

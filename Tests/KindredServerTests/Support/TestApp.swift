@@ -34,11 +34,18 @@ func withApp(
     configuration.bcryptCost = 4
     configuration.storage = TestDatabase.postgresURL.map { .postgres(url: $0) } ?? .sqliteInMemory
     configuration.quickExitURL = "http://127.0.0.1:9/neutral"
+    // Email is on, delivered to a fake that keeps what was sent; a test turns it off with `smtp = nil`.
+    configuration.smtp = SMTPSettings(host: "127.0.0.1", port: 25, security: .insecure)
+    configuration.mailFromAddress = "hello@kindred.test"
+    configuration.mailFromName = "Kindred"
     tweak(&configuration)
     do {
         let content = try configuration.loadContent().get()
         let cipher = try TextCipher(keys: [TextCipher.Key(TextCipher.Key.generate())])
-        try await configure(app, services: KindredServices(configuration: configuration, content: content, cipher: cipher, clock: clock.clock))
+        let delivery = Delivery(mail: configuration.smtp == nil ? nil : FakeMail(), push: FakePush(), vapid: VAPIDKey.generate())
+        try await configure(app, services: KindredServices(
+            configuration: configuration, content: content, cipher: cipher, clock: clock.clock, throttle: .init(), delivery: delivery
+        ))
         if case .postgres = configuration.storage, let sql = app.db as? any SQLDatabase {
             // One shared database: start each test from an empty schema.
             try await sql.raw("DROP SCHEMA IF EXISTS public CASCADE").run()

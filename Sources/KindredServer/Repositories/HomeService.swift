@@ -1,0 +1,151 @@
+import Fluent
+import Foundation
+import KindredCore
+import Vapor
+
+/// A bond's home as one member sees it, in the order it is shown: today's question, what is
+/// new from the other member since this member last looked, this week, and at most one
+/// gentle measuring suggestion. The same picture feeds the page and the API.
+struct HomeService: RequestScoped {
+    let db: any Database
+    let services: KindredServices
+
+    struct Picture {
+        let today: TodayService.DayView?
+        let consistency: Consistency?
+        let nudge: NudgeService.Status?
+        /// Newest first, folded into a few lines.
+        let news: [WhatsNew.Event]
+        let since: Date
+        let checkin: CheckinService.WeekView?
+        let weekAppreciations: [AppreciationService.Note]
+        let suggestion: (instrument: Instrument, suggestion: MeasureRhythm.Suggestion)?
+        let conversationUnderway: Bool
+    }
+
+    /// The picture; with `markSeen`, "what's new" starts afresh from now for next time.
+    func picture(of loaded: BondService.Loaded, for user: User, markSeen: Bool) async throws -> Picture {
+        let member = loaded.members.first { $0.user.id == user.id }?.member
+        let since = member?.homeSeenAt ?? member?.joinedAt ?? services.now
+        guard loaded.snapshot.status == .active else {
+            return Picture(today: nil, consistency: nil, nudge: nil, news: [], since: since, checkin: nil, weekAppreciations: [],
+                           suggestion: nil, conversationUnderway: false)
+        }
+        let todayService = TodayService(db: db, services: services)
+        let day = todayService.today(for: user)
+        let today = try await todayService.view(of: day, in: loaded, for: user)
+        let checkins = CheckinService(db: db, services: services)
+        let conversation = try await ConversationService(db: db, services: services).current(in: loaded)
+        let picture = Picture(
+            today: today,
+            consistency: try await todayService.consistency(in: loaded, today: day),
+            nudge: try await NudgeService(db: db, services: services).status(in: loaded, for: user, day: today),
+            news: try await news(in: loaded, for: user, since: since, conversation: conversation),
+            since: since,
+            checkin: try await checkins.view(of: checkins.week(for: user), in: loaded, for: user),
+            weekAppreciations: try await AppreciationService(db: db, services: services)
+                .list(in: loaded, for: user, since: services.now.addingTimeInterval(-7 * 86_400), limit: 5),
+            suggestion: try await suggestion(in: loaded, for: user),
+            conversationUnderway: conversation != nil
+        )
+        if markSeen, let member {
+            member.homeSeenAt = services.now
+            try await member.update(on: db)
+        }
+        return picture
+    }
+
+    // MARK: - What's new
+
+    /// What the other member did since `since` that the viewer may know of: that they
+    /// answered (never what), replied, reacted, appreciated, shared a result, checked in,
+    /// nudged; a pass only once the viewer has acted on that day too.
+    func news(in loaded: BondService.Loaded, for user: User, since: Date, conversation: Conversation? = nil) async throws -> [WhatsNew.Event] {
+        guard loaded.snapshot.status == .active,
+              let partnerID = loaded.members.first(where: { $0.user.id != user.id })?.user.id else { return [] }
+        let bondID = loaded.bond.id!
+        var events: [WhatsNew.Event] = []
+        for answer in try await DailyAnswer.query(on: db).filter(\.$bond.$id == bondID).filter(\.$user.$id == partnerID)
+            .filter(\.$createdAt > since).all() {
+            events.append(.init(kind: .answered, at: answer.createdAt, day: LocalDay(string: answer.day)))
+        }
+        let passes = try await DailyPass.query(on: db).filter(\.$bond.$id == bondID).filter(\.$user.$id == partnerID)
+            .filter(\.$createdAt > since).all()
+        if !passes.isEmpty {
+            let days = passes.map(\.day)
+            let mineAnswered = try await DailyAnswer.query(on: db).filter(\.$bond.$id == bondID).filter(\.$user.$id == user.id!).filter(\.$day ~~ days).all().map(\.day)
+            let minePassed = try await DailyPass.query(on: db).filter(\.$bond.$id == bondID).filter(\.$user.$id == user.id!).filter(\.$day ~~ days).all().map(\.day)
+            let acted = Set(mineAnswered + minePassed)
+            for pass in passes where acted.contains(pass.day) {
+                events.append(.init(kind: .passed, at: pass.createdAt, day: LocalDay(string: pass.day)))
+            }
+        }
+        for reply in try await DailyReply.query(on: db).filter(\.$bond.$id == bondID).filter(\.$user.$id == partnerID)
+            .filter(\.$createdAt > since).all() {
+            events.append(.init(kind: .replied, at: reply.createdAt, day: LocalDay(string: reply.day)))
+        }
+        for reaction in try await ReactionRow.query(on: db).filter(\.$bond.$id == bondID).filter(\.$user.$id == partnerID)
+            .filter(\.$updatedAt > since).all() {
+            let target = Reaction.Target(rawValue: reaction.targetKind)
+            events.append(.init(kind: .reacted, at: reaction.updatedAt, day: target == .day ? LocalDay(string: reaction.targetKey) : nil,
+                                detail: Reaction(rawValue: reaction.reaction)?.emoji, target: target))
+        }
+        for note in try await Appreciation.query(on: db).filter(\.$bond.$id == bondID).filter(\.$from.$id == partnerID)
+            .filter(\.$createdAt > since).all() {
+            events.append(.init(kind: .appreciated, at: note.createdAt))
+        }
+        for result in try await Assessment.query(on: db).filter(\.$bond.$id == bondID).filter(\.$user.$id == partnerID)
+            .filter(\.$shared == true).filter(\.$mode == ResultSummary.Mode.`self`.rawValue).filter(\.$sharedAt > since)
+            .field(\.$id).field(\.$instrumentKey).field(\.$sharedAt).all() {
+            events.append(.init(kind: .shared, at: result.sharedAt ?? since,
+                                detail: services.content.instrument(result.instrumentKey)?.title ?? result.instrumentKey))
+        }
+        for checkin in try await Checkin.query(on: db).filter(\.$bond.$id == bondID).filter(\.$user.$id == partnerID)
+            .filter(\.$createdAt > since).all() {
+            events.append(.init(kind: .checkedIn, at: checkin.createdAt))
+        }
+        for nudge in try await Nudge.query(on: db).filter(\.$bond.$id == bondID).filter(\.$to.$id == user.id!)
+            .filter(\.$createdAt > since).all() {
+            events.append(.init(kind: .nudged, at: nudge.createdAt, day: LocalDay(string: nudge.day)))
+        }
+        if let conversation {
+            events.append(.init(kind: .conversation, at: conversation.updatedAt))
+        }
+        return WhatsNew.summarise(events)
+    }
+
+    /// The one sentence a bond's card in the list leads with, if anything is new.
+    func headline(in loaded: BondService.Loaded, for user: User) async throws -> (sentence: String, count: Int)? {
+        let member = loaded.members.first { $0.user.id == user.id }?.member
+        let since = member?.homeSeenAt ?? member?.joinedAt ?? services.now
+        let news = try await news(in: loaded, for: user, since: since).filter { $0.kind != .conversation }
+        guard let first = news.first else { return nil }
+        let partner = loaded.members.first { $0.user.id != user.id }?.user.displayName ?? "The other person"
+        return (sentence(for: first, partner: partner, user: user), news.count)
+    }
+
+    func sentence(for event: WhatsNew.Event, partner: String, user: User) -> String {
+        WhatsNew.sentence(for: event, partner: partner, today: LocalDay(services.now, inZone: user.timeZone),
+                          dayLabel: { DateText.day($0.noonDate, in: "UTC") })
+    }
+
+    // MARK: - The one suggestion
+
+    /// The gentle rhythm of questionnaires (one at a time, introduced week by week).
+    func suggestion(in loaded: BondService.Loaded, for user: User) async throws -> (instrument: Instrument, suggestion: MeasureRhythm.Suggestion)? {
+        let instruments = services.content.instruments.filter { $0.bondKinds.contains(loaded.bond.kind) }
+        let taken = try await Assessment.query(on: db).filter(\.$bond.$id == loaded.bond.id!).filter(\.$user.$id == user.id!)
+            .filter(\.$mode == ResultSummary.Mode.`self`.rawValue)
+            .field(\.$id).field(\.$instrumentKey).field(\.$takenAt).all()
+        var latest: [String: Date] = [:]
+        for result in taken { latest[result.instrumentKey] = max(latest[result.instrumentKey] ?? .distantPast, result.takenAt) }
+        let standings = instruments.map {
+            MeasureRhythm.Standing(key: $0.key, introducedInWeek: $0.introducedInWeek, lastTaken: latest[$0.key], cadenceDays: $0.cadenceDays)
+        }
+        // The bond's life starts when the second person joined.
+        let start = loaded.members.map(\.member.joinedAt).max() ?? loaded.bond.createdAt
+        guard let suggestion = MeasureRhythm.suggestion(standings, bondActiveSince: start, now: services.now),
+              let instrument = instruments.first(where: { $0.key == suggestion.key }) else { return nil }
+        return (instrument, suggestion)
+    }
+}

@@ -1,0 +1,154 @@
+import Fluent
+import Foundation
+import KindredCore
+import SQLKit
+import Vapor
+
+/// The notices outbox: what is queued (partner activity, daily reminders) and the atomic
+/// claim every node's scheduler uses, so each notice goes out once however many nodes run.
+struct NoticeService: RequestScoped {
+    let db: any Database
+    let services: KindredServices
+
+    /// How long a claim holds before another node may take the notice over (the node that
+    /// claimed it died mid-batch).
+    static let claimLifetime: TimeInterval = 120
+    static let maximumAttempts = 5
+
+    // MARK: - Queuing
+
+    /// Queues a notice about the other member's activity, if `recipient` asked for such
+    /// notices and has a way to be reached. `occasion` makes it once per day or per note.
+    func partnerActivity(_ kind: NoticeText.Kind, to recipient: User, from sender: User, bondID: UUID, occasion: String) async throws {
+        let recipientID = try recipient.requireID()
+        guard let settings = try await ReminderSetting.query(on: db).filter(\.$user.$id == recipientID).first(),
+              settings.partnerActivity else { return }
+        let queued = try await enqueue(kind, for: recipientID, bondID: bondID, settings: settings,
+                                       occasion: "\(bondID.uuidString.lowercased())|\(occasion)", dueAt: services.now)
+        if queued { services.scheduler.wake() }
+    }
+
+    /// Inserts one notice per channel the person chose. Two nodes queuing the same occasion
+    /// insert it once: the dedupe key is unique. Returns whether anything was queued.
+    @discardableResult
+    func enqueue(_ kind: NoticeText.Kind, for userID: UUID, bondID: UUID?, settings: ReminderSetting, occasion: String, dueAt: Date) async throws -> Bool {
+        var channels: [Notice.Channel] = []
+        if settings.email, services.delivery.mail != nil { channels.append(.email) }
+        if settings.push { channels.append(.push) }
+        guard let sql = db as? any SQLDatabase, !channels.isEmpty else { return false }
+        let now = services.now
+        for channel in channels {
+            let key = "\(kind.rawValue)|\(userID.uuidString.lowercased())|\(occasion)|\(channel.rawValue)"
+            try await sql.raw("""
+                INSERT INTO notices (id, user_id, bond_id, kind, channel, dedupe_key, due_at, attempts, created_at)
+                VALUES (\(bind: UUID()), \(bind: userID), \(bind: bondID), \(bind: kind.rawValue), \(bind: channel.rawValue),
+                        \(bind: key), \(bind: dueAt), 0, \(bind: now))
+                ON CONFLICT (dedupe_key) DO NOTHING
+                """).run()
+        }
+        return true
+    }
+
+    // MARK: - Daily reminders
+
+    /// Queues every daily reminder now due and moves each person's next one on. Safe on many
+    /// nodes at once: the notice is unique per person and local date, and the next time is
+    /// moved with compare-and-set, so a reminder is planned once.
+    func planDailyReminders(limit: Int = 500) async throws -> Int {
+        let now = services.now
+        let due = try await ReminderSetting.query(on: db)
+            .filter(\.$nextDailyAt <= now)
+            .join(User.self, on: \ReminderSetting.$user.$id == \User.$id)
+            .sort(\.$nextDailyAt).limit(limit).all()
+        guard let sql = db as? any SQLDatabase else { return 0 }
+        var planned = 0
+        for setting in due {
+            guard let firedAt = setting.nextDailyAt else { continue }
+            let user = try setting.joined(User.self)
+            let zone = TimeZone(identifier: user.timeZone) ?? TimeZone(identifier: "UTC")!
+            let next = setting.preferences.dailyAt.map { ReminderSchedule.next(after: now, at: $0, in: zone) }
+            // Compare-and-set: the time moves on once, whichever node gets here first. The
+            // notice's unique key makes queuing it twice harmless anyway.
+            try await sql.raw("""
+                UPDATE reminder_settings SET next_daily_at = \(bind: next) WHERE id = \(bind: setting.id!) AND next_daily_at = \(bind: firedAt)
+                """).run()
+            // A reminder more than a few hours late (every node was down) is no longer useful.
+            guard now.timeIntervalSince(firedAt) < 6 * 3600 else { continue }
+            // A reminder only when a question is waiting: nobody is told to do what they did.
+            guard try await hasQuestionWaiting(for: user, at: firedAt) else { continue }
+            let localDay = LocalDay(firedAt, in: zone)
+            if try await enqueue(.dailyReminder, for: user.requireID(), bondID: nil, settings: setting,
+                                 occasion: localDay.description, dueAt: firedAt) {
+                planned += 1
+            }
+        }
+        return planned
+    }
+
+    /// Whether the person has an active bond whose question of `instant`'s day they have
+    /// neither answered nor passed.
+    func hasQuestionWaiting(for user: User, at instant: Date) async throws -> Bool {
+        let userID = try user.requireID()
+        let day = LocalDay(instant, inZone: user.timeZone).description
+        let memberships = try await BondMember.query(on: db).filter(\.$user.$id == userID).all().map { $0.$bond.id }
+        guard !memberships.isEmpty else { return false }
+        let bonds = try await Bond.query(on: db).filter(\.$id ~~ memberships).filter(\.$endedAt == nil).all().compactMap(\.id)
+        let counts = try await BondMember.query(on: db).filter(\.$bond.$id ~~ bonds).all()
+        let active = bonds.filter { bond in counts.filter { $0.$bond.id == bond }.count == BondSnapshot.capacity }
+        guard !active.isEmpty else { return false }
+        let answered = try await DailyAnswer.query(on: db).filter(\.$bond.$id ~~ active).filter(\.$user.$id == userID).filter(\.$day == day).all()
+        let passed = try await DailyPass.query(on: db).filter(\.$bond.$id ~~ active).filter(\.$user.$id == userID).filter(\.$day == day).all()
+        let done = Set(answered.map { $0.$bond.id } + passed.map { $0.$bond.id })
+        return active.contains { !done.contains($0) }
+    }
+
+    // MARK: - Claiming and finishing
+
+    /// Claims up to `limit` due notices for this node in one statement; another node's claim
+    /// is skipped (PostgreSQL's SKIP LOCKED; SQLite has one writer), an expired claim taken over.
+    func claim(by node: String, limit: Int = 100) async throws -> [Notice] {
+        guard let sql = db as? any SQLDatabase else { return [] }
+        let now = services.now
+        let token = "\(node)|\(UUID().uuidString)"
+        let skipLocked = sql.dialect.name == "postgresql" ? SQLRaw(" FOR UPDATE SKIP LOCKED") : SQLRaw("")
+        try await sql.raw("""
+            UPDATE notices SET claimed_by = \(bind: token), claimed_until = \(bind: now.addingTimeInterval(Self.claimLifetime)),
+                   attempts = attempts + 1
+            WHERE id IN (
+                SELECT id FROM notices
+                WHERE sent_at IS NULL AND failed_at IS NULL AND due_at <= \(bind: now)
+                  AND (claimed_until IS NULL OR claimed_until < \(bind: now))
+                ORDER BY due_at LIMIT \(unsafeRaw: String(limit))\(skipLocked)
+            )
+            """).run()
+        return try await Notice.query(on: db).filter(\.$claimedBy == token).sort(\.$dueAt).all()
+    }
+
+    func markSent(_ notice: Notice, unsubscribeHash: String? = nil, note: String? = nil) async throws {
+        notice.sentAt = services.now
+        notice.claimedUntil = nil
+        notice.unsubscribeHash = unsubscribeHash
+        notice.lastError = note
+        try await notice.update(on: db)
+    }
+
+    /// A failed try: back off and try again later (1, 4, 16 … minutes), or give up.
+    func markFailed(_ notice: Notice, error: String) async throws {
+        notice.lastError = String(error.prefix(500))
+        notice.claimedUntil = nil
+        notice.claimedBy = nil
+        if notice.attempts >= Self.maximumAttempts {
+            notice.failedAt = services.now
+        } else {
+            notice.dueAt = services.now.addingTimeInterval(60 * pow(4, Double(notice.attempts - 1)))
+        }
+        try await notice.update(on: db)
+    }
+
+    /// Sent notices are kept a while (their unsubscribe links must keep working), then dropped.
+    func prune(olderThan days: Int = 60) async throws {
+        let cutoff = services.now.addingTimeInterval(-Double(days) * 86_400)
+        try await Notice.query(on: db).filter(\.$createdAt < cutoff)
+            .group(.or) { $0.filter(\.$sentAt != nil).filter(\.$failedAt != nil) }.delete()
+    }
+}

@@ -1,0 +1,162 @@
+import Fluent
+import Foundation
+import KindredCore
+import Vapor
+
+/// A person's reminders and the devices they accepted notifications on. Only ever their own:
+/// nobody else can read or change them.
+struct ReminderService: RequestScoped {
+    let db: any Database
+    let services: KindredServices
+
+    static let maximumDevices = 20
+
+    var mailAvailable: Bool { services.delivery.mail != nil }
+
+    func preferences(of user: User) async throws -> ReminderPreferences {
+        try await ReminderSetting.query(on: db).filter(\.$user.$id == user.requireID()).first()?.preferences ?? .none
+    }
+
+    /// Saves the person's choice and works out when the next daily reminder is due.
+    func save(_ preferences: ReminderPreferences, for user: User) async throws -> ReminderPreferences {
+        let problems = ReminderPreferences.problems(preferences, mailAvailable: mailAvailable)
+        guard problems.isEmpty else { throw Problem.invalid(problems) }
+        let userID = try user.requireID()
+        let row = try await ReminderSetting.query(on: db).filter(\.$user.$id == userID).first() ?? ReminderSetting(userID: userID, now: services.now)
+        row.dailyAt = preferences.dailyAt?.description
+        row.email = preferences.email
+        row.push = preferences.push
+        row.partnerActivity = preferences.partnerActivity
+        row.includeNames = preferences.includeNames
+        row.nextDailyAt = nextDaily(preferences.dailyAt, zone: user.timeZone)
+        row.updatedAt = services.now
+        do {
+            try await row.save(on: db)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            // Saved from two devices at once: the other save made the row; apply this one to it.
+            return try await save(preferences, for: user)
+        }
+        return row.preferences
+    }
+
+    /// After a change of time zone the daily reminder follows the person to their new clock.
+    func timeZoneChanged(for user: User) async throws {
+        guard let row = try await ReminderSetting.query(on: db).filter(\.$user.$id == user.requireID()).first() else { return }
+        row.nextDailyAt = nextDaily(row.preferences.dailyAt, zone: user.timeZone)
+        try await row.update(on: db)
+    }
+
+    /// Turns email off, from a one-click unsubscribe link (no sign-in). Answers whether the
+    /// token was one we sent.
+    func unsubscribe(token: String) async throws -> Bool {
+        guard token.count <= 128,
+              let notice = try await Notice.query(on: db).filter(\.$unsubscribeHash == Secrets.sha256(token)).first()
+        else { return false }
+        if let row = try await ReminderSetting.query(on: db).filter(\.$user.$id == notice.$user.id).first(), row.email {
+            row.email = false
+            // With email gone, a daily reminder that has no other way to arrive stops too.
+            if !row.push {
+                row.dailyAt = nil
+                row.partnerActivity = false
+                row.nextDailyAt = nil
+            }
+            row.updatedAt = services.now
+            try await row.update(on: db)
+        }
+        return true
+    }
+
+    private func nextDaily(_ time: LocalTime?, zone: String) -> Date? {
+        time.map { ReminderSchedule.next(after: services.now, at: $0, in: TimeZone(identifier: zone) ?? TimeZone(identifier: "UTC")!) }
+    }
+
+    // MARK: - Devices for Web Push
+
+    func devices(of user: User) async throws -> [PushSubscription] {
+        try await PushSubscription.query(on: db).filter(\.$user.$id == user.requireID()).sort(\.$createdAt, .descending).all()
+    }
+
+    /// Stores a browser's subscription. The same endpoint again updates its keys (a browser
+    /// re-subscribing); an endpoint belongs to one person only.
+    func subscribe(endpoint rawEndpoint: String, p256dh: String, auth: String, for user: User, device: String) async throws -> (PushSubscription, created: Bool) {
+        var problems: [FieldError] = []
+        let endpoint = rawEndpoint.trimmingCharacters(in: .whitespaces)
+        if let problem = PushEndpointRules.problem(endpoint, allowLoopback: services.configuration.pushAllowLoopback) {
+            problems.append(FieldError("endpoint", problem))
+        }
+        if WebPushCrypto.ClientKeys(p256dh: p256dh, auth: auth) == nil {
+            if WebPushCrypto.ClientKeys(p256dh: p256dh, auth: String(repeating: "A", count: 22)) == nil {
+                problems.append(FieldError("keys.p256dh", "This is not the browser's P-256 public key (65 bytes, base64url)."))
+            } else {
+                problems.append(FieldError("keys.auth", "This is not the browser's 16-byte auth secret (base64url)."))
+            }
+        }
+        guard problems.isEmpty else { throw Problem.invalid(problems) }
+        let userID = try user.requireID()
+        if let existing = try await PushSubscription.query(on: db).filter(\.$endpoint == endpoint).first() {
+            // Someone else's endpoint is not yours to take over or to learn about.
+            guard existing.$user.id == userID else {
+                throw Problem.invalid([FieldError("endpoint", "This device is already set up for notifications under another account.")])
+            }
+            existing.p256dh = p256dh
+            existing.auth = auth
+            existing.device = device
+            try await existing.update(on: db)
+            return (existing, false)
+        }
+        let count = try await PushSubscription.query(on: db).filter(\.$user.$id == userID).count()
+        guard count < Self.maximumDevices else {
+            throw Problem(status: .conflict, code: "too-many-devices",
+                          detail: "You have \(Self.maximumDevices) devices set up for notifications. Remove one first.")
+        }
+        let subscription = PushSubscription(userID: userID, endpoint: endpoint, p256dh: p256dh, auth: auth, device: device, now: services.now)
+        do {
+            try await subscription.create(on: db)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            return try await subscribe(endpoint: endpoint, p256dh: p256dh, auth: auth, for: user, device: device)
+        }
+        return (subscription, true)
+    }
+
+    /// Removes one of the person's devices; anyone else's is simply not found.
+    func unsubscribeDevice(_ id: UUID, of user: User) async throws {
+        guard let subscription = try await PushSubscription.query(on: db).filter(\.$id == id).filter(\.$user.$id == user.requireID()).first()
+        else { throw Problem.notFound("There is no such device among yours.") }
+        try await subscription.delete(on: db)
+    }
+
+    /// Removes the device with this endpoint, if it is the person's (a browser unsubscribing).
+    func unsubscribeDevice(endpoint: String, of user: User) async throws {
+        try await PushSubscription.query(on: db).filter(\.$endpoint == endpoint).filter(\.$user.$id == user.requireID()).delete()
+    }
+}
+
+/// Which push endpoints Kindred will post to: https on a real host. Plain http on loopback
+/// only when the operator allowed it for tests, so a subscription can never point Kindred
+/// at a service inside its own network.
+enum PushEndpointRules {
+    static func problem(_ endpoint: String, allowLoopback: Bool) -> String? {
+        guard endpoint.unicodeScalars.count <= 1000, let url = URL(string: endpoint), let host = url.host, !host.isEmpty else {
+            return "This is not a push endpoint address."
+        }
+        let loopback = ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host.lowercased())
+        if allowLoopback, loopback, url.scheme == "http" || url.scheme == "https" { return nil }
+        guard url.scheme == "https" else { return "Push endpoints must use https." }
+        if loopback || isPrivateAddress(host) { return "Push endpoints must be on the public internet." }
+        return nil
+    }
+
+    /// IP literals in private, link-local or loopback ranges (names are left to DNS).
+    static func isPrivateAddress(_ host: String) -> Bool {
+        let parts = host.split(separator: ".").compactMap { Int($0) }
+        if parts.count == 4, parts.allSatisfy({ (0...255).contains($0) }) {
+            switch (parts[0], parts[1]) {
+            case (10, _), (127, _), (0, _), (169, 254), (192, 168): return true
+            case (172, 16...31), (100, 64...127): return true
+            default: return false
+            }
+        }
+        let lower = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        return lower.contains(":") && (lower == "::1" || lower.hasPrefix("fc") || lower.hasPrefix("fd") || lower.hasPrefix("fe80"))
+    }
+}
