@@ -15,10 +15,13 @@ func routes(_ app: Application) throws {
     try api.register(collection: MeasureAPIController())
     try api.register(collection: PractiseAPIController())
     try api.register(collection: SafetyAPIController())
+    try api.register(collection: DailyReturnAPIController())
+    try api.register(collection: RemindersAPIController())
 
     let web = app.grouped(WebSessionMiddleware(), CSRFMiddleware())
     try web.register(collection: AccountPagesController())
     try web.register(collection: BondPagesController())
+    try web.register(collection: InvitePagesController())
     try web.register(collection: MeasurePagesController())
     try web.register(collection: PractisePagesController())
     try web.register(collection: SafetyPagesController())

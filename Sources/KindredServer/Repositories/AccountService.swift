@@ -149,10 +149,12 @@ struct AccountService: RequestScoped {
         }
         guard problems.isEmpty else { throw Problem.invalid(problems) }
         if let displayName { user.displayName = AccountRules.normaliseDisplayName(displayName) }
+        let zoneChanged = timeZone != nil && timeZone != user.timeZone
         if let timeZone { user.timeZone = timeZone }
         if let quickExitSignsOut { user.quickExitSignsOut = quickExitSignsOut }
         user.updatedAt = services.now
         try await user.save(on: db)
+        if zoneChanged { try await ReminderService(db: db, services: services).timeZoneChanged(for: user) }
     }
 
     /// Changes the password and signs out every other session and token: whoever else

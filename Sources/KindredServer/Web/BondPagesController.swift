@@ -9,12 +9,8 @@ struct BondPagesController: RouteCollection {
         routes.get("bonds", "new", use: newForm)
         routes.post("bonds", use: create)
         routes.get("bonds", ":bondID", use: show)
-        routes.post("bonds", ":bondID", "invites", use: createInvite)
-        routes.post("bonds", ":bondID", "invites", ":inviteID", "revoke", use: revokeInvite)
         routes.get("bonds", ":bondID", "leave", use: leaveForm)
         routes.post("bonds", ":bondID", "leave", use: leave)
-        routes.get("join", ":code", use: joinForm)
-        routes.post("join", ":code", use: join)
     }
 
     // MARK: - List and create
@@ -198,71 +194,6 @@ struct BondPagesController: RouteCollection {
             practise: try await practiseSummary(req, loaded: loaded, user: user)
         )
         return try await req.page("bond", title: page.title, section: "bonds", page)
-    }
-
-    // MARK: - Invites
-
-    struct InviteCreatedPage: Encodable {
-        let url: String
-        let code: String
-        let expiresOn: String
-        let bondURL: String
-    }
-
-    /// Shows the new link on this response: it is never stored, so it cannot be shown later.
-    func createInvite(req: Request) async throws -> Response {
-        let user = try req.requireWebUser()
-        let bondID = try req.bondID()
-        let invites = InviteService(req)
-        let (code, invite) = try await invites.create(in: bondID, by: user)
-        return try await req.page("invite-created", title: "Your invite link", section: "bonds", InviteCreatedPage(
-            url: InviteService.url(for: code, base: req.application.baseURL), code: code,
-            expiresOn: DateText.dayAndTime(invite.expiresAt, in: user.timeZone),
-            bondURL: SiteURL.bond(bondID).path
-        ))
-    }
-
-    func revokeInvite(req: Request) async throws -> Response {
-        let user = try req.requireWebUser()
-        let bondID = try req.bondID()
-        guard let inviteID = req.parameters.get("inviteID").flatMap(InviteID.init(string:)) else { throw BondService.notFound }
-        try await InviteService(req).revoke(inviteID, in: bondID, by: user)
-        return req.redirect(to: .bond(bondID), flash: .inviteRevoked)
-    }
-
-    struct JoinPage: Encodable {
-        let signedIn: Bool
-        let nextQuery: String
-        let inviterName: String?
-        let kindLabelLower: String?
-        let bondName: String?
-        let refusal: String?
-        let acceptURL: String
-    }
-
-    /// Anyone with the link sees this page; only a signed-in person learns who invited them.
-    func joinForm(req: Request) async throws -> Response {
-        let code = req.parameters.get("code") ?? ""
-        let joinPath = SiteURL.join(code: code).path
-        guard let user = req.currentUser else {
-            return try await req.page("join", title: "You're invited", JoinPage(
-                signedIn: false, nextQuery: AccountPagesController.nextQuery(joinPath),
-                inviterName: nil, kindLabelLower: nil, bondName: nil, refusal: nil, acceptURL: joinPath
-            ))
-        }
-        let preview = try await InviteService(req).preview(code: code, for: user)
-        let page = JoinPage(
-            signedIn: true, nextQuery: "", inviterName: preview.inviterName,
-            kindLabelLower: Self.kindPhrase(preview.bond.kind), bondName: preview.bond.name,
-            refusal: preview.refusal?.message, acceptURL: joinPath
-        )
-        return try await req.page("join", title: "You're invited", status: preview.refusal == nil ? .ok : InviteService.problem(for: preview.refusal!).status, page)
-    }
-
-    func join(req: Request) async throws -> Response {
-        let user = try req.requireWebUser()
-        let bondID = try await InviteService(req).accept(code: req.parameters.get("code") ?? "", by: user)
-        return req.redirect(to: .bond(bondID), flash: .joined)
     }
 
     // MARK: - Leave
