@@ -19,6 +19,8 @@ enum ContentCheck {
             for instrument in library.instruments {
                 let label = instrument.validated ? "validated" : Instrument.notValidatedLabel
                 print("  ✓ instrument \(instrument.key) v\(instrument.version): \(instrument.items.count) items (\(label))")
+                // Notes for operators, never shown to people: what is still to be checked.
+                if let verify = instrument.verify { print("      to verify: \(verify)") }
             }
             for deck in library.decks {
                 let depths = (1...3).map { depth in deck.prompts.filter { $0.depth == depth }.count }
@@ -31,6 +33,7 @@ enum ContentCheck {
             print("  ✓ appreciation starters: \(library.appreciationStarters.count)")
             if let safety = library.safety { print("  ✓ safety check: \(safety.items.count) items") }
             print("  ✓ resources: " + library.resources.map { "\($0.country) (\($0.services.count))" }.joined(separator: ", "))
+            for resources in library.resources { if let verify = resources.verify { print("      \(resources.country) to verify: \(verify)") } }
             print("Content is valid.")
             return 0
         case .failure(let problems):

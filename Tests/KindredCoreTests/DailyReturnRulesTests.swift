@@ -342,3 +342,21 @@ import Testing
         #expect(PasswordReset.mayIssue(recent: recent + [now.addingTimeInterval(-4000)], now: now), "older than the window")
     }
 }
+
+@Suite struct ContactLinkTests {
+    @Test func helplineNumbersBecomeCallLinks() {
+        #expect(ContactLinks.tel("0808 2000 247") == "tel:08082000247")
+        #expect(ContactLinks.tel("1-800-799-7233") == "tel:18007997233")
+        #expect(ContactLinks.tel("999 (or 112)") == "tel:999", "the first number")
+        #expect(ContactLinks.tel("112 or 999") == "tel:112")
+        #expect(ContactLinks.tel("+44 808 2000 247") == "tel:+448082000247")
+        #expect(ContactLinks.tel("your local emergency number") == nil)
+        #expect(ContactLinks.tel("Your local emergency number (for example 112, 911 or 999)") == "tel:112")
+    }
+
+    @Test func textLinesBecomeMessageLinksWithTheirKeyword() {
+        #expect(ContactLinks.sms("Text START to 88788") == "sms:88788?body=START")
+        #expect(ContactLinks.sms("Text 0458 737 732") == "sms:0458737732")
+        #expect(ContactLinks.sms("Text us any time") == nil)
+    }
+}

@@ -280,34 +280,8 @@ final class WebPushCryptoTests: XCTestCase {
         }
     }
 
-    private struct DecryptError: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    /// The user agent's side of RFC 8291 for a single-record aes128gcm body.
     private func decrypt(_ body: Data, userAgentKey: P256.KeyAgreement.PrivateKey, auth: Data) throws -> Data {
-        let bytes = [UInt8](body)
-        guard bytes.count >= 21 else { throw DecryptError(description: "short header") }
-        let salt = Data(bytes[0..<16])
-        let rs = bytes[16..<20].reduce(0) { $0 << 8 | Int($1) }
-        let idlen = Int(bytes[20])
-        guard idlen == 65, bytes.count >= 21 + idlen + 16 else { throw DecryptError(description: "bad keyid") }
-        let serverPublic = Data(bytes[21..<(21 + idlen)])
-        let record = Data(bytes[(21 + idlen)...])
-        guard record.count <= rs else { throw DecryptError(description: "more than one record") }
-
-        let serverKey = try P256.KeyAgreement.PublicKey(x963Representation: serverPublic)
-        let shared = try userAgentKey.sharedSecretFromKeyAgreement(with: serverKey)
-        let (key, nonce) = WebPushCrypto.deriveKeyAndNonce(
-            sharedSecret: shared, auth: auth, salt: salt,
-            userAgentPublic: userAgentKey.publicKey.x963Representation, applicationServerPublic: serverPublic
-        )
-        let box = try AES.GCM.SealedBox(nonce: nonce, ciphertext: record.dropLast(16), tag: record.suffix(16))
-        var plaintext = try AES.GCM.open(box, using: key)
-        while plaintext.last == 0 { plaintext.removeLast() }
-        guard plaintext.last == 0x02 else { throw DecryptError(description: "no last-record delimiter") }
-        plaintext.removeLast()
-        return plaintext
+        try PushBrowser.decrypt(body, userAgentKey: userAgentKey, auth: auth)
     }
 
     private func splitAuthorization(_ header: String) throws -> (jwt: String, k: String) {

@@ -34,6 +34,9 @@ public struct CountryResources: Codable, Sendable, Equatable {
     public var country: String
     public var name: String
     public var emergency: String
+    /// A note for the people reading the list (how services are organised there).
+    public var note: String?
+    /// For operators only (`kindred content check`): how current the numbers are.
     public var verify: String?
     public var services: [Service]
 

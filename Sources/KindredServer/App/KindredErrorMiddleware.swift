@@ -80,6 +80,8 @@ struct KindredErrorMiddleware: AsyncMiddleware {
             let heading: String
             let detail: String
         }
+        // An unknown address never passed through the session middleware.
+        await WebSessionMiddleware.identify(request)
         let heading = switch status {
         case .notFound: "We couldn't find that page"
         case .forbidden: "That didn't go through"

@@ -10,6 +10,10 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         "img-src 'self' data:",
         "font-src 'self'",
         "connect-src 'self'",
+        // The service worker (/sw.js) and the web app manifest: ours only, said outright
+        // rather than left to default-src.
+        "worker-src 'self'",
+        "manifest-src 'self'",
         "form-action 'self'",
         "frame-ancestors 'none'",
         "base-uri 'none'",

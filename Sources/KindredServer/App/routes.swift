@@ -8,6 +8,8 @@ func routes(_ app: Application) throws {
     app.get("healthz") { _ in "ok" }
     app.get("readyz", use: readiness)
     app.get("api", "openapi.yaml", use: openAPIDocument)
+    // The web app manifest needs no session (the service worker and icons are static files).
+    try app.register(collection: AppShellController())
 
     let api = app.grouped("api", "v1")
     try api.register(collection: AccountsAPIController())
@@ -24,7 +26,14 @@ func routes(_ app: Application) throws {
     try web.register(collection: InvitePagesController())
     try web.register(collection: MeasurePagesController())
     try web.register(collection: PractisePagesController())
+    try web.register(collection: DailyReturnPagesController())
     try web.register(collection: SafetyPagesController())
+    try web.register(collection: ReminderPagesController())
+    try web.register(collection: PasswordPagesController())
+
+    // One-click unsubscribe (RFC 8058): mail providers post it with no CSRF token and no
+    // session, so it is outside the web group; the session is read only for the page's links.
+    try app.grouped(WebSessionMiddleware()).register(collection: UnsubscribePagesController())
 }
 
 /// 200 when the database answers a query, 503 otherwise.
@@ -50,7 +59,10 @@ func routes(_ app: Application) throws {
 /// the document and the validation never disagree.
 enum OpenAPIDocument {
     static func markers(_ content: ContentLibrary) -> [String: [String]] {
-        ["x-kindred-enum: time-zones": TimeZones.all, "x-kindred-enum: instruments": content.instruments.map(\.key)]
+        [
+            "x-kindred-enum: time-zones": TimeZones.all, "x-kindred-enum: instruments": content.instruments.map(\.key),
+            "x-kindred-enum: decks": content.decks.map(\.key),
+        ]
     }
 
     /// Objects whose keys come from content: every key required, each a boolean, nothing else.

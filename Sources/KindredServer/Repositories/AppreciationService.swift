@@ -27,6 +27,10 @@ struct AppreciationService: RequestScoped {
         let note = Appreciation(bondID: loaded.bond.id!, fromUserID: try user.requireID(),
                                 sealedText: try services.cipher.seal(text, purpose: Self.purpose), now: services.now)
         try await note.create(on: db)
+        if let partner = loaded.members.first(where: { $0.user.id != user.id })?.user {
+            try await NoticeService(db: db, services: services).partnerActivity(.appreciation, to: partner, from: user, bondID: loaded.bond.id!,
+                                                                               occasion: "appreciation|\(note.id!.uuidString.lowercased())")
+        }
         return Note(id: note.id!, text: text, fromYou: true, at: note.createdAt)
     }
 

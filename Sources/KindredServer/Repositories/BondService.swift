@@ -143,6 +143,10 @@ extension BondService {
         let loaded = try await loadForChange(bondID, for: user)
         let library = services.content.decks
         let problems = BondThemes.problems(decks: decks, depth: depth, library: library, kind: loaded.bond.kind)
+        // Decks that exist but hold nothing for this kind of bond clash with the bond, not the form: 409.
+        if let clash = problems.first, problems.count == 1, BondThemes.problems(decks: decks, depth: depth, library: library, kind: .romantic).isEmpty {
+            throw Problem(status: .conflict, detail: clash.message, fieldErrors: [clash], code: "decks-empty-for-bond")
+        }
         guard problems.isEmpty else { throw Problem.invalid(problems) }
         let themes = BondThemes.normalised(decks: decks, depth: depth, library: library)
         loaded.bond.themeDecks = themes.decks?.joined(separator: ",")

@@ -91,7 +91,9 @@ struct CheckinService: RequestScoped {
     /// Past weeks, newest first: always your own pulse; theirs only for weeks you both checked in.
     func history(in loaded: BondService.Loaded, for user: User, limit: Int = 26) async throws -> [WeekView] {
         let rows = try await Checkin.query(on: db).filter(\.$bond.$id == loaded.bond.id!).sort(\.$week, .descending).limit(limit * 2).all()
-        let weeks = Array(NSOrderedSet(array: rows.map(\.week)).compactMap { $0 as? String }.prefix(limit))
+        // Each week once, newest first. (NSOrderedSet did not drop duplicates on Linux.)
+        var seen = Set<String>()
+        let weeks = Array(rows.map(\.week).filter { seen.insert($0).inserted }.prefix(limit))
         return try weeks.map { week in try view(week: week, rows: rows.filter { $0.week == week }, loaded: loaded, user: user) }
     }
 

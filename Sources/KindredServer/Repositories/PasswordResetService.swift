@@ -61,24 +61,28 @@ struct PasswordResetService: RequestScoped {
         }
     }
 
-    enum TokenState { case usable(PasswordResetToken, User), unusable }
+    enum TokenState { case usable(PasswordResetToken, User), unusable, unknown }
 
     func check(token: String) async throws -> TokenState {
         guard token.count <= 128,
               let row = try await PasswordResetToken.query(on: db).filter(\.$tokenHash == Secrets.sha256(token)).first(),
-              PasswordReset.state(expiresAt: row.expiresAt, usedAt: row.usedAt, now: services.now) == .usable,
               let user = try await User.find(row.$user.id, on: db)
-        else { return .unusable }
+        else { return .unknown }
+        guard PasswordReset.state(expiresAt: row.expiresAt, usedAt: row.usedAt, now: services.now) == .usable else { return .unusable }
         return .usable(row, user)
     }
 
     static let unusableDetail = "This reset link has expired or was already used. Ask for a new one from the sign-in page."
+    static let unknownDetail = "This reset link isn't one we know. Check you copied all of it, or ask for a new one from the sign-in page."
 
     /// Sets the new password, uses the link up, ends every session and token of the person,
     /// and writes their security log.
     func complete(token: String, password: String, device: String) async throws -> User {
-        guard case .usable(let row, let user) = try await check(token: token) else {
-            throw Problem(status: .gone, code: "reset-link-unusable", detail: Self.unusableDetail)
+        let row: PasswordResetToken, user: User
+        switch try await check(token: token) {
+        case .usable(let found, let owner): (row, user) = (found, owner)
+        case .unusable: throw Problem(status: .gone, code: "reset-link-unusable", detail: Self.unusableDetail)
+        case .unknown: throw Problem(status: .notFound, code: "reset-link-unknown", detail: Self.unknownDetail)
         }
         if let problem = AccountRules.passwordProblem(password) {
             throw Problem.invalid([FieldError("password", problem)])

@@ -19,6 +19,10 @@ struct ReminderService: RequestScoped {
 
     /// Saves the person's choice and works out when the next daily reminder is due.
     func save(_ preferences: ReminderPreferences, for user: User) async throws -> ReminderPreferences {
+        // Email on a server without email is not a mistake in what was sent but in where: 409.
+        if preferences.email, !mailAvailable, let problem = ReminderPreferences.problems(preferences, mailAvailable: false).first(where: { $0.field == "email" }) {
+            throw Problem(status: .conflict, detail: problem.message, fieldErrors: [problem], code: "email-unavailable")
+        }
         let problems = ReminderPreferences.problems(preferences, mailAvailable: mailAvailable)
         guard problems.isEmpty else { throw Problem.invalid(problems) }
         let userID = try user.requireID()

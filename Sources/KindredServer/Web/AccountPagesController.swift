@@ -19,8 +19,15 @@ struct AccountPagesController: RouteCollection {
     }
 
     func home(req: Request) async throws -> Response {
-        if req.currentUser != nil { return req.redirect(to: .bonds) }
+        if let user = req.currentUser { return req.redirect(to: try await Self.landing(for: user, req: req)) }
         return try await req.page("home", title: "Grow closer")
+    }
+
+    /// Where a signed-in person starts: the home of their one active bond, or the list of
+    /// bonds (each saying what is new) when they have several or none.
+    static func landing(for user: User, req: Request) async throws -> SiteURL {
+        let active = try await BondService(req).list(for: user).filter { $0.snapshot.status == .active }
+        return active.count == 1 ? .bond(active[0].snapshot.id) : .bonds
     }
 
     // MARK: - Register
@@ -57,7 +64,9 @@ struct AccountPagesController: RouteCollection {
                 email: form.email ?? "", password: form.password ?? "",
                 displayName: form.displayName ?? "", timeZone: form.timeZone ?? "UTC"
             )
-            return try await signedIn(user, req: req, next: form.next, flash: .welcome)
+            // Someone arriving through an invite goes on to accept it: no "make a bond" advice.
+            let joining = form.next.map { SiteURL.isSafeNext($0) && $0.hasPrefix("/join/") } ?? false
+            return try await signedIn(user, req: req, next: form.next, flash: joining ? .welcomeInvited : .welcome)
         } catch let problem as Problem where !problem.fieldErrors.isEmpty {
             return try await renderRegister(req, form: form, errors: problem.fieldErrors, status: problem.status)
         }
@@ -125,7 +134,9 @@ struct AccountPagesController: RouteCollection {
     private func signedIn(_ user: User, req: Request, next: String?, flash: Flash?) async throws -> Response {
         try await req.webSession?.delete(on: req.db)
         let secret = try await AccountService(req).startSession(for: user, userAgent: req.headers.first(name: .userAgent))
-        let response = SiteURL.isSafeNext(next) ? req.redirect(toPath: next!, flash: flash) : req.redirect(to: .bonds, flash: flash)
+        let response = SiteURL.isSafeNext(next)
+            ? req.redirect(toPath: next!, flash: flash)
+            : req.redirect(to: try await Self.landing(for: user, req: req), flash: flash)
         response.cookies[Cookies.sessionName(req)] = Cookies.value(secret, req)
         return response
     }

@@ -16,6 +16,19 @@ enum DateText {
     }
 }
 
+extension DateText {
+    /// "09:14" on `day` (the person's own date for it), "28 November, 09:14" on another date.
+    static func time(_ date: Date, in timeZone: String, onDay day: LocalDay) -> String {
+        let zone = TimeZone(identifier: timeZone) ?? .gmt
+        var style = Date.FormatStyle(date: .omitted, time: .shortened, locale: Locale(identifier: "en_GB"))
+        style.timeZone = zone
+        if LocalDay(date, in: zone) == day { return date.formatted(style) }
+        var dated = Date.FormatStyle(locale: Locale(identifier: "en_GB")).day().month(.wide)
+        dated.timeZone = zone
+        return date.formatted(dated) + ", " + date.formatted(style)
+    }
+}
+
 /// The time-zone picker's options.
 struct TimeZoneOption: Encodable {
     let id: String

@@ -7,11 +7,18 @@ enum Flash: String, CaseIterable {
     case bondCreated, inviteRevoked, joined, leftBond, accountDeleted, signInFirst
     case resultSaved, resultSavedAndShared, predictionSaved, resultShared, resultUnshared
     case answerSaved, replySent, replyEmpty, appreciationSent, checkinSaved, conversationFinished
+    // The day's question under the couple's control, and reactions (issue 10).
+    case passed, swapped, nudged, reacted, reactionRemoved, themesSaved, welcomeInvited
+    case swapUsed, swapAfterAnswer, noOtherQuestion, alreadyAnswered, nudgeUsed, nudgeNotNeeded, nudgePassed
+    case notRevealed, ownAppreciation, notActive
     case checkDeleted, sessionEnded, signedOutEverywhere
+    // Reminders and password resets (issue 10).
+    case remindersSaved, deviceRemoved, passwordReset
 
     var message: String {
         switch self {
         case .welcome: "Welcome to Kindred. Start by making a bond with someone who matters to you."
+        case .welcomeInvited: "Welcome to Kindred. Your account is ready — now accept the invite below to join."
         case .signedOut: "You've signed out. See you soon."
         case .sessionExpired: "You were signed out after a while without activity, to keep things private. Please sign in again."
         case .settingsSaved: "Your settings are saved."
@@ -33,9 +40,46 @@ enum Flash: String, CaseIterable {
         case .appreciationSent: "Sent. A small thing, and it matters."
         case .checkinSaved: "Your check-in is saved. You'll see each other's once you've both checked in this week."
         case .conversationFinished: "You finished the conversation. Thank you for making the time for each other."
+        case .passed: "You passed today. No harm done — there's a new question tomorrow, and you can still answer if you change your mind."
+        case .swapped: "Here's another question for today. You'll both see this one."
+        case .nudged: "Nudge sent. They'll see that you'd love to hear their answer."
+        case .reacted: "Reaction added."
+        case .reactionRemoved: "Reaction taken back."
+        case .themesSaved: "Saved. Your next question will come from what you chose."
+        case .swapUsed: "You've already had a different question today. A new one comes tomorrow."
+        case .swapAfterAnswer: "Once one of you has answered, today's question stays, so your answers belong together."
+        case .noOtherQuestion: "There isn't another question to offer today. Try adding decks in your bond's settings."
+        case .alreadyAnswered: "You've already answered today. You can change your answer until they answer too."
+        case .nudgeUsed: "You've already nudged them today. Tomorrow is another day."
+        case .nudgeNotNeeded: "They've already answered today."
+        case .nudgePassed: "They passed today, and that's all right."
+        case .notRevealed: "Reactions open once you've both answered that day's question."
+        case .ownAppreciation: "You can react to appreciations sent to you."
+        case .notActive: "That works once you're both in the bond, and while it lasts."
         case .checkDeleted: "Deleted. That check is gone."
         case .sessionEnded: "That device is signed out."
         case .signedOutEverywhere: "Every other device and app is signed out."
+        case .remindersSaved: "Your reminders are saved."
+        case .deviceRemoved: "That device won't get notifications any more."
+        case .passwordReset: "Your password is changed, and every device was signed out. Sign in with your new password."
+        }
+    }
+}
+
+extension Flash {
+    /// The message for a refusal's stable code (a flash holds only a key, never text).
+    static func refusal(code: String?) -> Flash {
+        switch code {
+        case "swap-used": .swapUsed
+        case "swap-after-answer": .swapAfterAnswer
+        case "no-other-question": .noOtherQuestion
+        case "already-answered", "answers-revealed": .alreadyAnswered
+        case "nudge-used": .nudgeUsed
+        case "nudge-not-needed": .nudgeNotNeeded
+        case "nudge-passed": .nudgePassed
+        case "day-not-revealed": .notRevealed
+        case "own-appreciation": .ownAppreciation
+        default: .notActive
         }
     }
 }

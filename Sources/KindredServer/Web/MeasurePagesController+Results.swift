@@ -37,7 +37,6 @@ extension MeasurePagesController {
         let validated: Bool
         let citation: String?
         let licence: String
-        let verify: String?
         let intro: String
         let partnerName: String?
         let canAdd: Bool
@@ -108,7 +107,7 @@ extension MeasurePagesController {
         let page = ResultsPage(
             title: instrument.title,
             label: instrument.validated ? "Validated questionnaire" : Instrument.notValidatedLabel,
-            validated: instrument.validated, citation: instrument.citation, licence: instrument.licence, verify: instrument.verify,
+            validated: instrument.validated, citation: instrument.citation, licence: instrument.licence,
             intro: instrument.intro, partnerName: partner, canAdd: canAdd,
             takeURL: SiteURL.takeMeasure(bondID, instrument.key, predict: false).path,
             predictURL: instrument.predictable && loaded.snapshot.status == .active ? SiteURL.takeMeasure(bondID, instrument.key, predict: true).path : nil,

@@ -11,6 +11,16 @@ extension PractisePagesController {
         let at: String
     }
 
+    struct AppreciationRow: Encodable {
+        let text: String
+        let at: String
+        let reactionURL: String
+        /// Buttons for a note you received, while the bond lasts.
+        let reactions: [ReactionButton]
+        let yourReaction: String?
+        let theirReaction: String?
+    }
+
     struct AppreciationsPage: Encodable {
         let bondTitle: String
         let bondURL: String
@@ -20,8 +30,8 @@ extension PractisePagesController {
         let actionURL: String
         let draft: String
         let error: String?
-        let received: [NoteRow]
-        let sent: [NoteRow]
+        let received: [AppreciationRow]
+        let sent: [AppreciationRow]
     }
 
     func appreciations(req: Request) async throws -> Response {
@@ -44,13 +54,27 @@ extension PractisePagesController {
         let service = AppreciationService(req)
         let notes = try await service.list(in: context.loaded, for: context.user)
         let zone = context.user.timeZone
+        let partner = context.partnerName ?? "They"
+        let active = context.loaded.snapshot.status == .active
+        let reactions = try await ReactionService(req).summaries(.appreciation, keys: notes.map { $0.id.uuidString.lowercased() },
+                                                                 in: context.loaded, for: context.user)
+        let row = { (note: AppreciationService.Note) -> AppreciationRow in
+            let summary = reactions[note.id.uuidString.lowercased()]
+            return AppreciationRow(
+                text: note.text, at: DateText.dayAndTime(note.at, in: zone),
+                reactionURL: SiteURL.appreciationReaction(context.bondID, note.id).path,
+                reactions: !note.fromYou && active ? ReactionButton.row(chosen: summary?.yours) : [],
+                yourReaction: summary?.yours.map { "\($0.emoji) \($0.label)" },
+                theirReaction: summary?.theirs.map { "\(partner) reacted \($0.emoji) \($0.label)" }
+            )
+        }
         return try await req.page("appreciations", title: "Appreciations", section: "bonds", status: status, AppreciationsPage(
             bondTitle: context.bondTitle, bondURL: context.bondURL, partnerName: context.partnerName ?? "them",
             active: context.loaded.snapshot.status == .active,
             starter: service.starter(for: TodayService(req).today(for: context.user)),
             actionURL: SiteURL.appreciations(context.bondID).path, draft: draft, error: error,
-            received: notes.filter { !$0.fromYou }.map { NoteRow(text: $0.text, at: DateText.dayAndTime($0.at, in: zone)) },
-            sent: notes.filter(\.fromYou).map { NoteRow(text: $0.text, at: DateText.dayAndTime($0.at, in: zone)) }
+            received: notes.filter { !$0.fromYou }.map(row),
+            sent: notes.filter(\.fromYou).map(row)
         ))
     }
 

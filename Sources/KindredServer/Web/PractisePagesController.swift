@@ -44,6 +44,18 @@ struct PractisePagesController: RouteCollection {
         let at: String
     }
 
+    /// One reaction button under a revealed day or an appreciation.
+    struct ReactionButton: Encodable {
+        let value: String
+        let emoji: String
+        let label: String
+        let pressed: Bool
+
+        static func row(chosen: Reaction?) -> [ReactionButton] {
+            Reaction.allCases.map { ReactionButton(value: $0.rawValue, emoji: $0.emoji, label: $0.label, pressed: $0 == chosen) }
+        }
+    }
+
     /// One day, as the template shows it.
     struct DayCard: Encodable {
         let day: String
@@ -59,12 +71,23 @@ struct PractisePagesController: RouteCollection {
         let waitingForThem: Bool
         let theyAnswered: Bool
         let revealed: Bool
+        let youPassed: Bool
+        let theyPassed: Bool
+        let swapped: String?
         let mayWrite: Bool
         let mayReply: Bool
+        let mayPass: Bool
+        let maySwap: Bool
+        let passURL: String
+        let swapURL: String
         let replyURL: String
         let replies: [ReplyRow]
+        let reactionURL: String
+        let reactions: [ReactionButton]
+        let yourReaction: String?
+        let theirReaction: String?
 
-        init(_ view: TodayService.DayView, context: Context) {
+        init(_ view: TodayService.DayView, context: Context, reactions: ReactionService.Summary? = nil) {
             let partner = context.partnerName ?? "The other person"
             let zone = context.user.timeZone
             day = view.day.description
@@ -78,12 +101,26 @@ struct PractisePagesController: RouteCollection {
             theirText = view.theirText
             partnerName = partner
             waitingForThem = view.state == .waitingForThem
-            theyAnswered = view.state == .theyAnswered
+            theyAnswered = view.them == .answered && view.state != .revealed
             revealed = view.state == .revealed
+            youPassed = view.you == .passed
+            theyPassed = view.them == .passed
+            swapped = view.swappedBy.map { $0 == "you" ? "You asked for another question today." : "\(partner) asked for another question today." }
             mayWrite = view.mayWrite
             mayReply = view.mayReply
+            mayPass = view.mayPass
+            maySwap = view.maySwap
+            passURL = SiteURL.todayPass(context.bondID).path
+            swapURL = SiteURL.todaySwap(context.bondID).path
             replyURL = SiteURL.dayReplies(context.bondID, view.day.description).path
-            replies = view.replies.map { ReplyRow(author: $0.yours ? "You" : partner, text: $0.text, at: DateText.dayAndTime($0.at, in: zone)) }
+            // The day is known from the card, so each reply shows just its time ("09:14").
+            replies = view.replies.map {
+                ReplyRow(author: $0.yours ? "You" : partner, text: $0.text, at: DateText.time($0.at, in: zone, onDay: view.day))
+            }
+            reactionURL = SiteURL.dayReaction(context.bondID, view.day.description).path
+            self.reactions = view.mayReply ? ReactionButton.row(chosen: reactions?.yours) : []
+            yourReaction = reactions?.yours.map { "\($0.emoji) \($0.label)" }
+            theirReaction = reactions?.theirs.map { "\(partner) reacted \($0.emoji) \($0.label)" }
         }
     }
 
@@ -97,7 +134,10 @@ struct PractisePagesController: RouteCollection {
         let historyURL: String
         let error: String?
         let draft: String
+        let nudgeURL: String?
+        let nudged: Bool
         let back = "today"
+        let hasControls: Bool
     }
 
     func today(req: Request) async throws -> Response {
@@ -132,12 +172,22 @@ struct PractisePagesController: RouteCollection {
         let day = service.today(for: context.user)
         let view = try await service.view(of: day, in: context.loaded, for: context.user)
         let consistency = try await service.consistency(in: context.loaded, today: day)
+        let nudge = try await NudgeService(req).status(in: context.loaded, for: context.user, day: view)
         return try await req.page("today", title: "Today's question", section: "bonds", status: status, TodayPage(
             bondTitle: context.bondTitle, bondURL: context.bondURL, active: context.loaded.snapshot.status == .active,
-            card: DayCard(view, context: context), consistency: consistency.sentence,
+            card: try await cards([view], context: context, req: req)[0], consistency: consistency.sentence,
             answerURL: SiteURL.today(context.bondID).path, historyURL: SiteURL.days(context.bondID).path,
-            error: error, draft: draft ?? view.yourText ?? ""
+            error: error, draft: draft ?? view.yourText ?? "",
+            nudgeURL: nudge.mayNudge ? SiteURL.nudge(context.bondID).path : nil, nudged: nudge.nudgedToday,
+            hasControls: view.maySwap || view.mayPass || nudge.mayNudge
         ))
+    }
+
+    /// Cards for days, with the reactions of the revealed ones in one query.
+    func cards(_ views: [TodayService.DayView], context: Context, req: Request) async throws -> [DayCard] {
+        let revealed = views.filter { $0.state == .revealed }.map(\.day.description)
+        let reactions = try await ReactionService(req).summaries(.day, keys: revealed, in: context.loaded, for: context.user)
+        return views.map { DayCard($0, context: context, reactions: reactions[$0.day.description]) }
     }
 
     // MARK: - Past days
@@ -154,7 +204,7 @@ struct PractisePagesController: RouteCollection {
         }
         let older = views.count == 20 ? views.last.map { SiteURL.days(context.bondID).path + "?before=\($0.day)" } : nil
         return try await req.page("days", title: "Past days", section: "bonds", Page(
-            bondTitle: context.bondTitle, bondURL: context.bondURL, cards: views.map { DayCard($0, context: context) }, olderURL: older
+            bondTitle: context.bondTitle, bondURL: context.bondURL, cards: try await cards(views, context: context, req: req), olderURL: older
         ))
     }
 
@@ -171,7 +221,7 @@ struct PractisePagesController: RouteCollection {
         }
         return try await req.page("day", title: "A past day", section: "bonds", Page(
             bondTitle: context.bondTitle, bondURL: context.bondURL, historyURL: SiteURL.days(context.bondID).path,
-            card: DayCard(view, context: context)
+            card: try await cards([view], context: context, req: req)[0]
         ))
     }
 
@@ -188,7 +238,7 @@ struct PractisePagesController: RouteCollection {
         }
     }
 
-    private func existingDay(_ req: Request, _ context: Context) async throws -> LocalDay {
+    func existingDay(_ req: Request, _ context: Context) async throws -> LocalDay {
         guard let day = req.parameters.get("day").flatMap(LocalDay.init(string:)),
               try await DailyQuestion.query(on: req.db).filter(\.$bond.$id == context.loaded.bond.id!).filter(\.$day == day.description).first() != nil
         else { throw Problem.notFound("There is no question for that day in this bond.") }

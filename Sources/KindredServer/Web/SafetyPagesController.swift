@@ -86,9 +86,36 @@ struct SafetyPagesController: RouteCollection {
         let device: [String]
         let countryName: String
         let emergency: String
-        let services: [CountryResources.Service]
-        let verify: String?
+        let emergencyTel: String?
+        let note: String?
+        let services: [ServiceRow]
         let saved: Bool
+    }
+
+    /// A helpline with links a phone can act on. (Notes for operators about checking the
+    /// numbers stay in the content files and `kindred content check`, never on this page.)
+    struct ServiceRow: Encodable {
+        let name: String
+        let phone: String?
+        let tel: String?
+        let text: String?
+        let sms: String?
+        let web: String?
+        let hours: String?
+        let languages: String?
+        let notes: String?
+
+        init(_ service: CountryResources.Service) {
+            name = service.name
+            phone = service.phone
+            tel = service.phone.flatMap(ContactLinks.tel)
+            text = service.text
+            sms = service.text.flatMap(ContactLinks.sms)
+            web = service.web
+            hours = service.hours
+            languages = service.languages.map { $0.joined(separator: ", ") }
+            notes = service.notes
+        }
     }
 
     /// Answers the check on this response; nothing is stored unless "save for me only" is ticked.
@@ -113,7 +140,8 @@ struct SafetyPagesController: RouteCollection {
                 signsTitle: guide.signs.title, signs: guide.signs.points, planTitle: guide.plan.title, plan: guide.plan.steps,
                 deviceTitle: guide.device.title, device: guide.device.points,
                 countryName: resources?.name ?? "", emergency: resources?.emergency ?? "your local emergency number",
-                services: resources?.services ?? [], verify: resources?.verify, saved: result.saved != nil
+                emergencyTel: resources.flatMap { ContactLinks.tel($0.emergency) }, note: resources?.note,
+                services: (resources?.services ?? []).map(ServiceRow.init), saved: result.saved != nil
             ))
         } catch let problem as Problem where !problem.fieldErrors.isEmpty {
             return try await renderForm(req, answers: answers, country: country, save: save, errors: problem.fieldErrors, status: problem.status)

@@ -44,6 +44,23 @@ struct WebSessionMiddleware: AsyncMiddleware {
     }
 }
 
+extension WebSessionMiddleware {
+    /// For pages rendered outside the session middleware (an address no route knows): who
+    /// is signed in, read only — nothing is touched or expired here — so the page's links
+    /// are the signed-in ones.
+    static func identify(_ request: Request) async {
+        guard request.currentUser == nil,
+              let secret = request.cookies[Cookies.sessionName(request)]?.string, !secret.isEmpty,
+              let session = try? await WebSession.query(on: request.db)
+                .filter(\.$tokenHash == Secrets.sha256(secret))
+                .join(User.self, on: \WebSession.$user.$id == \User.$id).first(),
+              case .valid = request.kindred.sessionPolicy.state(createdAt: session.createdAt, lastSeenAt: session.lastSeenAt, now: request.kindred.now)
+        else { return }
+        request.currentUser = try? session.joined(User.self)
+        request.webSession = session
+    }
+}
+
 extension Request {
     private struct NewCSRFKey: StorageKey { typealias Value = String }
     private struct ExpiredKey: StorageKey { typealias Value = Bool }
