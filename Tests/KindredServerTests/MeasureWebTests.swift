@@ -45,8 +45,12 @@ final class MeasureWebTests: XCTestCase {
             XCTAssertTrue(page.body.contains(#"<svg"#) && page.body.contains(#"role="img""#), "the profile chart")
             XCTAssertTrue(page.body.contains("<table>"), "and its table")
             XCTAssertTrue(page.body.contains("What tends to help"))
+            // The home keeps to one gentle suggestion; results live one tap away, on the measures page.
             let home = try await ana.get(bond)
-            XCTAssertTrue(home.body.contains("18 of 25"), "the bond home shows the latest")
+            XCTAssertTrue(home.body.contains(bond + "/measure"), "measures stay reachable from the home")
+            XCTAssertFalse(home.body.contains("Emotional Intimacy Scale, 5 short questions"), "taken: no longer suggested")
+            let measures = try await ana.get(bond + "/measure")
+            XCTAssertTrue(measures.body.contains("18 of 25"), "the measures page shows the latest")
         }
     }
 

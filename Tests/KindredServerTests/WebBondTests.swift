@@ -46,7 +46,9 @@ final class WebBondTests: XCTestCase {
 
             let anasHome = try await ana.get(bondPath)
             XCTAssertTrue(anasHome.body.contains("You and Ben"))
-            XCTAssertTrue(anasHome.body.contains("Together"))
+            let settings = try await ana.get(bondPath + "/settings")
+            XCTAssertTrue(settings.body.contains("Together"))
+            XCTAssertTrue(settings.body.contains("Ben — joined"))
 
             // Ben leaves; Ana sees only that it ended.
             let confirm = try await ben.get("\(bondPath)/leave")
@@ -98,11 +100,11 @@ final class WebBondTests: XCTestCase {
             let bondPath = try XCTUnwrap(createdBond.location)
             let invitePage = try await ana.post("\(bondPath)/invites")
             let joinPath = try invitePath(in: invitePage.body)
-            let home = try await ana.get(bondPath)
+            let home = try await ana.get(bondPath + "/settings")
             XCTAssertTrue(home.body.contains("An invite link is waiting"))
             let revokeRange = try XCTUnwrap(home.body.range(of: #"/invites/[0-9a-f-]{36}/revoke"#, options: .regularExpression))
             let revoked = try await ana.post(bondPath + String(home.body[revokeRange]))
-            XCTAssertEqual(revoked.location, bondPath)
+            XCTAssertEqual(revoked.location, bondPath + "/settings")
             let ben = Browser(app)
             try await ben.register("Ben")
             let page = try await ben.get(joinPath)
@@ -145,7 +147,7 @@ final class WebBondTests: XCTestCase {
             XCTAssertEqual(post.status, .notFound)
             let leave = try await cai.post("\(bondPath)/leave")
             XCTAssertEqual(leave.status, .notFound)
-            let stillWaiting = try await ana.get(bondPath)
+            let stillWaiting = try await ana.get(bondPath + "/settings")
             XCTAssertTrue(stillWaiting.body.contains("Waiting for them to join"))
         }
     }

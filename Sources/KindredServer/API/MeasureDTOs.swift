@@ -47,7 +47,6 @@ struct InstrumentDTO: Content {
     let label: String
     let citation: String?
     let licence: String
-    let verify: String?
     let bondKinds: [BondKind]
     let intro: String
     let items: [Item]
@@ -67,7 +66,6 @@ struct InstrumentDTO: Content {
         label = instrument.validated ? "Validated questionnaire" : Instrument.notValidatedLabel
         citation = instrument.citation
         licence = instrument.licence
-        verify = instrument.verify
         bondKinds = instrument.bondKinds
         intro = instrument.intro
         items = instrument.items.map { item in

@@ -42,7 +42,7 @@ struct SafetyAPIController: RouteCollection {
         let concern: Bool
         let message: String
         let signs: Section?
-        let resources: CountryResources?
+        let resources: ResourcesDTO?
         let safetyPlan: Section?
         let usingKindredSafely: Section
         let saved: SavedCheckDTO?
@@ -68,7 +68,7 @@ struct SafetyAPIController: RouteCollection {
         return ResultDTO(
             concern: concern, message: concern ? guide.supportive : guide.reassuring,
             signs: concern ? .init(title: guide.signs.title, points: guide.signs.points) : nil,
-            resources: result.resources,
+            resources: result.resources.map(ResourcesDTO.init),
             safetyPlan: concern ? .init(title: guide.plan.title, points: guide.plan.steps) : nil,
             usingKindredSafely: .init(title: guide.device.title, points: guide.device.points),
             saved: result.saved.map { SavedCheckDTO(id: $0.id!, savedAt: $0.createdAt, answers: nil, country: nil) }
@@ -131,7 +131,24 @@ struct SafetyAPIController: RouteCollection {
     }
 }
 
-extension CountryResources: Content {}
+/// Helplines for a country as people see them: the operators' notes on checking the numbers
+/// (`verify`) stay in the content files and `kindred content check`.
+struct ResourcesDTO: Content {
+    let country: String
+    let name: String
+    let emergency: String
+    let note: String?
+    let services: [CountryResources.Service]
+
+    init(_ resources: CountryResources) {
+        country = resources.country
+        name = resources.name
+        emergency = resources.emergency
+        note = resources.note
+        services = resources.services
+    }
+}
+
 extension CountryResources.Service: Content {}
 
 /// Reads a bearer token when one is sent, and carries on without one when not.

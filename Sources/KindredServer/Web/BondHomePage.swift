@@ -133,6 +133,7 @@ extension BondPagesController {
         let title: String
         let bondURL: String
         let kindLabel: String
+        let statusLabel: String
         let isWaiting: Bool
         let isEnded: Bool
         let members: [MemberRow]
@@ -155,6 +156,7 @@ extension BondPagesController {
         let deckNames = themes.decks.map { keys in library.filter { keys.contains($0.key) }.map(\.title).joined(separator: ", ") } ?? "Every deck"
         let page = SettingsPage(
             title: Self.title(of: loaded, for: user), bondURL: SiteURL.bond(bondID).path, kindLabel: loaded.bond.kind.label,
+            statusLabel: Self.statusLabel(status),
             isWaiting: status == .waiting, isEnded: status == .ended,
             members: loaded.members.map {
                 MemberRow(name: $0.user.displayName, isYou: $0.user.id == user.id, joinedOn: DateText.day($0.member.joinedAt, in: zone))

@@ -20,12 +20,15 @@ extension DateText {
     /// "09:14" on `day` (the person's own date for it), "28 November, 09:14" on another date.
     static func time(_ date: Date, in timeZone: String, onDay day: LocalDay) -> String {
         let zone = TimeZone(identifier: timeZone) ?? .gmt
-        var style = Date.FormatStyle(date: .omitted, time: .shortened, locale: Locale(identifier: "en_GB"))
-        style.timeZone = zone
-        if LocalDay(date, in: zone) == day { return date.formatted(style) }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let parts = calendar.dateComponents([.hour, .minute], from: date)
+        // Always two digits ("09:14"), whatever the platform's idea of a short time.
+        let clock = String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
+        if LocalDay(date, in: zone) == day { return clock }
         var dated = Date.FormatStyle(locale: Locale(identifier: "en_GB")).day().month(.wide)
         dated.timeZone = zone
-        return date.formatted(dated) + ", " + date.formatted(style)
+        return date.formatted(dated) + ", " + clock
     }
 }
 

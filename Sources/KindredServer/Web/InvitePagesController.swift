@@ -101,7 +101,7 @@ struct InvitePagesController: RouteCollection {
         let bondID = try req.bondID()
         guard let inviteID = req.parameters.get("inviteID").flatMap(InviteID.init(string:)) else { throw BondService.notFound }
         try await InviteService(req).revoke(inviteID, in: bondID, by: user)
-        return req.redirect(to: .bond(bondID), flash: .inviteRevoked)
+        return req.redirect(to: .bondSettings(bondID), flash: .inviteRevoked)
     }
 
     struct JoinPage: Encodable {

@@ -61,8 +61,11 @@ struct PasswordPagesController: RouteCollection {
 
     func resetForm(req: Request) async throws -> Response {
         let token = req.parameters.get("token") ?? ""
-        guard case .usable = try await PasswordResetService(req).check(token: token) else { return try await unusable(req) }
-        return try await renderReset(req, token: token, errors: [])
+        switch try await PasswordResetService(req).check(token: token) {
+        case .usable: return try await renderReset(req, token: token, errors: [])
+        case .unusable: return try await unusable(req, status: .gone)
+        case .unknown: return try await unusable(req, status: .notFound)
+        }
     }
 
     func reset(req: Request) async throws -> Response {
@@ -73,8 +76,8 @@ struct PasswordPagesController: RouteCollection {
             user = try await PasswordResetService(req).complete(token: token, password: password, device: req.device)
         } catch let problem as Problem where problem.status == .unprocessableEntity {
             return try await renderReset(req, token: token, errors: problem.fieldErrors, status: .unprocessableEntity)
-        } catch let problem as Problem where problem.status == .gone {
-            return try await unusable(req)
+        } catch let problem as Problem where problem.status == .gone || problem.status == .notFound {
+            return try await unusable(req, status: problem.status)
         }
         let response = req.redirect(to: .signIn(), flash: .passwordReset)
         // Every session of that person has ended; if this browser held one of them, forget it.
@@ -93,9 +96,10 @@ struct PasswordPagesController: RouteCollection {
         ))
     }
 
-    /// The same page for a used, expired or made-up link: it says nothing about any account.
-    private func unusable(_ req: Request) async throws -> Response {
-        try await req.page("reset-password", title: "This link no longer works", section: "sign-in", status: .gone, ResetPage(
+    /// The same page for a used or expired link (410) and a made-up one (404): it says nothing
+    /// about any account.
+    private func unusable(_ req: Request, status: HTTPStatus) async throws -> Response {
+        try await req.page("reset-password", title: "This link no longer works", section: "sign-in", status: status, ResetPage(
             errors: [], password: FormField(), actionURL: "", unusable: true, forgotURL: SiteURL.forgotPassword.path
         ))
     }

@@ -85,9 +85,10 @@ struct ReminderPagesController: RouteCollection {
         }
         do {
             _ = try await ReminderService(req).save(preferences, for: user)
-        } catch let problem as Problem where problem.status == .unprocessableEntity {
+        } catch let problem as Problem where !problem.fieldErrors.isEmpty {
+            // 422 for a choice that can't work; 409 for email on a Kindred that has none.
             return try await render(req, user: user, preferences: preferences, dailyAtText: typed,
-                                    errors: problem.fieldErrors, status: .unprocessableEntity)
+                                    errors: problem.fieldErrors, status: problem.status)
         }
         return req.redirect(to: .reminders, flash: .remindersSaved)
     }

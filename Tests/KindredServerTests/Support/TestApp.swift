@@ -74,6 +74,12 @@ struct TestResponse {
         (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [[String: Any]] ?? []
     }
     var contentType: String { headers.first(name: .contentType) ?? "" }
+    /// The body with Leaf's HTML escapes undone, to compare with text people read.
+    var text: String {
+        body.replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&quot;", with: "\"")
+            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&amp;", with: "&")
+    }
     var location: String? { headers.first(name: .location) }
     /// The field names of a 422 problem.
     var problemFields: [String] {
