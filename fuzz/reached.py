@@ -18,6 +18,9 @@ checkin = get(f"/api/v1/bonds/{bond}/checkins/current")
 assessments = get(f"/api/v1/bonds/{bond}/assessments")
 appreciations = get(f"/api/v1/bonds/{bond}/appreciations")
 conversation = get(f"/api/v1/bonds/{bond}/conversation")
+home = get(f"/api/v1/bonds/{bond}/home")
+themes = get(f"/api/v1/bonds/{bond}/themes")
+reminders = get("/api/v1/me/reminders")
 reached = {
     "today": today["state"],
     "replies": len(today.get("replies") or []),
@@ -25,6 +28,12 @@ reached = {
     "results": len(assessments["yours"]),
     "appreciations sent": len(appreciations["sent"]),
     "conversation position": conversation.get("position"),
+    "reaction to today": (today.get("reactions") or {}).get("yours"),
+    "reactions to appreciations": sum(1 for a in appreciations["received"] if (a.get("reactions") or {}).get("yours")),
+    "themes": themes.get("decks") or "every deck",
+    "daily reminder": reminders.get("dailyAt"),
+    "push devices": reminders.get("devices"),
+    "news on the home": len(home["news"]),
 }
 print("    reached in the fuzzer's own bond: " + ", ".join(f"{k} {v}" for k, v in reached.items()))
 if today["state"] != "revealed" and checkin["state"] == "open":

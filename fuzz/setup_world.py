@@ -2,12 +2,17 @@
 
 Prints two bearer tokens of the first person (one for the main run, one that the
 token-revoking operations may destroy), the bond id and the bond's today, as shell
-assignments, with one result of the first person's and an invite code to a second bond of
-the partner's.
+assignments, with one result of the first person's, an invite code to a second bond of
+the partner's, an appreciation from the partner and a push device of the first person's.
 """
+import base64
 import json
+import os
 import sys
 import urllib.request
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 
 base = sys.argv[1]
 PASSWORD = "fuzzing passphrase, long enough"
@@ -41,5 +46,13 @@ answers = {f"eis{n}": 4 for n in range(1, 6)}
 assessment = call("POST", f"/api/v1/bonds/{bond}/assessments", {"instrument": "eis", "answers": answers, "share": True}, main)["id"]
 other = call("POST", "/api/v1/bonds", {"kind": "family"}, partner)["id"]
 other_code = call("POST", f"/api/v1/bonds/{other}/invites", None, partner)["code"]
+# An appreciation to react to, and a push device (a real P-256 key, as a browser makes one)
+# whose endpoint is on a reserved name, so nothing pushed ever leaves this machine.
+appreciation = call("POST", f"/api/v1/bonds/{bond}/appreciations", {"text": "Thank you for the tea."}, partner)["id"]
+point = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
+    serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+b64 = lambda raw: base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+device = call("POST", "/api/v1/me/push-subscriptions", {
+    "endpoint": "https://push.example.invalid/fuzz", "keys": {"p256dh": b64(point), "auth": b64(os.urandom(16))}}, main)["id"]
 print(f"MAIN_TOKEN={main}\nSPARE_TOKEN={spare}\nBOND_ID={bond}\nTODAY={today}\n"
-      f"ASSESSMENT_ID={assessment}\nINVITE_CODE={other_code}")
+      f"ASSESSMENT_ID={assessment}\nINVITE_CODE={other_code}\nAPPRECIATION_ID={appreciation}\nDEVICE_ID={device}")

@@ -7,6 +7,13 @@ final class DataRightsTests: XCTestCase {
     /// Ana and Ben, each having written something of every kind.
     func fullBond(_ app: Application) async throws -> (APIPerson, APIPerson, String) {
         let (ana, ben, bond) = try await app.pair(kind: "romantic")
+        // Ben asks for notices and sets up a device; Ana nudges him before he answers.
+        _ = try await app.send(.PUT, "/api/v1/me/reminders", json: ["dailyAt": "08:30", "email": true, "push": true, "partnerActivity": true], token: ben.token)
+        try await PushBrowser().subscribe(app, as: ben)
+        _ = try await app.send(.PUT, "/api/v1/bonds/\(bond)/today/answer", json: ["text": "Ana's private answer"], token: ana.token)
+        let nudged = try await app.send(.POST, "/api/v1/bonds/\(bond)/nudge", token: ana.token)
+        XCTAssertEqual(nudged.status, .created, nudged.body)
+        _ = try await app.send(.POST, "/api/v1/password-resets", json: ["email": ben.email])
         for (person, words) in [(ana, "Ana"), (ben, "Ben")] {
             _ = try await app.send(.PUT, "/api/v1/bonds/\(bond)/today/answer", json: ["text": "\(words)'s private answer"], token: person.token)
             _ = try await app.send(.POST, "/api/v1/bonds/\(bond)/appreciations", json: ["text": "\(words)'s thanks"], token: person.token)
@@ -20,13 +27,19 @@ final class DataRightsTests: XCTestCase {
         let day = try await app.send(.GET, "/api/v1/bonds/\(bond)/today", token: ana.token)
         let date = (day.json["today"] as? [String: Any])?["day"] as? String ?? ""
         _ = try await app.send(.POST, "/api/v1/bonds/\(bond)/days/\(date)/replies", json: ["text": "Ben's reply"], token: ben.token)
+        _ = try await app.send(.PUT, "/api/v1/bonds/\(bond)/days/\(date)/reactions", json: ["reaction": "hug"], token: ben.token)
+        _ = try await app.send(.PUT, "/api/v1/bonds/\(bond)/days/\(date)/reactions", json: ["reaction": "wow"], token: ana.token)
+        let notes = try await app.send(.GET, "/api/v1/bonds/\(bond)/appreciations", token: ben.token)
+        if let fromAna = (notes.json["received"] as? [[String: Any]])?.first?["id"] as? String {
+            _ = try await app.send(.PUT, "/api/v1/bonds/\(bond)/appreciations/\(fromAna)/reactions", json: ["reaction": "thanks"], token: ben.token)
+        }
         _ = try await app.send(.POST, "/api/v1/safety-check", json: ["answers": SafetyTests.allNo, "save": true], token: ben.token)
         return (ana, ben, bond)
     }
 
     func testTheExportHoldsEverythingThePersonWroteAndNothingOfTheOthers() async throws {
         try await withApp { app, _ in
-            let (ana, _, _) = try await fullBond(app)
+            let (ana, ben, _) = try await fullBond(app)
             let export = try await app.send(.GET, "/api/v1/me/export", token: ana.token)
             XCTAssertEqual(export.status, .ok)
             XCTAssertTrue(export.headers.first(name: .contentDisposition)?.contains("kindred-export.json") ?? false)
@@ -37,6 +50,13 @@ final class DataRightsTests: XCTestCase {
                 XCTAssertFalse(export.body.contains(theirs), "the export holds \(theirs)")
             }
             XCTAssertEqual((export.json["savedSafetyChecks"] as? [Any])?.count, 0, "Ben's saved check is not in Ana's export")
+            XCTAssertEqual((export.json["reactions"] as? [[String: Any]])?.map { $0["reaction"] as? String }, ["wow"], "only her own reaction")
+            XCTAssertEqual((export.json["nudgesSent"] as? [Any])?.count, 1)
+            XCTAssertEqual((export.json["notificationDevices"] as? [Any])?.count, 0, "Ben's device is his")
+            let bens = try await app.send(.GET, "/api/v1/me/export", token: ben.token)
+            XCTAssertEqual((bens.json["reminders"] as? [String: Any])?["dailyAt"] as? String, "08:30")
+            XCTAssertEqual((bens.json["notificationDevices"] as? [Any])?.count, 1)
+            XCTAssertFalse(bens.body.contains("p256dh"), "never the device's push keys")
             let log = try await app.send(.GET, "/api/v1/me/security-log", token: ana.token)
             XCTAssertTrue(log.jsonArray.contains { $0["event"] as? String == "exported" })
 
@@ -57,13 +77,20 @@ final class DataRightsTests: XCTestCase {
         try await withApp { app, _ in
             let (ana, ben, bond) = try await fullBond(app)
             _ = try await app.send(.POST, "/api/v1/tokens", json: ["email": ben.email, "password": "wrong password here"])
+            // Rows of every new kind exist for Ben before he goes.
+            let sqlBefore = try XCTUnwrap(app.db as? any SQLDatabase)
+            for table in ["reactions", "nudges", "reminder_settings", "push_subscriptions", "notices", "password_resets"] {
+                let n = try await sqlBefore.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first()?.decode(column: "n", as: Int.self) ?? 0
+                XCTAssertGreaterThan(n, 0, "\(table) has a row before deletion")
+            }
             let benID = try XCTUnwrap(UUID(uuidString: ben.id))
             let deleted = try await app.send(.DELETE, "/api/v1/me", json: ["password": ben.password], token: ben.token)
             XCTAssertEqual(deleted.status, .noContent)
             // Every table, every row: none may mention Ben's id or hold his words.
             let sql = try XCTUnwrap(app.db as? any SQLDatabase)
             let tables = ["users", "web_sessions", "api_tokens", "bond_members", "invites", "sign_in_failures", "assessments", "daily_questions",
-                          "daily_answers", "daily_replies", "appreciations", "checkins", "conversations", "saved_safety_checks", "security_events"]
+                          "daily_answers", "daily_replies", "appreciations", "checkins", "conversations", "saved_safety_checks", "security_events",
+                          "daily_passes", "reactions", "nudges", "reminder_settings", "push_subscriptions", "notices", "password_resets"]
             let cipher = app.kindred.cipher
             for table in tables {
                 let rows = try await sql.raw("SELECT * FROM \(ident: table)").all()

@@ -21,6 +21,11 @@ struct ExportService: RequestScoped {
         struct ConversationEntry: Content { let bondId: UUID; let startedAt: Date; let completedAt: Date?; let questionsReached: Int }
         struct SafetyEntry: Content { let id: UUID; let savedAt: Date; let answers: [String: Bool]; let country: String? }
         struct SecurityEntry: Content { let event: String; let device: String; let at: Date }
+        struct ReactionEntry: Content { let bondId: UUID; let on: String; let target: String; let reaction: String; let at: Date }
+        struct NudgeEntry: Content { let bondId: UUID; let day: String; let at: Date }
+        struct PassEntry: Content { let bondId: UUID; let day: String; let at: Date }
+        struct DeviceEntry: Content { let device: String; let addedAt: Date; let lastNotifiedAt: Date? }
+        struct RemindersEntry: Content { let dailyAt: String?; let email: Bool; let push: Bool; let partnerActivity: Bool; let includeNames: Bool }
 
         let format: String
         let exportedAt: Date
@@ -34,6 +39,12 @@ struct ExportService: RequestScoped {
         let conversationsStarted: [ConversationEntry]
         let savedSafetyChecks: [SafetyEntry]
         let securityLog: [SecurityEntry]
+        let reactions: [ReactionEntry]
+        let nudgesSent: [NudgeEntry]
+        let daysPassed: [PassEntry]
+        let reminders: RemindersEntry
+        /// Devices set up for notifications (never their push keys).
+        let notificationDevices: [DeviceEntry]
     }
 
     func document(for user: User) async throws -> Document {
@@ -82,6 +93,23 @@ struct ExportService: RequestScoped {
             },
             securityLog: try await SecurityLog(db: db, services: services).events(for: user, limit: 10_000).map {
                 .init(event: $0.kind, device: $0.device, at: $0.at)
+            },
+            reactions: try await ReactionRow.query(on: db).filter(\.$user.$id == userID).sort(\.$updatedAt).all().map {
+                .init(bondId: $0.$bond.id, on: $0.targetKind, target: $0.targetKey, reaction: $0.reaction, at: $0.updatedAt)
+            },
+            nudgesSent: try await Nudge.query(on: db).filter(\.$from.$id == userID).sort(\.$createdAt).all().map {
+                .init(bondId: $0.$bond.id, day: $0.day, at: $0.createdAt)
+            },
+            daysPassed: try await DailyPass.query(on: db).filter(\.$user.$id == userID).sort(\.$day).all().map {
+                .init(bondId: $0.$bond.id, day: $0.day, at: $0.createdAt)
+            },
+            reminders: try await {
+                let preferences = try await ReminderService(db: db, services: services).preferences(of: user)
+                return Document.RemindersEntry(dailyAt: preferences.dailyAt?.description, email: preferences.email, push: preferences.push,
+                                      partnerActivity: preferences.partnerActivity, includeNames: preferences.includeNames)
+            }(),
+            notificationDevices: try await ReminderService(db: db, services: services).devices(of: user).map {
+                .init(device: $0.device, addedAt: $0.createdAt, lastNotifiedAt: $0.lastSentAt)
             }
         )
     }

@@ -150,14 +150,20 @@
       say("Your browser will ask whether Kindred may show notifications…");
       Promise.resolve(Notification.requestPermission()).then(function (permission) {
         if (permission !== "granted") throw new Error("denied");
+        say("Setting up this device…");
         return navigator.serviceWorker.register("/sw.js").then(function () { return navigator.serviceWorker.ready; });
       }).then(function (registration) {
-        return registration.pushManager.getSubscription().then(function (existing) {
+        var subscribing = registration.pushManager.getSubscription().then(function (existing) {
           return existing || registration.pushManager.subscribe({
             userVisibleOnly: true,
             applicationServerKey: keyBytes(pushToggle.getAttribute("data-push-key"))
           });
         });
+        // The browser's push service may never answer (offline, or none at all): stop waiting.
+        var giveUp = new Promise(function (resolve, reject) {
+          window.setTimeout(function () { reject(new Error("timeout")); }, 20000);
+        });
+        return Promise.race([subscribing, giveUp]);
       }).then(function (subscription) {
         var json = subscription.toJSON();
         var csrf = pushToggle.form && pushToggle.form.querySelector('input[name="csrf"]');
@@ -184,6 +190,8 @@
       }).catch(function (error) {
         if (error && error.message === "denied") {
           failed("You didn't allow notifications, so this device won't get them. You can change that in the browser's site settings.");
+        } else if (error && error.message === "timeout") {
+          failed("This browser's notification service didn't answer, so this device isn't set up. Try again later, or use email.");
         } else {
           failed("This device couldn't be set up for notifications. Reload the page and try again, or use email.");
         }
