@@ -1,14 +1,19 @@
 """Fixtures and hooks for Kindred's browser suite.
 
-One fresh `kindred serve` (temporary SQLite, free loopback port) and one tiny neutral site
-(the Quick exit target) per run; headless Chromium sessions, one per person, each with its
-own cookie jar. Every Kindred page a person lands on is checked with axe-core (support.py);
+One fresh `kindred serve` (temporary SQLite, free loopback port), one tiny neutral site
+(the Quick exit target) and one real SMTP server (aiosmtpd, where Kindred's email lands) per
+run; headless Chromium sessions, one per person, each with its own cookie jar: Alex on a
+wide desktop in the light scheme, Bea on a true 390 px phone (Chrome's mobile emulation) in
+the dark one. Every Kindred page a person lands on is checked with axe-core, for horizontal
+overflow and, on the phone, for Quick exit staying on screen (support.py);
 test_zz_page_checks.py asserts the findings after every journey. On a failure, a screenshot
 and the HTML of every window of every open browser, and the server log, go to e2e/artifacts/.
 """
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import subprocess
 import threading
@@ -47,9 +52,48 @@ def neutral_site():
     server.server_close()
 
 
+class Mailbox:
+    """What Kindred's email delivered to the test SMTP server: (sender, recipients, message)."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, list[str], email.message.EmailMessage]] = []
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's naming)
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self._lock:
+            self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), message))
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[email.message.EmailMessage]:
+        with self._lock:
+            return [m for _, rcpt, m in self.messages if address.lower() in (r.lower() for r in rcpt)]
+
+    def wait_for(self, address: str, count: int = 1, seconds: float = 20) -> list[email.message.EmailMessage]:
+        """At least `count` messages to this address, waiting up to `seconds` for them."""
+        deadline = time.monotonic() + seconds
+        while len(self.to(address)) < count and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return self.to(address)
+
+
 @pytest.fixture(scope="session")
-def kindred(neutral_site, tmp_path_factory):
-    """A fresh `kindred serve` on a temporary SQLite data folder and a free loopback port."""
+def mailbox():
+    """A real SMTP server on loopback (aiosmtpd), so Kindred can send email in the suite."""
+    from aiosmtpd.controller import Controller
+
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    box.port = controller.port
+    yield box
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def kindred(neutral_site, mailbox, tmp_path_factory):
+    """A fresh `kindred serve` on a temporary SQLite data folder and a free loopback port,
+    sending email to the test SMTP server."""
     binary = Path(os.environ.get("KINDRED_BIN", ".build/debug/kindred"))
     if not binary.is_absolute():
         binary = REPO / binary
@@ -64,6 +108,8 @@ def kindred(neutral_site, tmp_path_factory):
         KINDRED_PORT=str(port),
         KINDRED_DATA_DIR=str(data_dir),
         KINDRED_QUICK_EXIT_URL=neutral_site,
+        KINDRED_SMTP_URL=f"smtp+insecure://127.0.0.1:{mailbox.port}",
+        KINDRED_MAIL_FROM="Kindred <kindred@example.org>",
         # The most detailed level Kindred allows: the last check reads the log for anything private.
         KINDRED_LOG_LEVEL="debug",
     )
@@ -72,7 +118,8 @@ def kindred(neutral_site, tmp_path_factory):
         process = subprocess.Popen(
             [str(binary), "serve"], cwd=data_dir, env=env, stdout=log, stderr=subprocess.STDOUT
         )
-    server = Server(f"http://127.0.0.1:{port}", process, log_path, neutral_site)
+    server = Server(f"http://127.0.0.1:{port}", process, log_path, neutral_site,
+                    binary=binary, env=env, data_dir=data_dir)
     Server.current = server
     try:
         _wait_until_healthy(server)
@@ -107,10 +154,11 @@ def _wait_until_healthy(server: Server, seconds: float = 90) -> None:
 def browsers(kindred):
     """Opens a person in a browser of their own; every browser is quit at the end."""
 
-    def open_person(label: str, *, javascript: bool = True, dark: bool = False, size=(1280, 900)) -> Person:
-        driver = make_driver(javascript=javascript, dark=dark, size=size)
+    def open_person(label: str, *, javascript: bool = True, dark: bool = False, size=(1280, 900),
+                    phone: bool = False) -> Person:
+        driver = make_driver(javascript=javascript, dark=dark, size=size, phone=phone)
         OPEN_DRIVERS.append((label, driver))
-        return Person(label, driver, kindred, checks=javascript)
+        return Person(label, driver, kindred, checks=javascript, phone=phone)
 
     yield open_person
 
@@ -124,15 +172,15 @@ def browsers(kindred):
 
 @pytest.fixture(scope="session")
 def alex(browsers) -> Person:
-    """Person A: a wide window in the light colour scheme."""
+    """Person A: a wide desktop window with a mouse, in the light colour scheme."""
     return browsers("alex")
 
 
 @pytest.fixture(scope="session")
 def bea(browsers) -> Person:
-    """Person B: a phone-sized window in the dark colour scheme, so both layouts and both
-    palettes go through axe-core."""
-    return browsers("bea", dark=True, size=(390, 844))
+    """Person B: a true phone (390 x 844 CSS pixels, pixel ratio 2, touch, a mobile user
+    agent) in the dark colour scheme, so both layouts and both palettes go through axe-core."""
+    return browsers("bea", dark=True, phone=True)
 
 
 # --------------------------------------------------------------------------------------
@@ -143,9 +191,21 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "after_journeys: runs after every other test")
 
 
+# The journeys' modules in the order they build on each other (the same people throughout);
+# a module not listed runs after these, and the page checks' verdict after everything.
+MODULE_ORDER = ["test_journeys", "test_measure", "test_practise", "test_quick_exit", "test_safety", "test_daily_return"]
+
+
 def pytest_collection_modifyitems(session, config, items):
-    """The page checks' verdict needs every journey's pages, so those tests run last."""
-    items.sort(key=lambda item: 1 if item.get_closest_marker("after_journeys") else 0)
+    """Modules in MODULE_ORDER; the page checks' verdict needs every journey's pages, so those
+    tests run last. Within a module the tests keep their order (the sort is stable)."""
+
+    def rank(item) -> tuple[int, int]:
+        module = item.module.__name__.rsplit(".", 1)[-1]
+        place = MODULE_ORDER.index(module) if module in MODULE_ORDER else len(MODULE_ORDER)
+        return (1 if item.get_closest_marker("after_journeys") else 0, place)
+
+    items.sort(key=rank)
 
 
 SAVED_ARTIFACTS: list[str] = []

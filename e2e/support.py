@@ -1,9 +1,13 @@
 """Shared pieces of Kindred's browser suite: the server and neutral-site helpers, people in
-browsers, the automatic per-page checks (axe-core and the console) and failure artifacts.
-conftest.py turns them into fixtures and hooks; the tests import what they assert on."""
+browsers (a wide desktop with a mouse, or a true 390 px phone through Chrome's mobile
+emulation), the automatic per-page checks (axe-core, the console, horizontal overflow,
+Quick exit still on screen after scrolling, no notes meant for operators) and failure
+artifacts. conftest.py turns them into fixtures and hooks; the tests import what they
+assert on."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import socket
@@ -24,6 +28,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 E2E_DIR = Path(__file__).resolve().parent
 REPO = E2E_DIR.parent
 ARTIFACTS = E2E_DIR / "artifacts"
+SCREENS = ARTIFACTS / "screens"
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 WAIT_SECONDS = 15
@@ -31,6 +36,15 @@ NEUTRAL_TITLE = "Weather today"
 SEVERE_IMPACTS = ("serious", "critical")
 # Characters typed with Shift held on a common keyboard.
 SHIFTED = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ~!@#$%^&*()_+{}|:\"<>?")
+# A true phone: Chrome's mobile emulation (a headless window is at least 500 px wide).
+PHONE_WIDTH, PHONE_HEIGHT = 390, 844
+PHONE_USER_AGENT = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0.0.0 Mobile Safari/537.36"
+)
+# Words of notes meant for operators ("operators should re-check them periodically", "not
+# yet checked against the original paper"): never on a page people read.
+OPERATOR_NOTES = ("operators should", "re-check", "not yet checked")
 
 
 # --------------------------------------------------------------------------------------
@@ -45,6 +59,11 @@ class PageCheck:
     violations: list = field(default_factory=list)  # serious and critical
     minor: list = field(default_factory=list)  # moderate and minor: reported, not failed
     artifact: str = ""  # screenshot of the page when it had serious violations
+    width: int = 0  # the viewport's width in CSS pixels
+    overflow: str = ""  # what sticks out sideways (the page scrolls horizontally), if anything
+    exit_problem: str = ""  # how Quick exit was off screen or covered after scrolling down
+    operator_notes: list = field(default_factory=list)  # OPERATOR_NOTES found in the text
+    layout_artifact: str = ""  # screenshot of the page when its layout check failed
 
 
 class Findings:
@@ -53,6 +72,7 @@ class Findings:
         self.console_errors: list[tuple[str, str, str]] = []  # (who, url, message)
         self.axe_version = "?"
         self.saved_pages: set[str] = set()  # addresses whose violating page was saved
+        self.saved_layouts: set[str] = set()  # addresses whose badly laid out page was saved
 
 
 FINDINGS = Findings()
@@ -65,6 +85,7 @@ def page_pattern(url: str) -> str:
     path = re.sub(r"^https?://[^/]+", "", url)
     path = _UUID.sub("{id}", path)
     path = re.sub(r"/join/[^/?#]+", "/join/{code}", path)
+    path = re.sub(r"/reset-password/[^/?#]+", "/reset-password/{token}", path)
     path = re.sub(r"/days/\d{4}-\d{2}-\d{2}", "/days/{day}", path)
     path = re.sub(r"before=\d{4}-\d{2}-\d{2}", "before={day}", path)
     return re.sub(r"next=[^&#]+", "next={path}", path)
@@ -120,11 +141,22 @@ class Server:
 
     current: "Server | None" = None
 
-    def __init__(self, base_url: str, process: subprocess.Popen, log_path: Path, quick_exit_url: str):
+    def __init__(self, base_url: str, process: subprocess.Popen, log_path: Path, quick_exit_url: str,
+                 binary: Path | None = None, env: dict | None = None, data_dir: Path | None = None):
         self.base_url = base_url
         self.process = process
         self.log_path = log_path
         self.quick_exit_url = quick_exit_url
+        self.binary = binary
+        self.env = env or {}
+        self.data_dir = data_dir
+
+    def operator(self, *args: str) -> subprocess.CompletedProcess:
+        """Runs an operator command (`kindred users reset-link EMAIL`) with the same
+        environment and data folder as the server under test."""
+        assert self.binary is not None, "the server was started without its binary recorded"
+        return subprocess.run([str(self.binary), *args], cwd=self.data_dir, env=self.env,
+                              capture_output=True, text=True, timeout=120)
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -145,8 +177,12 @@ class Server:
 OPEN_DRIVERS: list[tuple[str, webdriver.Chrome]] = []
 
 
-def make_driver(*, javascript: bool = True, dark: bool = False, size=(1280, 900)) -> webdriver.Chrome:
-    """Headless Debian Chromium with the driver's path given, so selenium never downloads one."""
+def make_driver(*, javascript: bool = True, dark: bool = False, size=(1280, 900), phone: bool = False) -> webdriver.Chrome:
+    """Headless Debian Chromium with the driver's path given, so selenium never downloads one.
+    `phone`: Chrome's mobile emulation at a true 390 x 844 (pixel ratio 2, touch, a mobile
+    user agent), since a headless window is never narrower than 500 px. Otherwise a desktop
+    of `size` with a mouse: headless Chromium has no pointing device, so without saying so
+    it matches neither `(hover: hover)` nor `(pointer: fine)` as a person's desktop does."""
     opts = webdriver.ChromeOptions()
     opts.binary_location = CHROMIUM
     for arg in (
@@ -161,9 +197,20 @@ def make_driver(*, javascript: bool = True, dark: bool = False, size=(1280, 900)
         f"--window-size={size[0]},{size[1]}",
     ):
         opts.add_argument(arg)
+    blink = []
+    if phone:
+        opts.add_experimental_option("mobileEmulation", {
+            "deviceMetrics": {"width": PHONE_WIDTH, "height": PHONE_HEIGHT, "pixelRatio": 2.0, "touch": True},
+            "userAgent": PHONE_USER_AGENT,
+        })
+    else:
+        # Blink's PointerType 4 is fine, HoverType 2 is hover.
+        blink.append("primaryPointerType=4,availablePointerTypes=4,primaryHoverType=2,availableHoverTypes=2")
     if not javascript:
-        opts.add_argument("--blink-settings=scriptEnabled=false")
+        blink.append("scriptEnabled=false")
         opts.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    if blink:
+        opts.add_argument("--blink-settings=" + ",".join(blink))
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
     driver.set_page_load_timeout(30)
@@ -180,11 +227,12 @@ class Person:
     """One person in one browser. Every Kindred page they land on through visit(),
     click_through() or submit() is checked with axe-core and for console errors."""
 
-    def __init__(self, label: str, driver: webdriver.Chrome, server: Server, *, checks: bool = True):
+    def __init__(self, label: str, driver: webdriver.Chrome, server: Server, *, checks: bool = True, phone: bool = False):
         self.label = label
         self.driver = driver
         self.server = server
         self.checks = checks
+        self.phone = phone
         self.name = ""
         self.email = ""
         self.password = ""
@@ -217,7 +265,7 @@ class Person:
             lambda d: d.execute_script("return document.readyState") == "complete"
         )
         if self.server.is_ours(self.driver.current_url):
-            check_page(self.label, self.driver)
+            check_page(self.label, self.driver, phone=self.phone)
 
     # -- finding things -------------------------------------------------------------------
 
@@ -419,7 +467,16 @@ def ensure_signed_in(person: Person, name: str, password: str, tag: str, time_zo
         person.type_into("email", person.email)
         person.type_into("password", person.password)
         person.submit("Sign in")
+        # Signing in lands on the one active bond's home, or on the list: either way, the list.
+        person.visit("/bonds")
     assert person.path == "/bonds" and person.h1() == "My bonds", f"{person.label} could not sign in"
+
+
+def bond_settings(person: Person, bond: str) -> None:
+    """Opens a bond's settings page (its kind and status badges, who's here, invites, the
+    daily question's decks and depth, leaving)."""
+    person.visit(f"{bond}/settings")
+    assert person.h1() == "Bond settings", f"{person.label} sees {person.h1()!r} at {bond}/settings"
 
 
 def close_person(person: Person) -> None:
@@ -433,8 +490,61 @@ def close_person(person: Person) -> None:
         pass
 
 
-def check_page(who: str, driver: webdriver.Chrome) -> None:
-    """axe-core on the page as it is now, and the console errors logged since the last check."""
+LAYOUT_SCRIPT = """
+const phone = arguments[0];
+const doc = document.documentElement;
+const width = window.innerWidth, height = window.innerHeight;
+const describe = (el) => {
+  const r = el.getBoundingClientRect();
+  let name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "");
+  if (el.classList && el.classList.length) name += "." + Array.from(el.classList).join(".");
+  const text = (el.textContent || "").replace(/\\s+/g, " ").trim().slice(0, 60);
+  return name + " (" + Math.round(r.width) + " px wide, right edge at " + Math.round(r.right) + " px)" +
+    (text ? ' "' + text + '"' : "");
+};
+const found = {width: width, overflow: "", exit: "", notes: []};
+if (doc.scrollWidth > width) {
+  // The element reaching furthest right; of several that end there, the innermost.
+  let worst = null, right = width;
+  for (const el of document.body.getElementsByTagName("*")) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) continue;
+    if (r.right > right + 0.5 || (worst && r.right >= right - 0.5 && worst.contains(el))) {
+      worst = el;
+      right = Math.max(right, r.right);
+    }
+  }
+  found.overflow = "the page is " + doc.scrollWidth + " px wide in a " + width + " px viewport" +
+    (worst ? "; widest: " + describe(worst) : "");
+}
+const link = document.querySelector("header [data-quick-exit], header .quick-exit");
+if (!link) {
+  found.exit = "no Quick exit in the header";
+} else if (phone) {
+  const before = window.scrollY;
+  window.scrollTo({top: doc.scrollHeight, left: 0, behavior: "instant"});
+  const r = link.getBoundingClientRect();
+  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  if (r.width === 0 || r.height === 0) {
+    found.exit = "Quick exit has no size";
+  } else if (r.top < -0.5 || r.bottom > height + 0.5 || r.left < -0.5 || r.right > width + 0.5) {
+    found.exit = "after scrolling to the bottom (" + Math.round(window.scrollY) + " px down) Quick exit is at top " +
+      Math.round(r.top) + ", bottom " + Math.round(r.bottom) + " in a " + width + " x " + height + " viewport";
+  } else if (!hit || !(hit === link || link.contains(hit))) {
+    found.exit = "after scrolling to the bottom Quick exit is covered by " + (hit ? describe(hit) : "nothing drawable");
+  }
+  window.scrollTo({top: before, left: 0, behavior: "instant"});
+}
+const text = (document.body.innerText || "").toLowerCase();
+found.notes = arguments[1].filter((words) => text.includes(words));
+return found;
+"""
+
+
+def check_page(who: str, driver: webdriver.Chrome, phone: bool = False) -> None:
+    """axe-core on the page as it is now, its layout (nothing wider than the viewport; on a
+    phone, Quick exit still on screen and uncovered once scrolled to the bottom), no notes
+    meant for operators, and the console errors logged since the last check."""
     axe = Axe(driver)
     axe.inject()
     result = axe.run()
@@ -445,19 +555,52 @@ def check_page(who: str, driver: webdriver.Chrome) -> None:
     check = PageCheck(who=who, url=driver.current_url, title=driver.title)
     for violation in result["violations"]:
         (check.violations if violation.get("impact") in SEVERE_IMPACTS else check.minor).append(violation)
+    layout = driver.execute_script(LAYOUT_SCRIPT, phone, list(OPERATOR_NOTES))
+    check.width = int(layout.get("width") or 0)
+    check.overflow = layout.get("overflow") or ""
+    check.exit_problem = layout.get("exit") or ""
+    check.operator_notes = list(layout.get("notes") or [])
     FINDINGS.pages.append(check)
-    if check.violations and page_pattern(check.url) not in FINDINGS.saved_pages:
-        FINDINGS.saved_pages.add(page_pattern(check.url))
+    pattern = page_pattern(check.url)
+    if check.violations and pattern not in FINDINGS.saved_pages:
+        FINDINGS.saved_pages.add(pattern)
         # Keep the page as axe-core saw it: by the time the verdict runs it is long gone.
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        base = ARTIFACTS / f"axe-{len(FINDINGS.pages):03d}-{who}-{_slug(page_pattern(check.url)) or 'home'}"
-        try:
-            driver.save_screenshot(f"{base}.png")
-            Path(f"{base}.html").write_text(driver.page_source, encoding="utf-8")
-            check.artifact = f"{base}.png"
-        except WebDriverException:
-            pass
+        check.artifact = _keep_page(driver, f"axe-{len(FINDINGS.pages):03d}-{who}-{_slug(pattern) or 'home'}")
+    if (check.overflow or check.exit_problem) and (who, pattern) not in FINDINGS.saved_layouts:
+        FINDINGS.saved_layouts.add((who, pattern))
+        check.layout_artifact = _keep_page(driver, f"layout-{len(FINDINGS.pages):03d}-{who}-{_slug(pattern) or 'home'}")
     collect_console(who, driver)
+
+
+def _keep_page(driver: webdriver.Chrome, name: str) -> str:
+    """A screenshot and the HTML of the page now shown, in the artifacts folder."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    base = ARTIFACTS / name
+    try:
+        driver.save_screenshot(f"{base}.png")
+        Path(f"{base}.html").write_text(driver.page_source, encoding="utf-8")
+        return f"{base}.png"
+    except WebDriverException:
+        return ""
+
+
+def screenshot(person: Person, name: str) -> Path:
+    """The whole page as the person sees it now, top to bottom, saved as
+    e2e/artifacts/screens/<name>.png for people to look at (kept after a passing run too)."""
+    import base64
+
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    target = SCREENS / f"{_slug(name)}.png"
+    driver = person.driver
+    metrics = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
+    size = metrics.get("cssContentSize") or metrics.get("contentSize")
+    width = driver.execute_script("return window.innerWidth")
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
+        "format": "png", "captureBeyondViewport": True,
+        "clip": {"x": 0, "y": 0, "width": width, "height": min(size["height"], 6000), "scale": 1},
+    })
+    target.write_bytes(base64.b64decode(shot["data"]))
+    return target
 
 
 def collect_console(who: str, driver: webdriver.Chrome, expected_failure: str | None = None) -> None:

@@ -1,5 +1,7 @@
-"""Two people, Alex and Bea, in two browsers: sign up, pair through an invite link, share a
-bond home, change settings, get a password wrong, make form mistakes, and leave.
+"""Two people, Alex and Bea, in two browsers (a desktop, and a phone): sign up, pair through
+an invite link, share a bond home (its badges, who's here, invites and leaving live on the
+bond's settings page), change settings, get a password wrong, make form mistakes, land on
+their one bond's home when they sign in, and leave.
 
 The tests run in order and build on each other; a test whose earlier step failed is
 skipped with the reason, so the first failure is the one to read. Every page either
@@ -16,7 +18,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from support import Person, new_story
+from support import Person, bond_settings, new_story
 
 PASSWORD_ALEX = "quiet river morning tea"
 PASSWORD_BEA = "lanterns over the harbour"
@@ -105,8 +107,15 @@ def test_alex_makes_a_bond_and_an_invite_link(alex, kindred):
     story["bond"] = alex.path
     assert alex.flash() == "Your bond is ready. Invite the other person with a link."
     assert alex.h1() == "Your new friendship bond"
+    assert alex.has_link("Bond settings", "main .bond-heading")
+    # Who's here and the badges are on the bond's settings page now.
+    alex.follow("Bond settings", "main .bond-heading")
+    assert alex.path == story["bond"] + "/settings"
+    assert alex.h1() == "Bond settings"
     assert alex.badges() == ["Close friends", "Waiting for them to join"]
     assert f"{alex.name} (you)" in alex.text("section[aria-labelledby=members-title]")
+    alex.follow("← Your new friendship bond", "main")
+    assert alex.path == story["bond"]
     alex.submit("Make an invite link")
 
     assert alex.h1() == "Your invite link is ready"
@@ -120,6 +129,9 @@ def test_alex_makes_a_bond_and_an_invite_link(alex, kindred):
     alex.follow("Back to the bond", "main")
     assert alex.path == story["bond"]
     assert "An invite link is waiting to be used." in alex.text()
+    alex.follow("bond settings", "main section[aria-labelledby=invite-title]")
+    assert alex.path == story["bond"] + "/settings"
+    assert "An invite link is waiting to be used." in alex.text("section[aria-labelledby=invite-title]")
     assert alex.button("Make a new link") and alex.button("Withdraw the link")
     done("invite made")
 
@@ -151,8 +163,11 @@ def test_bea_signs_up_through_the_link_and_joins(bea, alex):
     fill_registration(bea, bea.name, bea.email, bea.password, "America/New_York")
     bea.submit("Create account")
 
-    # Back on the invite, which now says who it is from.
+    # Back on the invite, which now says who it is from, welcomed as someone invited: not
+    # told to start by making a bond of her own.
     assert bea.path == code_path
+    assert bea.flash() == "Welcome to Kindred. Your account is ready — now accept the invite below to join."
+    assert "making a bond" not in bea.text("main").lower(), "an invited person is told to make a bond"
     assert bea.h1() == f"{alex.name} invited you"
     assert f"{alex.name} would like you to join a friendship bond on Kindred" in bea.text()
     bea.submit("Join the bond")
@@ -160,10 +175,12 @@ def test_bea_signs_up_through_the_link_and_joins(bea, alex):
     assert bea.path == story["bond"]
     assert bea.flash() == "You're in. This is the home you share."
     assert bea.h1() == f"You and {alex.name}"
+    assert "Invite the other person" not in bea.text()
+    bond_settings(bea, story["bond"])
     assert bea.badges() == ["Close friends", "Together"]
     members = bea.text("section[aria-labelledby=members-title]")
     assert f"{bea.name} (you)" in members and alex.name in members and f"{alex.name} (you)" not in members
-    assert "Invite the other person" not in bea.text()
+    assert "Invite" not in bea.text("main"), "an active bond's settings still offer an invite"
     done("paired")
 
 
@@ -174,10 +191,12 @@ def test_alex_sees_bea_in_the_bond(alex, bea):
     alex.follow(f"You and {bea.name}", "main")
     assert alex.path == story["bond"]
     assert alex.h1() == f"You and {bea.name}"
+    assert "Invite the other person" not in alex.text()
+    assert not alex.has_link("Leave this bond", "main"), "leaving is on the bond's settings page"
+    alex.follow("Bond settings", "main .bond-heading")
     assert alex.badges() == ["Close friends", "Together"]
     members = alex.text("section[aria-labelledby=members-title]")
     assert f"{alex.name} (you)" in members and bea.name in members
-    assert "Invite the other person" not in alex.text()
     assert alex.has_link("Leave this bond", "main")
 
 
@@ -291,16 +310,22 @@ def test_a_sign_up_mistake_keeps_what_was_typed_but_never_the_password(alex):
     assert alex.field("displayName").get_attribute("aria-invalid") is None
 
 
-def test_alex_signs_back_in(alex):
+def test_alex_signs_back_in_and_lands_on_his_one_bond(alex, bea):
+    """With exactly one active bond, signing in (and the start page) lead to its home."""
     needs("alex signed out")
     alex.visit("/sign-in")
     alex.type_into("email", alex.email)
     alex.type_into("password", alex.password)
     alex.submit("Sign in")
-    assert alex.path == "/bonds"
-    assert alex.h1() == "My bonds"
     assert "My bonds" in signed_in_nav(alex)
     done("alex signed in again")
+    if "paired" in story["done"]:
+        assert alex.path == story["bond"], f"signing in with one active bond led to {alex.path}"
+        assert alex.h1() == f"You and {bea.name}"
+        alex.visit("/")
+        assert alex.path == story["bond"], f"the start page led to {alex.path}"
+    else:
+        assert alex.path == "/bonds" and alex.h1() == "My bonds"
 
 
 def test_a_bond_form_mistake_keeps_the_name(alex):
@@ -316,11 +341,15 @@ def test_a_bond_form_mistake_keeps_the_name(alex):
     assert not any(r.is_selected() for r in alex.driver.find_elements(By.NAME, "kind"))
 
 
-def test_an_unknown_bond_is_not_found(alex):
+def test_an_unknown_bond_is_not_found_and_the_page_knows_who_is_signed_in(alex):
     needs("alex signed in again")
     alex.visit(f"/bonds/{uuid.uuid4()}")
+    assert alex.status() == 404
     assert alex.h1() == "We couldn't find that page"
     assert alex.has_link("Go to the start", "main")
+    nav = signed_in_nav(alex)
+    assert "My bonds" in nav and "Sign out" in nav, f"the 404 page shows signed-out links: {nav!r}"
+    assert "Create an account" not in nav and "Sign in" not in nav, f"the 404 page shows signed-out links: {nav!r}"
 
 
 def test_the_delete_account_page_asks_for_the_password(alex):
@@ -342,7 +371,7 @@ def test_the_delete_account_page_asks_for_the_password(alex):
 
 def test_bea_leaves_and_alex_sees_the_bond_has_ended(bea, alex):
     needs("paired", "alex signed in again")
-    bea.visit(story["bond"])
+    bond_settings(bea, story["bond"])
     bea.follow("Leave this bond", "main")
     assert bea.path == story["bond"] + "/leave"
     assert bea.h1() == "Leave this bond?"
@@ -361,9 +390,11 @@ def test_bea_leaves_and_alex_sees_the_bond_has_ended(bea, alex):
     assert alex.h1() == f"You and {bea.name}"
     ended = alex.driver.find_element(By.CSS_SELECTOR, "main [role=status].card")
     assert "This bond has ended" in ended.text
-    assert "Ended" in alex.badges()
     assert not alex.has_link("Leave this bond", "main")
     # Nothing says who ended it.
     assert bea.name not in ended.text
+    bond_settings(alex, story["bond"])
+    assert "Ended" in alex.badges()
+    assert not alex.has_link("Leave this bond", "main")
     alex.visit("/bonds")
     assert "Ended" in alex.badges("main .bond-list .badge")

@@ -2,6 +2,10 @@
 Intimacy Scale, predict each other's answers, share and stop sharing — and each sees only
 what the rules allow. An unshared result and a prediction must never reach the other person.
 
+The bond home suggests at most one questionnaire at a time (in a bond's first week, the EIS
+only) and links to all of them ("How close you feel: all questionnaires"); the Measure page
+lists every questionnaire with what is due and each person's latest result.
+
 Runs after test_journeys.py, whose friendship bond Bea has left by then, so these tests
 make a fresh romantic bond. Run alone (scripts/e2e -k measure) they sign both people up
 first. The tests build on each other; a test whose earlier step failed is skipped with the
@@ -18,7 +22,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
 
-from support import Person, ensure_signed_in, new_story
+from support import Person, bond_settings, ensure_signed_in, new_story
 
 RUN = uuid.uuid4().hex[:8]
 EIS = "Emotional Intimacy Scale"
@@ -43,6 +47,10 @@ INSTRUMENTS = [
     "Satisfaction With Life Scale",
 ]
 SAVED = "Saved. Only you can see this result unless you share it."
+ALL_QUESTIONNAIRES = "How close you feel: all questionnaires"
+EIS_SUGGESTION = (
+    f"When you have a few quiet minutes: {EIS}, 5 short questions. Only you see your answers unless you share them."
+)
 PREDICTION_SAVED = (
     "Your prediction is saved. It stays private; once they share their own answers you'll both see how close it was."
 )
@@ -75,10 +83,26 @@ def card(person: Person, title: str) -> WebElement:
     return found[0]
 
 
-def bond_home_measures(person: Person) -> dict[str, str]:
-    """The "How close you feel" list on the bond home: questionnaire title -> its line."""
-    items = person.driver.find_elements(By.CSS_SELECTOR, "section[aria-labelledby=measures-title] ul.measure-summary li")
-    return {li.find_element(By.TAG_NAME, "a").text.strip(): li.text.strip() for li in items}
+def measure_cards(person: Person) -> dict[str, str]:
+    """Every questionnaire's card on the Measure page (visited here): title -> its text."""
+    person.visit(f"{story['bond']}/measure")
+    assert person.h1() == "Measure"
+    return {
+        li.find_element(By.CSS_SELECTOR, "h2").text.strip(): li.text
+        for li in person.driver.find_elements(By.CSS_SELECTOR, "main ul.bond-list > li.card")
+    }
+
+
+def due(cards: dict[str, str]) -> list[str]:
+    """The questionnaires whose card has the Due badge."""
+    return sorted(title for title, text in cards.items() if "Due" in text.split("\n")[1])
+
+
+def suggestion(person: Person) -> str:
+    """The bond home's one questionnaire suggestion ("When you have a moment"), or ""."""
+    found = person.driver.find_elements(By.CSS_SELECTOR, "main section[aria-labelledby=suggestion-title]")
+    assert len(found) <= 1, f"{person.label} is offered {len(found)} questionnaires at once"
+    return found[0].text if found else ""
 
 
 def legends(person: Person) -> list[str]:
@@ -145,6 +169,8 @@ def test_alex_and_bea_share_a_romantic_bond(alex, bea, kindred):
     alex.submit("Make the bond")
     assert re.fullmatch(r"/bonds/[0-9a-fA-F-]{36}", alex.path), alex.path
     story["bond"] = alex.path
+    assert alex.h1() == "our measures"
+    bond_settings(alex, story["bond"])
     assert alex.badges() == ["Partners", "Waiting for them to join"]
     alex.submit("Make an invite link")
     invite = alex.value("invite-url")
@@ -155,21 +181,25 @@ def test_alex_and_bea_share_a_romantic_bond(alex, bea, kindred):
     bea.submit("Join the bond")
     assert bea.path == story["bond"]
     assert bea.h1() == "our measures"
+    bond_settings(bea, story["bond"])
     assert bea.badges() == ["Partners", "Together"]
     done("bond")
 
 
-def test_the_bond_home_and_the_measure_page_list_every_questionnaire(alex, bea):
+def test_the_bond_home_suggests_one_questionnaire_and_the_measure_page_lists_every_one(alex, bea):
     needs("bond")
     alex.visit(story["bond"])
-    measures = section_text(alex, "measures-title")
-    assert "How close you feel" in measures
-    assert "5 questionnaires are due." in measures
-    lines = bond_home_measures(alex)
-    assert sorted(lines) == sorted(INSTRUMENTS), "CSI-4 belongs in a romantic bond's list"
-    assert all("not taken yet" in line and line.endswith("Due") for line in lines.values()), lines
+    # In a bond's first week, one gentle suggestion: the EIS. No wall of "Due".
+    offer = suggestion(alex)
+    assert offer == f"When you have a moment\n{EIS_SUGGESTION}\nTake it", offer
+    assert alex.link("Take it", "main section[aria-labelledby=suggestion-title]").get_attribute("href") == (
+        alex.server.url(measure_path() + "/take")
+    )
+    assert not alex.driver.find_elements(By.CSS_SELECTOR, "main .badge.due"), "the bond home shows Due badges"
+    for title in INSTRUMENTS[1:]:
+        assert title not in alex.text("main"), f"the bond home offers {title} in the first week"
 
-    alex.follow("All questionnaires", "main")
+    alex.follow(ALL_QUESTIONNAIRES, "main")
     assert alex.path == f"{story['bond']}/measure"
     assert alex.h1() == "Measure"
     assert f"private to you until you choose to share a result with {bea.name}" in alex.text()
@@ -182,6 +212,7 @@ def test_the_bond_home_and_the_measure_page_list_every_questionnaire(alex, bea):
         assert "You haven't taken this yet." in c.text and "Due" in c.text
     assert "Validated questionnaire" in card(alex, EIS).text
     assert "Kindred check — not a validated scale" in card(alex, INSTRUMENTS[1]).text
+    assert due(measure_cards(alex)) == sorted(INSTRUMENTS), "CSI-4 belongs in a romantic bond's list"
     done("overview")
 
 
@@ -266,23 +297,25 @@ def test_alex_completes_the_eis_without_sharing_and_sees_his_score_and_chart(ale
     assert "How well" not in mine
     assert "Due" not in alex.badges("main > h1 + p .badge")
 
+    cards = measure_cards(alex)
+    assert f"Your latest: {ALEX_SCORE} on " in cards[EIS] and "your first result" in cards[EIS], cards[EIS]
+    assert due(cards) == sorted(INSTRUMENTS[1:])
+    # The first week's suggestion is taken: the home suggests nothing more this week.
     alex.visit(story["bond"])
-    lines = bond_home_measures(alex)
-    assert lines[EIS].startswith(f"{EIS}: {ALEX_SCORE} on ") and "your first result" in lines[EIS]
-    assert not lines[EIS].endswith("Due")
-    assert "4 questionnaires are due." in section_text(alex, "measures-title")
+    assert not suggestion(alex), suggestion(alex)
+    assert alex.has_link(ALL_QUESTIONNAIRES, "main")
     done("alex took eis")
 
 
 def test_bea_sees_nothing_of_alexs_unshared_result(bea, alex):
     needs("alex took eis")
     bea.visit(story["bond"])
-    lines = bond_home_measures(bea)
-    assert lines[EIS] == f"{EIS}: not taken yet Due"
-    assert "5 questionnaires are due." in section_text(bea, "measures-title")
+    assert EIS_SUGGESTION in suggestion(bea), "Bea, who has not taken the EIS, is not offered it"
     assert_shows_nothing_of(bea, alex, ALEX_SCORE)
 
-    bea.follow("All questionnaires", "main")
+    bea.follow(ALL_QUESTIONNAIRES, "main")
+    assert "You haven't taken this yet." in card(bea, EIS).text
+    assert len(bea.driver.find_elements(By.CSS_SELECTOR, "main .badge.due")) == 5
     assert "Shared with you" not in card(bea, EIS).text
     assert_shows_nothing_of(bea, alex, ALEX_SCORE)
 
@@ -435,8 +468,7 @@ def test_both_see_the_comparison_side_by_side(alex, bea):
     assert alex.captions() == ["Your latest profile", "Side by side", "Every result you've taken"]
     assert "How well you know" not in mine, "Alex made no prediction"
 
-    alex.visit(story["bond"])
-    assert bond_home_measures(alex)[EIS].startswith(f"{EIS}: {ALEX_SCORE}")
+    assert f"Your latest: {ALEX_SCORE} on " in measure_cards(alex)[EIS]
     done("compared")
 
 
@@ -553,18 +585,24 @@ def test_bea_checks_the_intimacy_balance_and_is_told_of_an_imbalance(bea):
     done("balance")
 
 
-def test_both_see_only_their_own_results_on_the_bond_home(alex, bea):
+def test_both_see_only_their_own_results_on_the_measure_page_and_none_on_the_home(alex, bea):
     needs("alex unshared", "six signs", "balance")
-    alex.visit(story["bond"])
-    lines = bond_home_measures(alex)
-    assert lines[INSTRUMENTS[1]].startswith(f"{INSTRUMENTS[1]}: 50 of 100")
-    assert lines["Intimacy balance"].startswith("Intimacy balance: not taken yet")
-    assert "3 questionnaires are due." in section_text(alex, "measures-title")
+    cards = measure_cards(alex)
+    assert f"Your latest: 50 of 100 on " in cards[INSTRUMENTS[1]]
+    assert "You haven't taken this yet." in cards["Intimacy balance"]
+    assert due(cards) == sorted(["Intimacy balance", INSTRUMENTS[3], INSTRUMENTS[4]])
 
-    bea.visit(story["bond"])
-    lines = bond_home_measures(bea)
-    assert lines[EIS].startswith(f"{EIS}: {BEA_SCORE}")
-    assert lines["Intimacy balance"].startswith("Intimacy balance: 3 of 5")
-    assert lines[INSTRUMENTS[1]].startswith(f"{INSTRUMENTS[1]}: not taken yet")
+    cards = measure_cards(bea)
+    assert f"Your latest: {BEA_SCORE} on " in cards[EIS]
+    assert "Your latest: 3 of 5 on " in cards["Intimacy balance"]
+    assert "You haven't taken this yet." in cards[INSTRUMENTS[1]]
+    assert "50 of 100" not in bea.driver.page_source
+    assert_shows_nothing_of(bea, alex, ALEX_SCORE)
+
+    # The bond home shows no one's results: only what to do next.
+    for person in (alex, bea):
+        person.visit(story["bond"])
+        for score in ("50 of 100", ALEX_SCORE, BEA_SCORE, "3 of 5"):
+            assert score not in person.text("main"), f"{person.label}'s bond home shows a result ({score})"
     assert "50 of 100" not in bea.driver.page_source
     assert_shows_nothing_of(bea, alex, ALEX_SCORE)

@@ -22,7 +22,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
-from support import Person, close_person, ensure_signed_in, new_story
+from support import Person, bond_settings, close_person, ensure_signed_in, new_story
 
 RUN = uuid.uuid4().hex[:8]
 
@@ -46,6 +46,8 @@ SCALE = {1: "Not at all", 2: "A little", 3: "Somewhat", 4: "Mostly", 5: "Very mu
 ALEX_PULSE = {"open-sharing": 4, "trust": 5, "positive-feelings": 4, "quality-time": 2, "communication": 3, "vulnerability": 3}
 BEA_PULSE = {"open-sharing": 5, "trust": 4, "positive-feelings": 5, "quality-time": 3, "communication": 4, "vulnerability": 2}
 CONVERSATION = "A deeper conversation"
+NO_DAYS_YET = "Today is a lovely day to answer together."
+ONE_DAY = "You've answered together once in the last 10 days — a good start."
 QUESTIONS = 36
 
 # Zones without daylight saving time, about every hour or two around the world.
@@ -117,15 +119,26 @@ def card_status(person: Person) -> str:
 
 
 def replies(person: Person) -> list[tuple[str, str]]:
-    """The day's replies: (author, text)."""
-    return [
-        (li.find_element(By.TAG_NAME, "strong").text.strip(), li.find_element(By.TAG_NAME, "p").text.strip())
-        for li in day_card(person).find_elements(By.CSS_SELECTOR, "ul.reply-list > li")
-    ]
+    """The day's replies: (author, text). Each shows a short time ("09:14"), checked here."""
+    found = []
+    for li in day_card(person).find_elements(By.CSS_SELECTOR, "ul.reply-list > li"):
+        meta = li.find_element(By.CSS_SELECTOR, ".reply-meta")
+        author = meta.find_element(By.TAG_NAME, "strong").text.strip()
+        at = meta.text.strip().removeprefix(author).strip()
+        assert re.fullmatch(r"\d{2}:\d{2}", at), f"a reply's time reads {at!r}, not a short time like 09:14"
+        found.append((author, li.find_element(By.CSS_SELECTOR, ".reply-text").text.strip()))
+    return found
 
 
 def answer_form(person: Person) -> list[WebElement]:
     return person.driver.find_elements(By.CSS_SELECTOR, f"main form[action='{today_path()}']")
+
+
+def change_answer(person: Person) -> WebElement:
+    """The folded "Change your answer" (a <details>) shown while waiting for the other person."""
+    found = person.driver.find_elements(By.CSS_SELECTOR, "main details.change-answer")
+    assert len(found) == 1, f"{person.label} sees {len(found)} 'Change your answer' folds on {person.path}"
+    return found[0]
 
 
 def buttons(person: Person) -> list[str]:
@@ -182,8 +195,9 @@ def test_alex_and_bea_share_a_friendship_bond_in_the_same_time_zone(alex, bea, k
     alex.submit("Make the bond")
     assert re.fullmatch(r"/bonds/[0-9a-fA-F-]{36}", alex.path), alex.path
     story["bond"] = alex.path
-    assert alex.badges() == ["Close friends", "Waiting for them to join"]
     assert not section(alex, "today-title"), "today's question is offered before the other person joined"
+    bond_settings(alex, story["bond"])
+    assert alex.badges() == ["Close friends", "Waiting for them to join"]
 
     # Alone in the bond, today's page explains; nothing can be answered yet.
     alex.visit(today_path())
@@ -199,6 +213,7 @@ def test_alex_and_bea_share_a_friendship_bond_in_the_same_time_zone(alex, bea, k
     bea.visit(invite)
     bea.submit("Join the bond")
     assert bea.path == story["bond"]
+    bond_settings(bea, story["bond"])
     assert bea.badges() == ["Close friends", "Together"]
     done("bond")
 
@@ -209,7 +224,7 @@ def test_the_bond_home_shows_todays_question_and_the_week(alex):
     today = section(alex, "today-title")
     assert today.startswith("Today's question")
     assert "Neither of you has answered yet." in today
-    assert "Answer together today to start your rhythm." in today
+    assert NO_DAYS_YET in today
     week = section(alex, "week-title")
     assert "This week's check-in is open." in week
     assert "No appreciations this week yet." in week
@@ -223,14 +238,14 @@ def test_the_bond_home_shows_todays_question_and_the_week(alex):
 def test_an_empty_answer_is_refused_and_the_page_stays(alex):
     needs("home")
     alex.visit(story["bond"])
-    alex.follow("Open today's question", "main")
+    alex.follow("Answer today's question", "main")
     assert alex.path == today_path()
     assert alex.h1() == "Today's question"
     story["prompt"] = prompt(alex)
     assert story["prompt"] == story["home prompt"], "the bond home and today show different questions"
     story["day"] = day_card(alex).get_attribute("aria-labelledby").removeprefix("prompt-")
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", story["day"]), story["day"]
-    assert alex.text("main > p.muted") == "Answer together today to start your rhythm."
+    assert alex.text("main > p.muted") == NO_DAYS_YET
     assert alex.driver.find_element(By.CSS_SELECTOR, "label[for=text]").text == "Your answer"
     assert alex.text("#text-hint") == "Only you can see it until you've both answered."
     assert not card_status(alex) and answers(alex) == {}
@@ -262,17 +277,26 @@ def test_alex_answers_changes_his_mind_and_waits_for_bea(alex, bea):
         f"Waiting for {bea.name}. You'll see each other's answers once they've answered too — you can change yours until then."
     )
 
+    # His answer is shown once; the form to change it is folded away until he opens it.
+    assert alex.text("main").count(ALEX_FIRST_DRAFT) == 1, "the waiting answer is shown twice"
+    fold = change_answer(alex)
+    assert fold.get_attribute("open") is None, "the change form is open before he asks for it"
+    assert not alex.field("text").is_displayed()
+    fold.find_element(By.TAG_NAME, "summary").click()
+    assert fold.find_element(By.TAG_NAME, "summary").text.strip() == "Change your answer"
+    assert alex.field("text").is_displayed()
+    assert alex.driver.find_element(By.CSS_SELECTOR, "label[for=text]").text == "Your new answer"
     # Until Bea answers he may change it.
-    assert alex.driver.find_element(By.CSS_SELECTOR, "label[for=text]").text == "Change your answer"
     assert alex.value("text") == ALEX_FIRST_DRAFT
     alex.type_into("text", ALEX_ANSWER)
     alex.submit("Save changes")
     assert alex.flash() == ANSWER_SAVED
     assert answers(alex) == {"Your answer": ALEX_ANSWER}
     assert card_status(alex).startswith(f"Waiting for {bea.name}.")
+    assert alex.text("main").count(ALEX_ANSWER) == 1
 
     alex.visit(story["bond"])
-    assert f"You've answered. Waiting for {bea.name}." in section(alex, "today-title")
+    assert f"You've answered. {bea.name} hasn't yet — you'll see each other's once they do." in section(alex, "today-title")
     done("alex answered")
 
 
@@ -281,10 +305,10 @@ def test_bea_sees_that_alex_answered_but_never_what(bea, alex):
     secrets = (ALEX_ANSWER, ALEX_FIRST_DRAFT)
 
     bea.visit(story["bond"])
-    assert f"{alex.name} has answered — answer to see theirs." in section(bea, "today-title")
+    assert f"{alex.name} has answered. Answer too, and you'll see each other's." in section(bea, "today-title")
     assert_private(bea, *secrets)
 
-    bea.follow("Open today's question", "main")
+    bea.follow("Answer today's question", "main")
     assert bea.path == today_path()
     assert prompt(bea) == story["prompt"], "Bea and Alex got different questions on the same day"
     assert card_status(bea) == f"{alex.name} has answered. Answer too, and you'll both see each other's."
@@ -326,18 +350,18 @@ def test_bea_answers_and_both_see_both_answers(bea, alex):
     assert "Save changes" not in buttons(bea) and "Save my answer" not in buttons(bea)
     assert not card_status(bea)
     assert "No replies yet." in bea.text("main section.replies")
-    assert bea.text("main > p.muted") == "You've answered together on 1 of the last 10 days."
+    assert bea.text("main > p.muted") == ONE_DAY
 
     alex.visit(today_path())
     assert answers(alex) == {"You": ALEX_ANSWER, bea.name: BEA_ANSWER}
     assert not answer_form(alex) and not alex.driver.find_elements(By.ID, "text")
     assert not card_status(alex)
-    assert alex.text("main > p.muted") == "You've answered together on 1 of the last 10 days."
+    assert alex.text("main > p.muted") == ONE_DAY
 
     alex.visit(story["bond"])
     today = section(alex, "today-title")
     assert "You've both answered. Read each other's." in today
-    assert "You've answered together on 1 of the last 10 days." in today
+    assert ONE_DAY in today
     done("revealed")
 
 
@@ -544,14 +568,21 @@ def test_bea_checks_in_and_both_see_the_week_side_by_side(bea, alex):
     bea.type_into("note", BEA_NOTE)
     bea.submit("Check in")
     assert bea.path == checkin_path()
-    assert bea.flash() == CHECKIN_SAVED
+    flash_after_both = bea.flash()
+    assert flash_after_both.startswith("Your check-in is saved."), flash_after_both
     both = section(bea, "both-title")
     assert both.startswith("This week, side by side")
     assert bea.table(f"Your pulse and {alex.name}'s") == pulse_rows(BEA_PULSE, ALEX_PULSE, alex.name)
     assert f"Your note: {BEA_NOTE}" in both and f"{alex.name}'s note: {ALEX_NOTE}" in both
     assert not bea.driver.find_elements(By.CSS_SELECTOR, "main form fieldset.question"), "the check-in can still be changed"
+    # Once both checked in, the page says so.
+    intro = bea.text("main > h1 + p")
+    assert intro.startswith("You've both checked in this week."), intro
 
     alex.visit(checkin_path())
+    intro = alex.text("main > h1 + p")
+    assert intro.startswith("You've both checked in this week."), intro
+    assert "once you've both checked in" not in alex.text("main").lower()
     both = section(alex, "both-title")
     assert both.startswith("This week, side by side")
     assert alex.table(f"Your pulse and {bea.name}'s") == pulse_rows(ALEX_PULSE, BEA_PULSE, bea.name)
@@ -560,6 +591,13 @@ def test_bea_checks_in_and_both_see_the_week_side_by_side(bea, alex):
 
     alex.visit(story["bond"])
     assert home_line(alex, "week-title", 0).startswith("You've both checked in this week.")
+
+    # Last, as it is only wording: the message Bea got on checking in second must not say
+    # she will see Alex's "once you've both checked in" above the two check-ins side by side.
+    assert "once you've both checked in" not in flash_after_both.lower(), (
+        f"after both checked in, Bea's page still says: {flash_after_both!r} "
+        "(Flash.checkinSaved, shown to the second person too)"
+    )
 
 
 # --------------------------------------------------------------------------------------

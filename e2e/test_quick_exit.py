@@ -1,12 +1,16 @@
 """Quick exit: on every page, a link (and Shift pressed three times) that replaces the page
 with a neutral site, so that Back does not return to Kindred. Without JavaScript it is
-still a plain link to the neutral site."""
+still a plain link to the neutral site. The "press Shift three times" hint shows only where
+a keyboard is likely (the desktop with a mouse), not on the phone. (That Quick exit stays on
+screen after scrolling, on every page at phone width, is checked on every page the phone
+opens: support.check_page, asserted in test_zz_page_checks.py.)"""
 
 from __future__ import annotations
 
 import pytest
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -42,6 +46,21 @@ def assert_back_does_not_return(person: Person) -> None:
     url = person.driver.current_url
     assert not person.server.is_ours(url), f"Back returned to Kindred ({url})"
     assert "Kindred" not in person.driver.title
+
+
+def test_the_shift_hint_shows_on_the_desktop_and_not_on_the_phone(alex, bea):
+    for person in (alex, bea):
+        person.visit("/support/device-safety")
+        hints = person.driver.find_elements(By.CSS_SELECTOR, "footer span.keyboard-hint")
+        assert len(hints) == 1, f"{person.label} has {len(hints)} keyboard hints in the footer"
+        footer = person.text("footer")
+        if person.phone:
+            assert not hints[0].is_displayed(), "the phone is told to press Shift three times"
+            assert "Shift" not in footer, footer
+        else:
+            assert hints[0].is_displayed(), "the desktop with a mouse is not told about Shift three times"
+            assert "or press Shift three times" in footer, footer
+        assert "Use Quick exit at the top of every page" in footer
 
 
 @pytest.mark.parametrize("path", ["/bonds", "/settings", "/bonds/new"])

@@ -1,6 +1,8 @@
 """The verdict of the checks made automatically on every page the journeys visited:
-axe-core (zero serious or critical violations) and the browser console (no errors, so no
-Content-Security-Policy violations either). Runs after every other test."""
+axe-core (zero serious or critical violations), the browser console (no errors, so no
+Content-Security-Policy violations either), the layout (nothing wider than the viewport, on
+the desktop and on the 390 px phone; on the phone, Quick exit still on screen and uncovered
+after scrolling to the bottom) and no notes meant for operators. Runs after every other test."""
 
 from __future__ import annotations
 
@@ -42,6 +44,13 @@ EXPECTED_PAGES = {
     "/support/device-safety",
     "/settings/devices",
     "/settings/security",
+    # Issue 10: the daily return.
+    "/bonds/{id}/settings",
+    "/bonds/{id}/themes",
+    "/settings/reminders",
+    "/forgot-password",
+    "/reset-password/{token}",
+    "/no-such-page",
 }
 
 pytestmark = pytest.mark.after_journeys
@@ -67,6 +76,49 @@ def test_every_page_passes_axe_core_with_no_serious_or_critical_violations():
     )
     missing = EXPECTED_PAGES - seen
     assert not missing, f"these pages were never checked: {sorted(missing)} (seen: {sorted(seen)})"
+
+
+def test_no_page_is_wider_than_its_viewport():
+    """Nothing makes a page scroll sideways: `scrollWidth <= innerWidth`, on every page, for
+    the desktop and (what matters most) the 390 px phone."""
+    phone_views = [p for p in FINDINGS.pages if p.width and p.width <= 400]
+    assert phone_views, "no page was checked at phone width"
+    found: dict[tuple[str, str], str] = {}
+    for page in FINDINGS.pages:
+        if page.overflow:
+            found.setdefault((page_pattern(page.url), f"{page.who}, {page.width} px"), page.overflow)
+    shots = sorted({p.layout_artifact for p in FINDINGS.pages if p.overflow and p.layout_artifact})
+    report = "\n".join(f"  {where} ({who}): {what}" for (where, who), what in sorted(found.items()))
+    assert not found, (
+        f"{len(found)} page(s) scroll sideways:\n{report}"
+        + ("\n  as they looked:\n    " + "\n    ".join(shots[:20]) if shots else "")
+    )
+
+
+def test_quick_exit_stays_on_screen_after_scrolling_on_the_phone():
+    """On every page the phone saw, Quick exit is still in the viewport, and nothing covers
+    it, once the page is scrolled to the bottom."""
+    phone_views = [p for p in FINDINGS.pages if p.width and p.width <= 400]
+    assert phone_views, "no page was checked at phone width"
+    found: dict[str, str] = {}
+    for page in FINDINGS.pages:
+        if page.exit_problem:
+            found.setdefault(f"{page_pattern(page.url)} ({page.who}, {page.width} px)", page.exit_problem)
+    shots = sorted({p.layout_artifact for p in FINDINGS.pages if p.exit_problem and p.layout_artifact})
+    report = "\n".join(f"  {where}: {what}" for where, what in sorted(found.items()))
+    assert not found, (
+        f"Quick exit is out of reach on {len(found)} page(s):\n{report}"
+        + ("\n  as they looked:\n    " + "\n    ".join(shots[:20]) if shots else "")
+    )
+
+
+def test_no_page_shows_notes_meant_for_operators():
+    found: dict[str, set[str]] = {}
+    for page in FINDINGS.pages:
+        for words in page.operator_notes:
+            found.setdefault(f"{page_pattern(page.url)} ({page.who})", set()).add(words)
+    report = "\n".join(f"  {where}: {', '.join(sorted(words))}" for where, words in sorted(found.items()))
+    assert not found, f"notes meant for operators are on people's pages:\n{report}"
 
 
 def test_no_page_logged_a_console_error():

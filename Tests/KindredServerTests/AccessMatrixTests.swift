@@ -77,6 +77,27 @@ final class AccessMatrixTests: XCTestCase {
         Case(.POST, "/api/v1/bonds/:bond/conversation", .unauthorized, .notFound, member: .ok),
         Case(.POST, "/api/v1/bonds/:bond/conversation/advance", .unauthorized, .notFound, member: .badRequest),
         Case(.POST, "/api/v1/bonds/:bond/conversation/finish", .unauthorized, .notFound, member: .notFound, other: .ok),
+        // API: the daily return (today is revealed, so passing, swapping and nudging are refused;
+        // the appreciation is from the other member to the member, who has a push device)
+        Case(.GET, "/api/v1/bonds/:bond/home", .unauthorized, .notFound, member: .ok),
+        Case(.POST, "/api/v1/bonds/:bond/today/skip", .unauthorized, .notFound, member: .conflict),
+        Case(.POST, "/api/v1/bonds/:bond/today/swap", .unauthorized, .notFound, member: .conflict),
+        Case(.PUT, "/api/v1/bonds/:bond/days/:day/reactions", .unauthorized, .notFound, member: .badRequest),
+        Case(.DELETE, "/api/v1/bonds/:bond/days/:day/reactions", .unauthorized, .notFound, member: .ok),
+        Case(.PUT, "/api/v1/bonds/:bond/appreciations/:appreciation/reactions", .unauthorized, .notFound, member: .badRequest),
+        Case(.DELETE, "/api/v1/bonds/:bond/appreciations/:appreciation/reactions", .unauthorized, .notFound, member: .ok, other: .conflict),
+        Case(.POST, "/api/v1/bonds/:bond/nudge", .unauthorized, .notFound, member: .conflict),
+        Case(.GET, "/api/v1/bonds/:bond/themes", .unauthorized, .notFound, member: .ok),
+        Case(.PUT, "/api/v1/bonds/:bond/themes", .unauthorized, .notFound, member: .badRequest),
+        // API: reminders, devices and password resets — only ever one's own
+        Case(.GET, "/api/v1/me/reminders", .unauthorized, .ok, member: .ok),
+        Case(.PUT, "/api/v1/me/reminders", .unauthorized, .badRequest, member: .badRequest),
+        Case(.GET, "/api/v1/push/key", .ok, .ok, member: .ok),
+        Case(.GET, "/api/v1/me/push-subscriptions", .unauthorized, .ok, member: .ok),
+        Case(.POST, "/api/v1/me/push-subscriptions", .unauthorized, .badRequest, member: .badRequest),
+        Case(.DELETE, "/api/v1/me/push-subscriptions/:device", .unauthorized, .notFound, member: .noContent, other: .notFound),
+        Case(.POST, "/api/v1/password-resets", .badRequest, .badRequest, member: .badRequest),
+        Case(.POST, "/api/v1/password-resets/:token", .badRequest, .badRequest, member: .badRequest),
         // API: safety and data rights (the member has a saved safety check)
         Case(.GET, "/api/v1/safety-check", .ok, .ok, member: .ok),
         Case(.POST, "/api/v1/safety-check", .badRequest, .badRequest, member: .badRequest),
@@ -132,6 +153,28 @@ final class AccessMatrixTests: XCTestCase {
         Case(.POST, "/bonds/:bond/conversation", signIn, .notFound, member: .seeOther),
         Case(.POST, "/bonds/:bond/conversation/next", signIn, .notFound, member: .seeOther),
         Case(.POST, "/bonds/:bond/conversation/finish", signIn, .notFound, member: .notFound, other: .seeOther),
+        // Web: the daily return (refusals come back to the page they came from)
+        Case(.GET, "/bonds/:bond/settings", signIn, .notFound, member: .ok),
+        Case(.GET, "/bonds/:bond/themes", signIn, .notFound, member: .ok),
+        Case(.POST, "/bonds/:bond/themes", signIn, .notFound, member: .unprocessableEntity),
+        Case(.POST, "/bonds/:bond/today/pass", signIn, .notFound, member: .seeOther),
+        Case(.POST, "/bonds/:bond/today/swap", signIn, .notFound, member: .seeOther),
+        Case(.POST, "/bonds/:bond/nudge", signIn, .notFound, member: .seeOther),
+        Case(.POST, "/bonds/:bond/days/:day/reaction", signIn, .notFound, member: .seeOther),
+        Case(.POST, "/bonds/:bond/appreciations/:appreciation/reaction", signIn, .notFound, member: .seeOther),
+        Case(.POST, "/bonds/:bond/invites/email", signIn, .notFound, member: .conflict),
+        // Web: reminders, devices, unsubscribing, password resets, the installable app
+        Case(.GET, "/settings/reminders", signIn, .ok, member: .ok),
+        Case(.POST, "/settings/reminders", signIn, .seeOther, member: .seeOther),
+        Case(.POST, "/settings/reminders/devices", .unauthorized, .unprocessableEntity, member: .unprocessableEntity),
+        Case(.POST, "/settings/reminders/devices/:device/remove", signIn, .notFound, member: .seeOther, other: .notFound),
+        Case(.GET, "/unsubscribe/:token", .notFound, .notFound, member: .notFound),
+        Case(.POST, "/unsubscribe/:token", .notFound, .notFound, member: .notFound),
+        Case(.GET, "/forgot-password", .ok, .ok, member: .ok),
+        Case(.POST, "/forgot-password", .unprocessableEntity, .unprocessableEntity, member: .unprocessableEntity),
+        Case(.GET, "/reset-password/:token", .notFound, .notFound, member: .notFound),
+        Case(.POST, "/reset-password/:token", .notFound, .notFound, member: .notFound),
+        Case(.GET, "/manifest.webmanifest", .ok, .ok, member: .ok),
         // Web: help, safety and data rights
         Case(.GET, "/support", .ok, .ok, member: .ok),
         Case(.POST, "/support", .unprocessableEntity, .unprocessableEntity, member: .unprocessableEntity),
@@ -162,10 +205,12 @@ final class AccessMatrixTests: XCTestCase {
         let day: String
         let checkID: String
         let sessionID: String
+        let appreciationID: String
+        let deviceID: String
         var browsers: [Role: Browser]
 
         /// Everything that identifies the bond; none of it may reach the anonymous or the stranger.
-        var secrets: [String] { [bondID, inviteID, resultID, predictionID, checkID, sessionID, "Secret Garden", "Anastasia", "Benedikt", "lighthouse", "marmalade"] }
+        var secrets: [String] { [bondID, inviteID, resultID, predictionID, checkID, sessionID, appreciationID, deviceID, "Secret Garden", "Anastasia", "Benedikt", "lighthouse", "marmalade", "porridge"] }
 
         func path(_ template: String) -> String {
             template.replacingOccurrences(of: ":bond", with: bondID)
@@ -178,6 +223,9 @@ final class AccessMatrixTests: XCTestCase {
                 .replacingOccurrences(of: ":invite", with: inviteID)
                 .replacingOccurrences(of: ":code", with: code)
                 .replacingOccurrences(of: ":memberToken", with: memberTokenID)
+                .replacingOccurrences(of: ":appreciation", with: appreciationID)
+                .replacingOccurrences(of: ":device", with: deviceID)
+                .replacingOccurrences(of: ":token", with: "a-made-up-token-0123456789abcdefghjkmnpqrstv")
         }
     }
 
@@ -210,12 +258,15 @@ final class AccessMatrixTests: XCTestCase {
         let check = try await app.send(.POST, "/api/v1/safety-check", json: ["answers": safetyAnswers, "save": true], token: member.token)
         XCTAssertEqual(check.status, .ok, check.body)
         let memberSessions = try await app.send(.GET, "/api/v1/me/sessions", token: member.token)
+        let note = try await app.send(.POST, "/api/v1/bonds/\(bondID)/appreciations", json: ["text": "Thanks for the porridge"], token: other.token)
+        let device = try await PushBrowser().subscribe(app, as: member)
         return World(
             member: member, other: other, stranger: stranger, bondID: bondID, inviteID: inviteID, code: code,
             memberTokenID: tokens.jsonArray.first?["id"] as? String ?? "",
             resultID: result.json["id"] as? String ?? "", predictionID: prediction.json["id"] as? String ?? "", day: day,
             checkID: (check.json["saved"] as? [String: Any])?["id"] as? String ?? "",
-            sessionID: ((memberSessions.json["sessions"] as? [[String: Any]])?.first?["id"] as? String) ?? "", browsers: browsers
+            sessionID: ((memberSessions.json["sessions"] as? [[String: Any]])?.first?["id"] as? String) ?? "",
+            appreciationID: note.json["id"] as? String ?? "", deviceID: device.json["id"] as? String ?? "", browsers: browsers
         )
     }
 

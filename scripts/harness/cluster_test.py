@@ -12,22 +12,35 @@ Two `kindred serve` nodes share one PostgreSQL; nginx round-robins in front. Pro
       duplicated, both see the day revealed with the other's exact text, the answers are
       final (a further answer gets 409 answers-revealed) and sealed at rest;
   (d) in the same bonds, both members check in for the week at the same instant through
-      different nodes: both 200, both see both notes revealed, 2 rows per bond.
+      different nodes: both 200, both see both notes revealed, 2 rows per bond;
+  (e) --reminders people (default 500) in active bonds, in several time zones, each with a
+      daily email reminder at the local time that makes all of them due in the same UTC
+      minute, half set up through each node: the real SMTP sink (smtp_sink.py, --mail-dir)
+      receives exactly one message per person — none missing, none twice (by recipient and by
+      Message-ID, each the id of that person's notice in PostgreSQL) — and both nodes sent
+      some (notices.claimed_by names the node's process id). With --kill-mid-batch, the node
+      holding unsent claims is killed with SIGKILL as the first messages arrive; its claims
+      lapse (120 s) and the other node must finish with nothing lost or doubled.
 Later issues add their races as more race_* functions.
 Prints the counts; exits 1 on any anomaly.
 """
 import argparse
 import concurrent.futures
+import datetime
+import email
+import email.policy
 import html
 import http.client
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
 import time
 import urllib.parse
 import uuid
+import zoneinfo
 from collections import Counter, defaultdict
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -43,6 +56,16 @@ p.add_argument("--pairs", type=int, default=200)
 p.add_argument("--wave", type=int, default=25, help="pairs racing at once")
 p.add_argument("--signup-workers", type=int, default=8)
 p.add_argument("--results", required=True)
+p.add_argument("--mail-dir", required=True, help="the SMTP sink's --out folder (messages.jsonl, <n>.eml)")
+p.add_argument("--node-pids", required=True, help="node 1's and node 2's process ids, comma-separated")
+p.add_argument("--reminders", type=int, default=500, help="people with a reminder due in one minute (even)")
+p.add_argument("--reminder-lead", type=int, default=60,
+               help="the due minute is the first whole minute at least this many seconds after setup")
+p.add_argument("--reminder-timeout", type=int, default=180, help="seconds after the due minute to wait for every email")
+p.add_argument("--scheduler-seconds", type=int, default=2, help="the nodes' KINDRED_SCHEDULER_SECONDS")
+p.add_argument("--kill-mid-batch", action="store_true",
+               help="SIGKILL the node holding unsent claims as the first reminders arrive")
+p.add_argument("--killed-file", help="with --kill-mid-batch: where the killed node's pid is written")
 args = p.parse_args()
 
 RUN = uuid.uuid4().hex[:8]
@@ -52,6 +75,7 @@ UPSTREAMS = Counter()         # which node nginx sent requests to
 ANOMALIES = []
 RESULTS = {"run": RUN}
 FORMED = []                   # bonds (b) formed: {"index", "id", "members": [inviter, joiner]}
+SPARE = []                    # the losers of (b): accounts with a token and no bond, reused by (e)
 
 
 def anomaly(message):
@@ -271,6 +295,7 @@ def race_invite_accepts():
             counts["one winner"] += 1
             winner, loser, via = (first[i], second[i], "node1") if sa == 200 else (second[i], first[i], "node2")
             winners[i] = (winner, loser)
+            SPARE.append(loser)
             FORMED.append({"index": i, "id": made[i][0], "members": [inviters[i], winner]})
             counts[f"won through {via}"] += 1
             loser_status = sb if sa == 200 else sa
@@ -660,9 +685,306 @@ def race_checkins():
           f"PostgreSQL rows per bond: {dict(per_bond)}")
 
 
+# ---------------------------------------------------------------- (e) reminders due in one minute
+
+# Whole, half and three-quarter hour offsets on both sides of UTC, one zone in summer time
+# (Adelaide) and the others not: every person's local clock reads differently, the UTC minute
+# they fall due in is the same.
+REMINDER_ZONES = ["Europe/London", "America/New_York", "Asia/Kathmandu", "Australia/Adelaide", "America/St_Johns"]
+REMINDER_SUBJECT = "A new question is waiting"
+MAIL_FROM = "hello@kindred.test"
+CLAIM_LIFETIME = 120          # NoticeService.claimLifetime: an abandoned claim lapses after this
+
+
+def node_client(base):
+    """A keep-alive client to one node, one per thread and node."""
+    clients = getattr(_local, "nodes", None)
+    if clients is None:
+        clients = _local.nodes = {}
+    if base not in clients:
+        clients[base] = client(base)
+    return clients[base]
+
+
+def node_names():
+    """Process id → "node 1" / "node 2"."""
+    pids = [int(x) for x in args.node_pids.split(",")]
+    return {pids[0]: "node 1", pids[1]: "node 2"}
+
+
+def claim_pid(claimer):
+    """The process id in a claimer "<host>-<pid>-<8 hex>" (NoticeScheduler.node; notices.claimed_by
+    is "<claimer>|<claim id>"), or None."""
+    parts = claimer.rsplit("-", 2)
+    try:
+        return int(parts[1]) if len(parts) == 3 else None
+    except ValueError:
+        return None
+
+
+def sink_count():
+    """Messages the sink has recorded so far (complete lines of messages.jsonl)."""
+    try:
+        with open(os.path.join(args.mail_dir, "messages.jsonl"), "rb") as f:
+            return f.read().count(b"\n")
+    except FileNotFoundError:
+        return 0
+
+
+def sink_records():
+    try:
+        with open(os.path.join(args.mail_dir, "messages.jsonl"), encoding="utf-8") as f:
+            return [json.loads(line) for line in f if line.endswith("\n")]
+    except FileNotFoundError:
+        return []
+
+
+def kill_node_holding_claims(user_ids_sql):
+    """SIGKILLs the node (one of the two we started) holding the most claimed, unsent reminders;
+    None when no node holds any at this moment."""
+    names = node_names()
+    rows = psql(f"SELECT split_part(claimed_by, '|', 1), count(*) FROM notices WHERE user_id IN ({user_ids_sql}) "
+                f"AND sent_at IS NULL AND claimed_by IS NOT NULL GROUP BY 1 ORDER BY 2 DESC")
+    for claimer, unsent in rows:
+        pid = claim_pid(claimer)
+        if pid in names:
+            at_kill = sink_count()
+            os.kill(pid, signal.SIGKILL)
+            if args.killed_file:
+                with open(args.killed_file, "a") as f:
+                    f.write(f"{pid}\n")
+            return {"node": names[pid], "pid": pid, "unsent_claims": int(unsent), "emails_received_before": at_kill,
+                    "at": time.time()}
+    return None
+
+
+def reminders_at_one_minute():
+    n = args.reminders - args.reminders % 2
+    nodes = [args.node1, args.node2]
+    print(f"\n==> (e) {n} people with a daily email reminder due in the same minute, half set up through each node"
+          f"{', one node killed mid-batch' if args.kill_mid_batch else ''}")
+    if sink_count():
+        anomaly(f"the SMTP sink received {sink_count()} messages before any reminder was set")
+    t0 = time.monotonic()
+
+    # People: the losers of (b) already have an account and a token and no bond; new ones
+    # make up the rest. Person i is set up entirely through node i % 2, in zone i % 5.
+    spare = SPARE[:n]
+
+    def prepare(i):
+        zone = REMINDER_ZONES[i % len(REMINDER_ZONES)]
+        c = node_client(nodes[i % 2])
+        if i < len(spare):
+            person = dict(spare[i])
+            r = expect(c.request("PATCH", "/api/v1/me", {"timeZone": zone}, token=person["token"]), 200, what="PATCH /me")
+        else:
+            email = f"reminded-{RUN}-{i}@example.org"
+            r = expect(c.request("POST", "/api/v1/accounts", {"email": email, "password": PASSWORD, "timeZone": zone,
+                                                              "displayName": f"Reminded {i}"}), 201, what="sign-up")
+            token = expect(c.request("POST", "/api/v1/tokens", {"email": email, "password": PASSWORD}), 201, what="token")
+            person = {"email": email, "token": token.json()["token"]}
+        me = r.json()
+        if me.get("timeZone") != zone:
+            raise AssertionError(f"person {i}: asked for time zone {zone}, the account says {me.get('timeZone')!r}")
+        person.update(id=me["id"].lower(), email=me["email"], name=me["displayName"], zone=zone, node=nodes[i % 2])
+        return person
+
+    with concurrent.futures.ThreadPoolExecutor(args.signup_workers) as pool:
+        people = list(pool.map(prepare, range(n)))
+
+    # Bonds: person 2k invites through node 1, person 2k+1 accepts through node 2.
+    def pair(k):
+        a, b = people[2 * k], people[2 * k + 1]
+        ca, cb = node_client(a["node"]), node_client(b["node"])
+        bond = expect(ca.request("POST", "/api/v1/bonds", {"kind": ["romantic", "friendship", "family"][k % 3],
+                                                           "name": f"Reminders {k}"}, token=a["token"]), 201, what="bond").json()
+        code = expect(ca.request("POST", f"/api/v1/bonds/{bond['id']}/invites", token=a["token"]), 201, what="invite").json()["code"]
+        expect(cb.request("POST", f"/api/v1/invites/{code}/accept", token=b["token"]), 200, what="accept")
+        a["bond"] = b["bond"] = bond["id"].lower()
+        a["partner"], b["partner"] = b["name"], a["name"]
+
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        list(pool.map(pair, range(n // 2)))
+
+    # The due minute: the first whole UTC minute at least --reminder-lead seconds from now;
+    # each person's dailyAt is that instant on their own clock.
+    due_ts = (int(time.time() + args.reminder_lead) // 60 + 1) * 60
+    due = datetime.datetime.fromtimestamp(due_ts, datetime.timezone.utc)
+    for p in people:
+        local = due.astimezone(zoneinfo.ZoneInfo(p["zone"]))
+        p["dailyAt"] = f"{local.hour:02d}:{local.minute:02d}"
+
+    def remind(i):
+        p = people[i]
+        r = node_client(p["node"]).request("PUT", "/api/v1/me/reminders", {"dailyAt": p["dailyAt"], "email": True,
+                                                                           "push": False, "partnerActivity": False},
+                                           token=p["token"])
+        body = r.json() if r.status == 200 else {}
+        if body.get("dailyAt") != p["dailyAt"] or body.get("email") is not True or body.get("emailAvailable") is not True:
+            return f"person {i}: PUT /api/v1/me/reminders answered {r.status} {r.body[:200]!r}"
+        return None
+
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        for problem in pool.map(remind, range(n)):
+            if problem:
+                anomaly(problem)
+    setup_seconds = round(time.monotonic() - t0, 1)
+    ahead = due_ts - time.time()
+    zones = {z: next(p["dailyAt"] for p in people if p["zone"] == z) for z in REMINDER_ZONES if any(p["zone"] == z for p in people)}
+    print(f"    {n} people ({len(spare)} from (b), {n - len(spare)} new) in {n // 2} bonds with reminders, set up in "
+          f"{setup_seconds} s; due at {due:%H:%M} UTC ({ahead:.0f} s from now): "
+          + ", ".join(f"{z} {t}" for z, t in zones.items()))
+    if ahead < 2:
+        anomaly(f"setting up the reminders ran {-ahead:.0f} s past the due minute (raise --reminder-lead)")
+        return
+
+    # PostgreSQL agrees: every one of them is next due at that very instant.
+    user_ids_sql = ",".join(f"'{p['id']}'::uuid" for p in people)
+    next_due = psql(f"SELECT extract(epoch FROM next_daily_at)::bigint, count(*) FROM reminder_settings "
+                    f"WHERE user_id IN ({user_ids_sql}) GROUP BY 1")
+    if next_due != [[str(due_ts), str(n)]]:
+        anomaly(f"reminder_settings.next_daily_at for the {n} people: {next_due[:5]} (want all {n} at {due_ts})")
+
+    # Wait for the sink: every reminder delivered and nothing left unsent in the outbox, then a
+    # few more scheduler rounds so that a late duplicate would arrive too.
+    killed = None
+    deadline = due_ts + args.reminder_timeout + (CLAIM_LIFETIME if args.kill_mid_batch else 0)
+    last_check = 0.0
+    finished = False
+    while time.time() < deadline:
+        count = sink_count()
+        if args.kill_mid_batch and killed is None and 0 < count < n:
+            killed = kill_node_holding_claims(user_ids_sql)
+            if killed:
+                print(f"    killed {killed['node']} (pid {killed['pid']}) with SIGKILL holding {killed['unsent_claims']} "
+                      f"unsent claims, {killed['emails_received_before']} emails in; its claims lapse after {CLAIM_LIFETIME} s")
+        if count >= n and time.monotonic() - last_check >= 1:
+            last_check = time.monotonic()
+            pending = int(psql(f"SELECT count(*) FROM notices WHERE user_id IN ({user_ids_sql}) "
+                               f"AND sent_at IS NULL AND failed_at IS NULL")[0][0])
+            if pending == 0:
+                finished = True
+                break
+        time.sleep(0.02 if args.kill_mid_batch and killed is None else 0.25)
+    time.sleep(max(6, 3 * args.scheduler_seconds))
+    if args.kill_mid_batch and killed is None:
+        anomaly("--kill-mid-batch: no node was caught holding unsent claims while the emails arrived")
+
+    # What arrived, message by message.
+    records = sink_records()
+    host = urllib.parse.urlsplit(args.proxy).hostname
+    by_email = {p["email"]: p for p in people}
+    notices = psql("SELECT id, user_id, kind, channel, split_part(coalesce(claimed_by, ''), '|', 1), attempts, "
+                   "sent_at IS NOT NULL, failed_at IS NOT NULL, extract(epoch FROM due_at)::bigint, "
+                   "replace(replace(coalesce(last_error, ''), '|', '/'), E'\\n', ' ') FROM notices")
+    notice_by_message_id = {f"<{row[0]}@{host}>": row for row in notices}
+    recipients, message_ids, problems = Counter(), Counter(), Counter()
+    arrivals = []
+    for rec in records:
+        with open(os.path.join(args.mail_dir, rec["eml"]), "rb") as f:
+            msg = email.message_from_bytes(f.read(), policy=email.policy.default)
+        envelope_to = rec.get("rcpt_tos") or []
+        to = msg["To"].addresses[0].addr_spec if msg["To"] and msg["To"].addresses else None
+        message_id = str(msg["Message-ID"] or "").strip()
+        recipients[to] += 1
+        message_ids[message_id] += 1
+        arrivals.append(datetime.datetime.fromisoformat(rec["received_at"]).timestamp() - due_ts)
+        person = by_email.get(to)
+        notice = notice_by_message_id.get(message_id)
+        sender = msg["From"].addresses[0] if msg["From"] and msg["From"].addresses else None
+        found = []
+        if person is None:
+            found.append(f"To {to!r} is none of the {n} people")
+        if envelope_to != [to]:
+            found.append(f"envelope RCPT {envelope_to} differs from To {to!r}")
+        if rec.get("mail_from") != MAIL_FROM or sender is None or sender.addr_spec != MAIL_FROM or sender.display_name != "Kindred":
+            found.append(f"from {rec.get('mail_from')!r} / {msg['From']!r}")
+        if msg["Subject"] != REMINDER_SUBJECT:
+            found.append(f"subject {msg['Subject']!r}")
+        if notice is None:
+            found.append(f"Message-ID {message_id!r} is no notice's")
+        elif person is not None and (notice[1] != person["id"] or notice[2] != "daily-reminder" or notice[3] != "email"):
+            found.append(f"Message-ID {message_id!r} is notice {notice[:4]}, not {to!r}'s daily email reminder")
+        if not (msg["List-Unsubscribe"] or "").startswith(f"<{args.proxy}/") \
+                or msg["List-Unsubscribe-Post"] != "List-Unsubscribe=One-Click":
+            found.append(f"List-Unsubscribe {msg['List-Unsubscribe']!r} / {msg['List-Unsubscribe-Post']!r}")
+        if person is not None:
+            body = msg.get_content()
+            if f"{args.proxy}/bonds/{person['bond']}" not in body:
+                found.append("the body does not link to the person's bond")
+            if person["partner"] in body or person["name"] in body:
+                found.append("the body names someone (names were not asked for)")
+        for problem in found:
+            problems[problem.split(" ", 1)[0]] += 1
+        if found:
+            anomaly(f"email {rec['eml']} to {to!r}: " + "; ".join(found))
+
+    duplicated_people = {e: c for e, c in recipients.items() if c > 1}
+    duplicated_ids = {m: c for m, c in message_ids.items() if c > 1}
+    missing = [p["email"] for p in people if p["email"] not in recipients]
+    if len(records) != n:
+        anomaly(f"the SMTP sink received {len(records)} emails (want exactly {n})")
+    if duplicated_people or duplicated_ids:
+        anomaly(f"{sum(c - 1 for c in duplicated_people.values())} duplicate emails by recipient, "
+                f"{sum(c - 1 for c in duplicated_ids.values())} by Message-ID, e.g. {list(duplicated_ids.items())[:3]}")
+    if missing:
+        anomaly(f"{len(missing)} people got no reminder, e.g. {missing[:3]}")
+
+    # The outbox in PostgreSQL: one notice per person, sent once, and who sent it.
+    names = node_names()
+    ours = {p["id"] for p in people}
+    per_user = Counter(row[1] for row in notices)
+    sent_by = Counter()
+    outbox = Counter()
+    for row in notices:
+        _, user_id, kind, channel, claimer, attempts, sent, failed, due_at, last_error = row
+        if user_id not in ours:
+            outbox["someone else's"] += 1
+            continue
+        outbox["sent" if sent == "t" else "failed" if failed == "t" else "unsent"] += 1
+        outbox[f"attempts {attempts}"] += 1
+        if last_error:
+            outbox["with last_error"] += 1
+            anomaly(f"notice {row[0]}: last_error {last_error[:200]!r}")
+        if kind != "daily-reminder" or channel != "email" or int(due_at) != due_ts:
+            anomaly(f"notice {row[0]}: {kind} by {channel} due {due_at} (want daily-reminder by email due {due_ts})")
+        if sent == "t":
+            sent_by[names.get(claim_pid(claimer), f"unknown {claimer!r}")] += 1
+    multiple = {u: c for u, c in per_user.items() if u in ours and c > 1}
+    if outbox["sent"] != n or len([u for u in ours if per_user[u] == 1]) != n or multiple or outbox["someone else's"]:
+        anomaly(f"notices in PostgreSQL: {dict(outbox)}; {len(multiple)} people with more than one (want one sent notice each of {n})")
+    if any(k.startswith("unknown") for k in sent_by):
+        anomaly(f"notices claimed by a process that is neither node: {dict(sent_by)}")
+    if not args.kill_mid_batch:
+        if outbox["attempts 1"] != n:
+            anomaly(f"notices needed more than one attempt: {dict(outbox)}")
+        if sent_by["node 1"] == 0 or sent_by["node 2"] == 0:
+            anomaly(f"one node sent every reminder: {dict(sent_by)} (the work was not shared)")
+    elif killed:
+        survivor = "node 2" if killed["node"] == "node 1" else "node 1"
+        if sent_by[survivor] == 0:
+            anomaly(f"{survivor} sent nothing after {killed['node']} was killed")
+
+    arrivals.sort()
+    timing = {"first_s": round(arrivals[0], 1), "last_s": round(arrivals[-1], 1)} if arrivals else {}
+    RESULTS["reminders"] = {
+        "people": n, "from_b": len(spare), "setup_seconds": setup_seconds, "due_utc": due.isoformat(),
+        "local_times": zones, "emails": len(records), "distinct_recipients": len(recipients),
+        "distinct_message_ids": len(message_ids), "duplicated": sum(c - 1 for c in duplicated_ids.values()),
+        "missing": len(missing), "message_problems": dict(problems), "outbox": dict(outbox), "sent_by": dict(sent_by),
+        "after_due_minute": timing, "finished_before_timeout": finished, "killed": killed,
+    }
+    print(f"    emails: {len(records)} received, {timing.get('first_s')}–{timing.get('last_s')} s after the due minute; "
+          f"{len(recipients)} recipients, {len(message_ids)} Message-IDs, duplicated "
+          f"{sum(c - 1 for c in duplicated_ids.values())}, missing {len(missing)}; each message checked: "
+          f"{'ok' if not problems else dict(problems)}")
+    print(f"    PostgreSQL outbox: {dict(outbox)}; sent by {dict(sorted(sent_by.items()))}"
+          + (f"; {killed['node']} killed holding {killed['unsent_claims']} unsent claims" if killed else ""))
+
+
 def main():
     started = time.monotonic()
-    for test in (session_test, race_invite_accepts, race_daily_answers, race_checkins):
+    for test in (session_test, race_invite_accepts, race_daily_answers, race_checkins, reminders_at_one_minute):
         try:
             test()
         except Exception as e:  # a broken step is an anomaly, reported with what we have

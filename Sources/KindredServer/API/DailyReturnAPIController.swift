@@ -122,6 +122,8 @@ struct DailyReturnAPIController: RouteCollection {
 
     func saveThemes(req: Request) async throws -> ThemesDTO {
         let user = try req.requireUser()
+        // Membership first: someone outside the bond learns nothing, not even about the body.
+        _ = try await BondService(req).load(try req.bondID(), for: user)
         var body = try JSONBody(req, required: true)
         let decks = body.optionalStringArray("decks")
         let depth = body.optionalInteger("depth")

@@ -23,6 +23,8 @@ struct InviteService: RequestScoped {
     /// Sends the invite link by email, with the inviter's own words. The code comes back from
     /// the page that showed it (it is never stored) and must be this person's pending invite.
     func sendByEmail(code rawCode: String, to address: String, message rawMessage: String?, in bondID: BondID, by user: User, base: String) async throws {
+        // Someone outside the bond learns nothing about it, not even that an invite failed.
+        _ = try await BondService(db: db, services: services).load(bondID, for: user)
         let code = SecureToken.normaliseInviteCode(rawCode)
         guard SecureToken.isWellFormedInviteCode(code),
               let invite = try await Invite.query(on: db).filter(\.$codeHash == Secrets.sha256(code))

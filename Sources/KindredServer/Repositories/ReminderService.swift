@@ -70,6 +70,12 @@ struct ReminderService: RequestScoped {
         return true
     }
 
+    /// Whether this is the token of an email we sent (looked up by its hash; nothing changes).
+    func isUnsubscribeToken(_ token: String) async throws -> Bool {
+        guard token.count <= 128 else { return false }
+        return try await Notice.query(on: db).filter(\.$unsubscribeHash == Secrets.sha256(token)).first() != nil
+    }
+
     private func nextDaily(_ time: LocalTime?, zone: String) -> Date? {
         time.map { ReminderSchedule.next(after: services.now, at: $0, in: TimeZone(identifier: zone) ?? TimeZone(identifier: "UTC")!) }
     }

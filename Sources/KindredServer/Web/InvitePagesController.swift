@@ -52,8 +52,6 @@ struct InvitePagesController: RouteCollection {
     func emailInvite(req: Request) async throws -> Response {
         let user = try req.requireWebUser()
         let bondID = try req.bondID()
-        // Someone outside the bond learns nothing about it, not even that an invite failed.
-        _ = try await BondService(req).load(bondID, for: user)
         let form = (try? req.content.decode(InviteEmailForm.self)) ?? InviteEmailForm()
         let code = SecureToken.normaliseInviteCode(form.code ?? "")
         let invites = InviteService(req)

@@ -254,11 +254,3 @@ struct UnsubscribePagesController: RouteCollection {
         ))
     }
 }
-
-extension ReminderService {
-    /// Whether this is the token of an email we sent (looked up by its hash; nothing changes).
-    func isUnsubscribeToken(_ token: String) async throws -> Bool {
-        guard token.count <= 128 else { return false }
-        return try await Notice.query(on: db).filter(\.$unsubscribeHash == Secrets.sha256(token)).first() != nil
-    }
-}
