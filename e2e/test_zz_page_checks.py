@@ -129,13 +129,17 @@ def test_no_page_logged_a_console_error():
 def test_the_server_log_holds_nothing_anyone_wrote_or_checked(kindred, alex, bea):
     """Run at debug, the most detailed level Kindred allows: no answer, reply, note,
     appreciation, password or email, no trace of a safety check, no query and no path."""
+    import test_daily_return as daily
+    import test_journeys as journeys
     import test_practise as practise
 
     log = kindred.log_path.read_text(errors="replace")
     private = [practise.ALEX_ANSWER, practise.ALEX_FIRST_DRAFT, practise.BEA_ANSWER, practise.BEA_REPLY,
-               practise.ALEX_REPLY, practise.APPRECIATION, practise.ALEX_NOTE, practise.BEA_NOTE]
+               practise.ALEX_REPLY, practise.APPRECIATION, practise.ALEX_NOTE, practise.BEA_NOTE,
+               daily.ALEX_ANSWER, daily.BEA_ANSWER, daily.APPRECIATION, daily.INVITE_MESSAGE, daily.SPARE_MESSAGE,
+               daily.NEW_PASSWORD, journeys.PASSWORD_ALEX, journeys.PASSWORD_BEA]
     private += [p.password for p in (alex, bea) if p.password] + [p.email for p in (alex, bea) if p.email]
-    private += ["saved_safety_checks", "safety", "/support", "/bonds/", "SELECT ", "INSERT ", "UPDATE "]
+    private += ["saved_safety_checks", "safety", "/support", "/bonds/", "/reset-password/", "SELECT ", "INSERT ", "UPDATE "]
     found = [text for text in private if text.lower() in log.lower()]
     assert not found, f"the server log ({kindred.log_path}) holds: {found}"
     assert kindred.base_url.removeprefix("http://") in log, "this is not the log of the server the journeys used"
