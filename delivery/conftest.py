@@ -129,7 +129,9 @@ def kindred(mailbox, push, tmp_path_factory):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("KINDRED_") and k != "DATABASE_URL"}
     env.update(
-        KINDRED_HOST="127.0.0.1", KINDRED_PORT=str(port), KINDRED_DATA_DIR=str(data),
+        # The port comes from `serve --port`, not KINDRED_PORT (8080 by default): links and the
+        # start-up message must use the one the server really listens on.
+        KINDRED_HOST="127.0.0.1", KINDRED_DATA_DIR=str(data),
         KINDRED_SMTP_URL=f"smtp+insecure://127.0.0.1:{mailbox.port}",
         KINDRED_MAIL_FROM="Kindred <hello@kindred.test>",
         KINDRED_PUSH_ALLOW_LOOPBACK="1", KINDRED_SCHEDULER_SECONDS="1",
@@ -137,7 +139,7 @@ def kindred(mailbox, push, tmp_path_factory):
     )
     log = data / "server.log"
     with open(log, "wb") as out:
-        process = subprocess.Popen([str(binary), "serve"], cwd=data, env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen([str(binary), "serve", "--port", str(port)], cwd=data, env=env, stdout=out, stderr=subprocess.STDOUT)
     server = Kindred(f"http://127.0.0.1:{port}", process, log, data, binary, env)
     deadline = time.monotonic() + 90
     while True:

@@ -61,6 +61,19 @@ def daily(kindred):
     return {"person": dee, "bond": bond, "due": due, "zone": zone}
 
 
+def test_serve_port_is_the_address_in_links_and_in_the_start_up_message(kindred, mailbox, daily):
+    port = kindred.base.rsplit(":", 1)[1]
+    assert port != "8080"
+    deadline = time.monotonic() + 10
+    while f"Open http://127.0.0.1:{port} in a browser" not in kindred.log.read_text(errors="replace"):
+        assert time.monotonic() < deadline, kindred.log.read_text(errors="replace")[-2000:]
+        time.sleep(0.1)
+    ivy = kindred.person("Ivy")
+    code, bond = kindred.call("POST", "/api/v1/bonds", {"kind": "friendship"}, ivy["token"])
+    code, invite = kindred.call("POST", f"/api/v1/bonds/{bond['id']}/invites", None, ivy["token"])
+    assert invite["url"].startswith(f"http://127.0.0.1:{port}/join/"), invite["url"]
+
+
 def test_a_partner_notice_arrives_by_email_once_says_nothing_written_and_unsubscribes_in_one_click(kindred, mailbox, daily):
     ana, ben, bond = kindred.pair("Ana", "Ben")
     code, saved = kindred.call("PUT", "/api/v1/me/reminders",
