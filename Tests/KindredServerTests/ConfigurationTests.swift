@@ -77,4 +77,63 @@ final class ConfigurationTests: XCTestCase {
     func testTestOnlyVariablesAreNotTypos() throws {
         _ = try KindredConfiguration.load(from: ["KINDRED_TEST_DATABASE_URL": "postgres://x@y/z", "KINDRED_BIN": "/x/kindred"]).get()
     }
+
+    // MARK: - Email, Web Push and the scheduler (issue 10)
+
+    func testEmailPushAndTheSchedulerAreRead() throws {
+        let key = VAPIDKey.generate().base64URLPrivateKey
+        let config = try KindredConfiguration.load(from: [
+            "KINDRED_SMTP_URL": "smtp://mailer:s%3Dcret@mail.example.org:2587",
+            "KINDRED_MAIL_FROM": "Kindred <hello@kindred.example.org>",
+            "KINDRED_VAPID_PRIVATE_KEY": key, "KINDRED_VAPID_SUBJECT": "mailto:ops@kindred.example.org",
+            "KINDRED_SCHEDULER_SECONDS": "5", "KINDRED_PUSH_ALLOW_LOOPBACK": "1",
+        ]).get()
+        XCTAssertEqual(config.smtp?.host, "mail.example.org")
+        XCTAssertEqual(config.smtp?.port, 2587)
+        XCTAssertEqual(config.smtp?.password, "s=cret")
+        XCTAssertEqual(config.smtp?.security, .startTLS)
+        XCTAssertEqual(config.mailFromAddress, "hello@kindred.example.org")
+        XCTAssertEqual(config.mailFromName, "Kindred")
+        XCTAssertEqual(try config.loadVAPIDKey().base64URLPrivateKey, key)
+        XCTAssertEqual(config.effectiveVAPIDSubject, "mailto:ops@kindred.example.org")
+        XCTAssertEqual(config.schedulerSeconds, 5)
+        XCTAssertTrue(config.pushAllowLoopback)
+        let defaults = try KindredConfiguration.load(from: ["KINDRED_MAIL_FROM": "hello@kindred.example.org"]).get()
+        XCTAssertNil(defaults.smtp)
+        XCTAssertEqual(defaults.effectiveVAPIDSubject, "mailto:hello@kindred.example.org")
+        XCTAssertEqual(defaults.schedulerSeconds, 30)
+        XCTAssertFalse(defaults.pushAllowLoopback)
+    }
+
+    func testEmailAndPushMistakesAreAllReported() {
+        guard case .failure(let problems) = KindredConfiguration.load(from: [
+            "KINDRED_SMTP_URL": "smtp+insecure://mail.example.org:25",
+            "KINDRED_VAPID_PRIVATE_KEY": "not-a-key", "KINDRED_VAPID_SUBJECT": "ops@kindred.example.org",
+            "KINDRED_SCHEDULER_SECONDS": "-1", "KINDRED_PUSH_ALLOW_LOOPBACK": "sometimes",
+        ]) else { return XCTFail("a bad configuration loaded") }
+        let text = problems.problems.joined(separator: "\n")
+        XCTAssertTrue(text.contains("only for a mail server on this machine"), text)
+        XCTAssertTrue(text.contains("KINDRED_VAPID_PRIVATE_KEY"), text)
+        XCTAssertTrue(text.contains("KINDRED_VAPID_SUBJECT"), text)
+        XCTAssertTrue(text.contains("KINDRED_SCHEDULER_SECONDS"), text)
+        XCTAssertTrue(text.contains("KINDRED_PUSH_ALLOW_LOOPBACK"), text)
+        guard case .failure(let missingFrom) = KindredConfiguration.load(from: ["KINDRED_SMTP_URL": "smtp://mail.example.org"]) else {
+            return XCTFail("email without a sender loaded")
+        }
+        XCTAssertTrue(missingFrom.problems.contains { $0.contains("KINDRED_MAIL_FROM is needed") })
+        guard case .failure(let badFrom) = KindredConfiguration.load(from: ["KINDRED_MAIL_FROM": "Kindred <nobody>"]) else {
+            return XCTFail("a bad sender loaded")
+        }
+        XCTAssertTrue(badFrom.problems.contains { $0.contains("KINDRED_MAIL_FROM must be") })
+    }
+
+    func testTheWebPushKeyFileIsMadeOncePrivateAndKept() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kindred-vapid-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let first = try VAPIDKeyFile.load(dataDirectory: folder)
+        let second = try VAPIDKeyFile.load(dataDirectory: folder)
+        XCTAssertEqual(first.base64URLPrivateKey, second.base64URLPrivateKey, "browsers subscribed with it: it must not change")
+        let attributes = try FileManager.default.attributesOfItem(atPath: folder + "/vapid.key")
+        XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600)
+    }
 }
