@@ -9,6 +9,7 @@ import base64
 import datetime
 import json
 import re
+import subprocess
 import time
 import urllib.parse
 from zoneinfo import ZoneInfo
@@ -167,6 +168,22 @@ def test_a_forgotten_password_is_reset_by_an_emailed_link_once(kindred, mailbox,
     assert code == 410, again
     code, _ = kindred.call("POST", "/api/v1/tokens", {"email": hal["email"], "password": "a brand new long passphrase"})
     assert code == 201
+
+
+def test_the_operator_prints_a_reset_link_that_works_once(kindred, daily):
+    jo = kindred.person("Jo")
+    printed = subprocess.run([str(kindred.binary), "users", "reset-link", jo["email"]], env=kindred.env,
+                             cwd=kindred.data, capture_output=True, text=True, timeout=60)
+    assert printed.returncode == 0, printed.stderr
+    link = re.search(r"(http://127\.0\.0\.1:\d+)/reset-password/(\S+)", printed.stdout)
+    assert link, printed.stdout
+    code, _ = kindred.call("POST", f"/api/v1/password-resets/{link.group(2)}", {"password": "the operator gave me this"})
+    assert code == 200
+    code, _ = kindred.call("POST", f"/api/v1/password-resets/{link.group(2)}", {"password": "and again, a second time"})
+    assert code == 410
+    unknown = subprocess.run([str(kindred.binary), "users", "reset-link", "nobody-at-all@example.org"], env=kindred.env,
+                             cwd=kindred.data, capture_output=True, text=True, timeout=60)
+    assert unknown.returncode != 0 and "no account" in (unknown.stdout + unknown.stderr)
 
 
 def test_the_daily_reminder_arrives_at_the_local_minute_by_email_and_push_once(kindred, mailbox, push, daily):
