@@ -29,6 +29,7 @@ from selenium.common.exceptions import WebDriverException
 from support import (
     FINDINGS,
     OPEN_DRIVERS,
+    PHONE_WIDTH,
     REPO,
     NeutralHandler,
     Person,
@@ -236,6 +237,14 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         for page in FINDINGS.pages:
             for v in page.minor:
                 minor.setdefault(v["id"], (v, set()))[1].add(page_pattern(page.url))
+        phone = [p for p in FINDINGS.pages if p.phone]
+        tr.write_line(
+            f"  layout: {len(phone)} page views on the {PHONE_WIDTH} px phone "
+            f"({len({page_pattern(p.url) for p in phone})} distinct addresses), {len(FINDINGS.pages) - len(phone)} on the desktop: "
+            f"{sum(1 for p in FINDINGS.pages if p.overflow)} wider than the viewport, "
+            f"{sum(1 for p in FINDINGS.pages if p.exit_problem)} with Quick exit out of reach after scrolling, "
+            f"{sum(1 for p in FINDINGS.pages if p.operator_notes)} with notes meant for operators"
+        )
         for rule, (v, where) in sorted(minor.items()):
             tr.write_line("  (moderate/minor, not failing) " + format_violation(v, sorted(where)).splitlines()[0]
                           + f" on {', '.join(sorted(where))}")

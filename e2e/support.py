@@ -7,7 +7,6 @@ assert on."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import socket
@@ -62,6 +61,7 @@ class PageCheck:
     width: int = 0  # the viewport's width in CSS pixels
     overflow: str = ""  # what sticks out sideways (the page scrolls horizontally), if anything
     exit_problem: str = ""  # how Quick exit was off screen or covered after scrolling down
+    phone: bool = False  # seen on the phone
     operator_notes: list = field(default_factory=list)  # OPERATOR_NOTES found in the text
     layout_artifact: str = ""  # screenshot of the page when its layout check failed
 
@@ -493,34 +493,45 @@ def close_person(person: Person) -> None:
 LAYOUT_SCRIPT = """
 const phone = arguments[0];
 const doc = document.documentElement;
-const width = window.innerWidth, height = window.innerHeight;
+// The viewport's size: the root's client box. Not innerWidth: a (emulated) phone widens its
+// layout viewport to fit whatever sticks out, so innerWidth grows with the very overflow
+// looked for here (a 1,560 px innerWidth on a 390 px phone), while clientWidth stays 390.
+// The height: what is on screen (the visual viewport), for the same reason.
+const width = doc.clientWidth;
+const height = window.visualViewport ? window.visualViewport.height : doc.clientHeight;
 const describe = (el) => {
   const r = el.getBoundingClientRect();
   let name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "");
   if (el.classList && el.classList.length) name += "." + Array.from(el.classList).join(".");
   const text = (el.textContent || "").replace(/\\s+/g, " ").trim().slice(0, 60);
-  return name + " (" + Math.round(r.width) + " px wide, right edge at " + Math.round(r.right) + " px)" +
+  return name + " (" + Math.round(r.width) + " px wide, content " + el.scrollWidth + " px, right edge at " + Math.round(r.right) + " px)" +
     (text ? ' "' + text + '"' : "");
 };
 const found = {width: width, overflow: "", exit: "", notes: []};
 if (doc.scrollWidth > width) {
-  // The element reaching furthest right; of several that end there, the innermost.
+  // The element reaching furthest right, by its box or by content spilling out of it (a
+  // long word in a narrow box); of several that reach as far, the innermost.
   let worst = null, right = width;
   for (const el of document.body.getElementsByTagName("*")) {
     const r = el.getBoundingClientRect();
     if (r.width === 0 && r.height === 0) continue;
-    if (r.right > right + 0.5 || (worst && r.right >= right - 0.5 && worst.contains(el))) {
+    let reach = r.right;
+    if (el.scrollWidth > el.clientWidth && getComputedStyle(el).overflowX === "visible") {
+      reach = Math.max(reach, r.left + el.scrollWidth);
+    }
+    if (reach > right + 0.5 || (worst && reach >= right - 0.5 && worst.contains(el))) {
       worst = el;
-      right = Math.max(right, r.right);
+      right = Math.max(right, reach);
     }
   }
   found.overflow = "the page is " + doc.scrollWidth + " px wide in a " + width + " px viewport" +
+    (window.innerWidth > width ? " (the browser widened its layout to " + window.innerWidth + " px to fit it)" : "") +
     (worst ? "; widest: " + describe(worst) : "");
 }
 const link = document.querySelector("header [data-quick-exit], header .quick-exit");
 if (!link) {
   found.exit = "no Quick exit in the header";
-} else if (phone) {
+} else {
   const before = window.scrollY;
   window.scrollTo({top: doc.scrollHeight, left: 0, behavior: "instant"});
   const r = link.getBoundingClientRect();
@@ -542,9 +553,10 @@ return found;
 
 
 def check_page(who: str, driver: webdriver.Chrome, phone: bool = False) -> None:
-    """axe-core on the page as it is now, its layout (nothing wider than the viewport; on a
-    phone, Quick exit still on screen and uncovered once scrolled to the bottom), no notes
-    meant for operators, and the console errors logged since the last check."""
+    """axe-core on the page as it is now, its layout (nothing wider than the viewport; Quick
+    exit still on screen and uncovered once scrolled to the bottom — on the phone above all,
+    and on the desktop too), no notes meant for operators, and the console errors logged
+    since the last check."""
     axe = Axe(driver)
     axe.inject()
     result = axe.run()
@@ -552,7 +564,7 @@ def check_page(who: str, driver: webdriver.Chrome, phone: bool = False) -> None:
         FINDINGS.axe_version = (result.get("testEngine") or {}).get("version") or str(
             driver.execute_script("return window.axe && axe.version") or "?"
         )
-    check = PageCheck(who=who, url=driver.current_url, title=driver.title)
+    check = PageCheck(who=who, url=driver.current_url, title=driver.title, phone=phone)
     for violation in result["violations"]:
         (check.violations if violation.get("impact") in SEVERE_IMPACTS else check.minor).append(violation)
     layout = driver.execute_script(LAYOUT_SCRIPT, phone, list(OPERATOR_NOTES))
@@ -592,6 +604,8 @@ def screenshot(person: Person, name: str) -> Path:
     SCREENS.mkdir(parents=True, exist_ok=True)
     target = SCREENS / f"{_slug(name)}.png"
     driver = person.driver
+    # From the top, so the sticky header is drawn where it belongs.
+    driver.execute_script("window.scrollTo({top: 0, left: 0, behavior: 'instant'})")
     metrics = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
     size = metrics.get("cssContentSize") or metrics.get("contentSize")
     width = driver.execute_script("return window.innerWidth")

@@ -305,6 +305,8 @@ def test_bea_makes_a_second_bond_on_her_phone_and_sends_the_invite_by_email(bea,
     same invite goes by email, and Alex joins from the link in it."""
     needs("bond")
     story["walks"] = make_bond(bea, "friendship", WALKS)
+    assert sections(bea) == ["invite-title"], sections(bea)
+    screenshot(bea, "phone-bond-home-waiting")
     bea.submit("Make an invite link")
     assert bea.h1() == "Your invite link is ready"
     url = bea.value("invite-url")
@@ -914,6 +916,7 @@ def test_the_password_pages_fit_a_phone(bea, kindred):
     screenshot(bea, "phone-reset-password")
     bea.visit(kindred.url("/reset-password/not-a-real-token"))
     assert bea.status() == 404 and bea.h1() == "This link no longer works"
+    screenshot(bea, "phone-reset-link-unusable")
 
 
 # --------------------------------------------------------------------------------------

@@ -588,7 +588,7 @@ def test_bea_checks_the_intimacy_balance_and_is_told_of_an_imbalance(bea):
 def test_both_see_only_their_own_results_on_the_measure_page_and_none_on_the_home(alex, bea):
     needs("alex unshared", "six signs", "balance")
     cards = measure_cards(alex)
-    assert f"Your latest: 50 of 100 on " in cards[INSTRUMENTS[1]]
+    assert "Your latest: 50 of 100 on " in cards[INSTRUMENTS[1]]
     assert "You haven't taken this yet." in cards["Intimacy balance"]
     assert due(cards) == sorted(["Intimacy balance", INSTRUMENTS[3], INSTRUMENTS[4]])
 

@@ -544,7 +544,10 @@ def test_using_kindred_safely_is_in_every_footer(alex):
     assert alex.h1() == DEVICE_TITLE
     text = alex.text()
     assert "Quick exit, at the top of every page" in text
-    assert headings(alex) == ["If you share a device", "If someone may know your password"]
+    assert headings(alex) == ["If you share a device", "If someone may know your password", "Notifications and email"]
+    # How notices can give Kindred away, and how to stop them.
+    assert "can show someone that you use Kindred" in text
+    assert "To stop them, open Settings → Reminders" in text
     assert alex.link("Your devices", "main").get_attribute("href") == alex.server.url("/settings/devices")
     assert alex.link("Your security log", "main").get_attribute("href") == alex.server.url("/settings/security")
     assert alex.has_link("Back to help and support", "main")

@@ -170,6 +170,59 @@ final class NoticeTests: XCTestCase {
         }
     }
 
+    func testEachEmailIsRecordedTheMomentTheMailServerTakesItSoABrokenSessionDoublesNothing() async throws {
+        try await withApp { app, clock in
+            let outbox = NoticeService(db: app.db, services: app.kindred)
+            var people: [String] = []
+            for n in 0..<25 {
+                let person = try await app.person("P\(n)")
+                let userID = try XCTUnwrap(UUID(uuidString: person.id))
+                let setting = ReminderSetting(userID: userID, now: clock.now)
+                setting.email = true
+                setting.partnerActivity = true
+                try await setting.create(on: app.db)
+                try await outbox.enqueue(.nudge, for: userID, bondID: nil, settings: setting, occasion: "n", dueAt: clock.now)
+                people.append(person.email)
+            }
+            // Chunks of ten, one session each: the first session breaks before anything is taken.
+            app.fakeMail.breakNextSession(after: 0)
+            await NoticeScheduler.runOnce(app)
+            XCTAssertEqual(app.fakeMail.sent.count, 15, "the first ten wait; the other fifteen went")
+            // When they are tried again, the session breaks after three were taken.
+            app.fakeMail.breakNextSession(after: 3)
+            clock.advance(61)
+            await NoticeScheduler.runOnce(app)
+            XCTAssertEqual(app.fakeMail.sent.count, 18, "three taken before the break, and recorded at once")
+            clock.advance(5 * 60)
+            await NoticeScheduler.runOnce(app)
+            let recipients = app.fakeMail.sent.map(\.to)
+            XCTAssertEqual(recipients.count, 25)
+            XCTAssertEqual(Set(recipients), Set(people), "everyone once, nobody twice")
+            let unsent = try await Notice.query(on: app.db).filter(\.$sentAt == nil).count()
+            XCTAssertEqual(unsent, 0)
+        }
+    }
+
+    func testANodeTooSlowToKeepItsClaimDoesNotSendWhatAnotherNodeTookOver() async throws {
+        try await withApp { app, clock in
+            let person = try await app.person("Pat")
+            let userID = try XCTUnwrap(UUID(uuidString: person.id))
+            let setting = ReminderSetting(userID: userID, now: clock.now)
+            setting.email = true
+            try await setting.create(on: app.db)
+            let outbox = NoticeService(db: app.db, services: app.kindred)
+            try await outbox.enqueue(.dailyReminder, for: userID, bondID: nil, settings: setting, occasion: "d", dueAt: clock.now)
+            let slow = try await outbox.claim(by: "slow-node")
+            clock.advance(NoticeService.claimLifetime + 1)
+            let quick = try await outbox.claim(by: "quick-node")
+            XCTAssertEqual(quick.count, 1)
+            let stillMine = try await outbox.renewClaims(slow)
+            XCTAssertTrue(stillMine.isEmpty, "the slow node sees it is no longer its own, and leaves it")
+            let quickHolds = try await outbox.renewClaims(quick)
+            XCTAssertEqual(quickHolds.count, 1)
+        }
+    }
+
     func testClaimsAreExclusiveAndAClaimThatOutlivesItsNodeIsTakenOver() async throws {
         try await withApp { app, clock in
             let person = try await app.person("Pat")

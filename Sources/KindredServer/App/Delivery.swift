@@ -21,8 +21,15 @@ struct Delivery: Sendable {
 
 protocol MailSending: Sendable {
     /// Sends each message, reporting each outcome in order; throws when no message could
-    /// be tried at all (the server is down, TLS or sign-in failed).
-    func send(_ messages: [MailMessage]) async throws -> [Result<Void, SMTPError>]
+    /// be tried at all (the server is down, TLS or sign-in failed). `accepted` is told each
+    /// message's index as soon as the server has taken it.
+    func send(_ messages: [MailMessage], accepted: @Sendable (Int) async -> Void) async throws -> [Result<Void, SMTPError>]
+}
+
+extension MailSending {
+    func send(_ messages: [MailMessage]) async throws -> [Result<Void, SMTPError>] {
+        try await send(messages, accepted: { _ in })
+    }
 }
 
 extension SMTPClient: MailSending {}

@@ -46,8 +46,9 @@ final class SMTPClient: Sendable {
 
     /// Outcomes in the order given. Throws only when no message could be attempted (connect,
     /// greeting, EHLO, TLS or AUTH failed); if the session breaks later, the affected message
-    /// and all after it fail with that error.
-    func send(_ messages: [MailMessage]) async throws -> [Result<Void, SMTPError>] {
+    /// and all after it fail with that error. `accepted` hears each message's index the moment
+    /// the server takes it, so a caller can record it before the next one is sent.
+    func send(_ messages: [MailMessage], accepted: @Sendable (Int) async -> Void = { _ in }) async throws -> [Result<Void, SMTPError>] {
         guard !messages.isEmpty else { return [] }
         guard settings.heloName.utf8.allSatisfy({ (33...126).contains($0) }), !settings.heloName.isEmpty else {
             throw SMTPError.protocolError("heloName '\(settings.heloName)' is not a valid host name")
@@ -63,7 +64,7 @@ final class SMTPClient: Sendable {
             }
             var results: [Result<Void, SMTPError>] = []
             var broken: SMTPError?
-            for message in messages {
+            for (index, message) in messages.enumerated() {
                 if let broken {
                     results.append(.failure(broken))
                 } else if let problem = Self.addressProblem(message) {
@@ -72,6 +73,7 @@ final class SMTPClient: Sendable {
                     do {
                         try await deliver(message, over: connection)
                         results.append(.success(()))
+                        await accepted(index)
                     } catch {
                         let error = SMTPConnection.smtpError(error)
                         results.append(.failure(error))

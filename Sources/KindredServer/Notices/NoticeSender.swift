@@ -13,6 +13,9 @@ struct NoticeSender {
     /// The address people use, for links in notices.
     let baseURL: String
 
+    /// Emails sent over one SMTP session between claim renewals.
+    static let emailChunk = 10
+
     /// Claims and sends batches until nothing is due; returns how many notices went out.
     func sendDue(batch: Int = 100) async throws -> Int {
         let outbox = NoticeService(db: db, services: services)
@@ -45,25 +48,36 @@ struct NoticeSender {
                 let token = SecureToken.secret()
                 emails.append((notice, email(content, token: token, from: from, notice: notice), Secrets.sha256(token)))
             case .push?:
+                // Pushes go one by one, each under a freshly renewed claim (see emails below).
+                guard try await outbox.renewClaims([notice]).contains(notice.id!) else { continue }
                 if try await push(content, notice: notice) { sent += 1 }
             case nil:
                 try await outbox.markSent(notice, note: "unknown channel")
             }
         }
         guard let mail = services.delivery.mail, !emails.isEmpty else { return sent }
-        do {
-            let results = try await mail.send(emails.map(\.1))
-            for ((notice, _, hash), result) in zip(emails, results) {
-                switch result {
-                case .success:
-                    try await outbox.markSent(notice, unsubscribeHash: hash)
-                    sent += 1
-                case .failure(let error):
-                    try await outbox.markFailed(notice, error: "email: \(error)")
+        // A few at a time, each recorded the moment the mail server takes it: a node that dies
+        // mid-batch leaves at most the one message in flight to be sent again, and a claim is
+        // renewed before each chunk, so a slow mail server never lets another node take over
+        // notices still being sent here.
+        for start in stride(from: 0, to: emails.count, by: Self.emailChunk) {
+            let candidates = Array(emails[start..<min(start + Self.emailChunk, emails.count)])
+            let held = try await outbox.renewClaims(candidates.map(\.0))
+            let chunk = candidates.filter { held.contains($0.0.id!) }
+            guard !chunk.isEmpty else { continue }
+            do {
+                let results = try await mail.send(chunk.map(\.1), accepted: { index in
+                    try? await outbox.markSent(chunk[index].0, unsubscribeHash: chunk[index].2)
+                })
+                for ((notice, _, _), result) in zip(chunk, results) {
+                    switch result {
+                    case .success: sent += 1
+                    case .failure(let error): try await outbox.markFailed(notice, error: "email: \(error)")
+                    }
                 }
+            } catch {
+                for (notice, _, _) in chunk where notice.sentAt == nil { try await outbox.markFailed(notice, error: "email: \(error)") }
             }
-        } catch {
-            for (notice, _, _) in emails { try await outbox.markFailed(notice, error: "email: \(error)") }
         }
         return sent
     }

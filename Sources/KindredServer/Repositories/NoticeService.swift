@@ -124,6 +124,19 @@ struct NoticeService: RequestScoped {
         return try await Notice.query(on: db).filter(\.$claimedBy == token).sort(\.$dueAt).all()
     }
 
+    /// Extends this node's claim on `notices` and answers which are still its own and unsent:
+    /// one another node took over (this node was too slow) is not sent again from here.
+    func renewClaims(_ notices: [Notice]) async throws -> Set<UUID> {
+        guard let token = notices.first?.claimedBy, let sql = db as? any SQLDatabase else { return [] }
+        let ids = notices.compactMap(\.id)
+        try await sql.raw("""
+            UPDATE notices SET claimed_until = \(bind: services.now.addingTimeInterval(Self.claimLifetime))
+            WHERE claimed_by = \(bind: token) AND sent_at IS NULL AND id IN (\(binds: ids))
+            """).run()
+        let held = try await Notice.query(on: db).filter(\.$id ~~ ids).filter(\.$claimedBy == token).filter(\.$sentAt == nil).all()
+        return Set(held.compactMap(\.id))
+    }
+
     func markSent(_ notice: Notice, unsubscribeHash: String? = nil, note: String? = nil) async throws {
         notice.sentAt = services.now
         notice.claimedUntil = nil
