@@ -44,7 +44,7 @@ WALKS = "our walks"
 
 SWAPPED = "Here's another question for today. You'll both see this one."
 NUDGED = "Nudge sent. They'll see that you'd love to hear their answer."
-PASSED = "You passed today. No harm done — there's a new question tomorrow, and you can still answer if you change your mind."
+PASSED = "Passed for today."
 ANSWER_SAVED = "Your answer is saved. It stays private until you've both answered."
 REACTED = "Reaction added."
 REACTION_REMOVED = "Reaction taken back."
@@ -55,7 +55,7 @@ RESET_DONE = "Your password is changed, and every device was signed out. Sign in
 RESET_ACCEPTED = "If that address belongs to an account, a link to reset its password is on its way. It works once, for 30 minutes."
 NO_DAYS_YET = "Today is a lovely day to answer together."
 EIS_SUGGESTION = (
-    "When you have a few quiet minutes: Emotional Intimacy Scale, 5 short questions. "
+    "Emotional Intimacy Scale: 5 short questions, a few quiet minutes. "
     "Only you see your answers unless you share them."
 )
 REACTIONS = [("heart", "❤️", "Love"), ("hug", "🤗", "Hug"), ("laugh", "😄", "Laugh"), ("wow", "😮", "Wow"),

@@ -49,7 +49,7 @@ INSTRUMENTS = [
 SAVED = "Saved. Only you can see this result unless you share it."
 ALL_QUESTIONNAIRES = "How close you feel: all questionnaires"
 EIS_SUGGESTION = (
-    f"When you have a few quiet minutes: {EIS}, 5 short questions. Only you see your answers unless you share them."
+    f"{EIS}: 5 short questions, a few quiet minutes. Only you see your answers unless you share them."
 )
 PREDICTION_SAVED = (
     "Your prediction is saved. It stays private; once they share their own answers you'll both see how close it was."

@@ -569,7 +569,7 @@ def test_bea_checks_in_and_both_see_the_week_side_by_side(bea, alex):
     bea.submit("Check in")
     assert bea.path == checkin_path()
     flash_after_both = bea.flash()
-    assert flash_after_both.startswith("Your check-in is saved."), flash_after_both
+    assert flash_after_both == "Your check-in is saved, and you've both checked in: here is the week side by side.", flash_after_both
     both = section(bea, "both-title")
     assert both.startswith("This week, side by side")
     assert bea.table(f"Your pulse and {alex.name}'s") == pulse_rows(BEA_PULSE, ALEX_PULSE, alex.name)

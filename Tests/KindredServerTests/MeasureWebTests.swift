@@ -48,7 +48,7 @@ final class MeasureWebTests: XCTestCase {
             // The home keeps to one gentle suggestion; results live one tap away, on the measures page.
             let home = try await ana.get(bond)
             XCTAssertTrue(home.body.contains(bond + "/measure"), "measures stay reachable from the home")
-            XCTAssertFalse(home.body.contains("Emotional Intimacy Scale, 5 short questions"), "taken: no longer suggested")
+            XCTAssertFalse(home.body.contains("Emotional Intimacy Scale: 5 short questions"), "taken: no longer suggested")
             let measures = try await ana.get(bond + "/measure")
             XCTAssertTrue(measures.body.contains("18 of 25"), "the measures page shows the latest")
         }

@@ -55,7 +55,7 @@ public enum MeasureRhythm {
     public static func sentence(for suggestion: Suggestion, title: String, itemCount: Int) -> String {
         switch suggestion.reason {
         case .firstTime:
-            "When you have a few quiet minutes: \(title), \(itemCount) short questions. Only you see your answers unless you share them."
+            "\(title): \(itemCount) short questions, a few quiet minutes. Only you see your answers unless you share them."
         case .due:
             "It's been a while since you took \(title). Taking it again shows how things have moved."
         }

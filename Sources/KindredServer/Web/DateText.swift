@@ -9,10 +9,16 @@ enum DateText {
         return date.formatted(style)
     }
 
+    /// "27 November 2026 at 09:05": the clock always with two digits, as replies show it.
     static func dayAndTime(_ date: Date, in timeZone: String) -> String {
-        var style = Date.FormatStyle(date: .long, time: .shortened, locale: Locale(identifier: "en_GB"))
-        style.timeZone = TimeZone(identifier: timeZone) ?? .gmt
-        return date.formatted(style)
+        day(date, in: timeZone) + " at " + clock(date, in: TimeZone(identifier: timeZone) ?? .gmt)
+    }
+
+    static func clock(_ date: Date, in zone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let parts = calendar.dateComponents([.hour, .minute], from: date)
+        return String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
     }
 }
 
@@ -20,11 +26,8 @@ extension DateText {
     /// "09:14" on `day` (the person's own date for it), "28 November, 09:14" on another date.
     static func time(_ date: Date, in timeZone: String, onDay day: LocalDay) -> String {
         let zone = TimeZone(identifier: timeZone) ?? .gmt
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let parts = calendar.dateComponents([.hour, .minute], from: date)
         // Always two digits ("09:14"), whatever the platform's idea of a short time.
-        let clock = String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
+        let clock = clock(date, in: zone)
         if LocalDay(date, in: zone) == day { return clock }
         var dated = Date.FormatStyle(locale: Locale(identifier: "en_GB")).day().month(.wide)
         dated.timeZone = zone

@@ -8,7 +8,7 @@ enum Flash: String, CaseIterable {
     case resultSaved, resultSavedAndShared, predictionSaved, resultShared, resultUnshared
     case answerSaved, replySent, replyEmpty, appreciationSent, checkinSaved, conversationFinished
     // The day's question under the couple's control, and reactions (issue 10).
-    case passed, swapped, nudged, reacted, reactionRemoved, themesSaved, welcomeInvited
+    case passed, swapped, nudged, reacted, reactionRemoved, themesSaved, welcomeInvited, checkinRevealed
     case swapUsed, swapAfterAnswer, noOtherQuestion, alreadyAnswered, nudgeUsed, nudgeNotNeeded, nudgePassed
     case notRevealed, ownAppreciation, notActive
     case checkDeleted, sessionEnded, signedOutEverywhere
@@ -39,8 +39,9 @@ enum Flash: String, CaseIterable {
         case .replyEmpty: "Write something before sending a reply."
         case .appreciationSent: "Sent. A small thing, and it matters."
         case .checkinSaved: "Your check-in is saved. You'll see each other's once you've both checked in this week."
+        case .checkinRevealed: "Your check-in is saved, and you've both checked in: here is the week side by side."
         case .conversationFinished: "You finished the conversation. Thank you for making the time for each other."
-        case .passed: "You passed today. No harm done — there's a new question tomorrow, and you can still answer if you change your mind."
+        case .passed: "Passed for today."
         case .swapped: "Here's another question for today. You'll both see this one."
         case .nudged: "Nudge sent. They'll see that you'd love to hear their answer."
         case .reacted: "Reaction added."

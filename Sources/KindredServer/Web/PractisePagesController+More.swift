@@ -127,8 +127,8 @@ extension PractisePagesController {
         for sign in Sign.allCases { if let value = fields["rating-\(sign.rawValue)"].flatMap(Int.init) { ratings[sign.rawValue] = value } }
         let note = fields["note"] ?? ""
         do {
-            _ = try await CheckinService(req).submit(ratings: ratings, note: note, in: context.loaded, by: context.user)
-            return req.redirect(to: .checkin(context.bondID), flash: .checkinSaved)
+            let week = try await CheckinService(req).submit(ratings: ratings, note: note, in: context.loaded, by: context.user)
+            return req.redirect(to: .checkin(context.bondID), flash: week.state == .revealed ? .checkinRevealed : .checkinSaved)
         } catch let problem as Problem where !problem.fieldErrors.isEmpty || problem.status == .conflict {
             let errors = problem.fieldErrors.isEmpty ? [FieldError("note", problem.detail)] : problem.fieldErrors
             return try await renderCheckin(req, context: context, ratings: ratings, note: note, errors: errors, status: problem.status)

@@ -208,7 +208,8 @@
       if (pushToggle.checked) setUp();
     });
     var setUpButton = document.querySelector("[data-push-setup]");
-    if (setUpButton && supported) {
+    // Where notifications are blocked, a set-up button would only fail: the text says what to do.
+    if (setUpButton && supported && Notification.permission !== "denied") {
       setUpButton.hidden = false;
       setUpButton.addEventListener("click", setUp);
     }
