@@ -20,7 +20,8 @@ Two `kindred serve` nodes share one PostgreSQL; nginx round-robins in front. Pro
       Message-ID, each the id of that person's notice in PostgreSQL) — and both nodes sent
       some (notices.claimed_by names the node's process id). With --kill-mid-batch, the node
       holding unsent claims is killed with SIGKILL as the first messages arrive; its claims
-      lapse (120 s) and the other node must finish with nothing lost or doubled.
+      lapse (120 s) and the other node must finish with nothing lost, and nothing doubled but
+      at most the one message the killed node had in flight (sent again with its Message-ID).
 Later issues add their races as more race_* functions.
 Prints the counts; exits 1 on any anomaly.
 """
@@ -922,11 +923,18 @@ def reminders_at_one_minute():
     duplicated_people = {e: c for e, c in recipients.items() if c > 1}
     duplicated_ids = {m: c for m, c in message_ids.items() if c > 1}
     missing = [p["email"] for p in people if p["email"] not in recipients]
-    if len(records) != n:
-        anomaly(f"the SMTP sink received {len(records)} emails (want exactly {n})")
-    if duplicated_people or duplicated_ids:
-        anomaly(f"{sum(c - 1 for c in duplicated_people.values())} duplicate emails by recipient, "
-                f"{sum(c - 1 for c in duplicated_ids.values())} by Message-ID, e.g. {list(duplicated_ids.items())[:3]}")
+    extra_by_person = sum(c - 1 for c in duplicated_people.values())
+    extra_by_id = sum(c - 1 for c in duplicated_ids.values())
+    # Exactly once is impossible over SMTP: a node killed after the mail server took a message
+    # but before it recorded that can only leave that one message to be sent again — with the
+    # same Message-ID, so mail clients see one message. Every other message is recorded the
+    # moment the server takes it, so nothing else may arrive twice.
+    allowed = 1 if args.kill_mid_batch else 0
+    if len(records) != n + extra_by_person:
+        anomaly(f"the SMTP sink received {len(records)} emails (want {n} and the duplicates counted below)")
+    if extra_by_person > allowed or extra_by_id != extra_by_person:
+        anomaly(f"{extra_by_person} duplicate emails by recipient, {extra_by_id} by Message-ID "
+                f"(at most {allowed}, each with the same Message-ID), e.g. {list(duplicated_ids.items())[:3]}")
     if missing:
         anomaly(f"{len(missing)} people got no reminder, e.g. {missing[:3]}")
 
