@@ -485,7 +485,7 @@ def test_alex_answers_then_sees_bea_passed_and_she_sees_he_answered_but_not_what
     alex.type_into("text", ALEX_ANSWER)
     alex.submit("Save my answer")
     assert alex.flash() == ANSWER_SAVED
-    assert card_status(alex) == f"{bea.name} passed today, and that's all right. Your answer stays private."
+    assert card_status(alex) == f"{bea.name} passed today, and that's all right. If they answer after all, you'll see each other's."
     assert answers(alex) == {"Your answer": ALEX_ANSWER}
     assert alex.text("main").count(ALEX_ANSWER) == 1, "his answer is shown twice while waiting"
     alex.visit(home())

@@ -87,7 +87,9 @@ final class ConfigurationTests: XCTestCase {
             "KINDRED_MAIL_FROM": "Kindred <hello@kindred.example.org>",
             "KINDRED_VAPID_PRIVATE_KEY": key, "KINDRED_VAPID_SUBJECT": "mailto:ops@kindred.example.org",
             "KINDRED_SCHEDULER_SECONDS": "5", "KINDRED_PUSH_ALLOW_LOOPBACK": "1",
+            "KINDRED_PUSH_HOSTS": "push.example.org, FCM.googleapis.com",
         ]).get()
+        XCTAssertEqual(config.pushServiceHosts, ["push.example.org", "fcm.googleapis.com"])
         XCTAssertEqual(config.smtp?.host, "mail.example.org")
         XCTAssertEqual(config.smtp?.port, 2587)
         XCTAssertEqual(config.smtp?.password, "s=cret")
@@ -103,13 +105,14 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertEqual(defaults.effectiveVAPIDSubject, "mailto:hello@kindred.example.org")
         XCTAssertEqual(defaults.schedulerSeconds, 30)
         XCTAssertFalse(defaults.pushAllowLoopback)
+        XCTAssertEqual(defaults.pushServiceHosts, KindredConfiguration.browserPushServices)
     }
 
     func testEmailAndPushMistakesAreAllReported() {
         guard case .failure(let problems) = KindredConfiguration.load(from: [
             "KINDRED_SMTP_URL": "smtp+insecure://mail.example.org:25",
             "KINDRED_VAPID_PRIVATE_KEY": "not-a-key", "KINDRED_VAPID_SUBJECT": "ops@kindred.example.org",
-            "KINDRED_SCHEDULER_SECONDS": "-1", "KINDRED_PUSH_ALLOW_LOOPBACK": "sometimes",
+            "KINDRED_SCHEDULER_SECONDS": "-1", "KINDRED_PUSH_ALLOW_LOOPBACK": "sometimes", "KINDRED_PUSH_HOSTS": "http://x/",
         ]) else { return XCTFail("a bad configuration loaded") }
         let text = problems.problems.joined(separator: "\n")
         XCTAssertTrue(text.contains("only for a mail server on this machine"), text)
@@ -117,6 +120,7 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertTrue(text.contains("KINDRED_VAPID_SUBJECT"), text)
         XCTAssertTrue(text.contains("KINDRED_SCHEDULER_SECONDS"), text)
         XCTAssertTrue(text.contains("KINDRED_PUSH_ALLOW_LOOPBACK"), text)
+        XCTAssertTrue(text.contains("KINDRED_PUSH_HOSTS"), text)
         guard case .failure(let missingFrom) = KindredConfiguration.load(from: ["KINDRED_SMTP_URL": "smtp://mail.example.org"]) else {
             return XCTFail("email without a sender loaded")
         }

@@ -284,15 +284,16 @@ final class NoticeTests: XCTestCase {
             XCTAssertEqual(created.status, .created)
             let again = try await browser.subscribe(app, as: ana)
             XCTAssertEqual(again.status, .ok, "the same browser again updates its keys")
-            let taken = try await app.send(.POST, "/api/v1/me/push-subscriptions", json: browser.subscription, token: ben.token)
-            XCTAssertEqual(taken.problemFields, ["endpoint"])
             let id = try XCTUnwrap(created.json["id"] as? String)
             let r1 = try await app.send(.DELETE, "/api/v1/me/push-subscriptions/\(id)", token: ben.token)
             XCTAssertEqual(r1.status, .notFound)
             let list = try await app.send(.GET, "/api/v1/me/push-subscriptions", token: ben.token)
             XCTAssertEqual(list.jsonArray.count, 0)
 
-            for endpoint in ["http://push.example.net/x", "https://127.0.0.1/x", "https://10.0.0.5/x", "not a url", "https://192.168.1.1/p"] {
+            for endpoint in ["http://push.example.net/x", "https://127.0.0.1/x", "https://10.0.0.5/x", "not a url", "https://192.168.1.1/p",
+                             "https://evil.example.com/x", "https://127.1/x", "https://2130706433/x", "https://[::ffff:127.0.0.1]/x",
+                             "https://push.example.net.evil.com/x", "https://fcm.googleapis.com.evil.com/x",
+                             "https://user@push.example.net/x", "https://metadata.google.internal/x"] {
                 let bad = PushBrowser(endpoint: endpoint)
                 let refused = try await app.send(.POST, "/api/v1/me/push-subscriptions", json: bad.subscription, token: ana.token)
                 XCTAssertEqual(refused.problemFields, ["endpoint"], endpoint)
@@ -303,6 +304,12 @@ final class NoticeTests: XCTestCase {
             XCTAssertEqual(badKeys.problemFields, ["keys.p256dh"])
             let r2 = try await app.send(.DELETE, "/api/v1/me/push-subscriptions/\(id)", token: ana.token)
             XCTAssertEqual(r2.status, .noContent)
+            let google = PushBrowser(endpoint: "https://fcm.googleapis.com/fcm/send/abc123")
+            let accepted = try await google.subscribe(app, as: ana)
+            XCTAssertEqual(accepted.status, .created, "the browsers' own push services are welcome")
+            let apple = PushBrowser(endpoint: "https://web.push.apple.com/QGxk")
+            let appleAccepted = try await apple.subscribe(app, as: ana)
+            XCTAssertEqual(appleAccepted.status, .created)
             let key = try await app.send(.GET, "/api/v1/push/key")
             XCTAssertEqual(Base64URL.decode(key.json["publicKey"] as? String ?? "")?.count, 65)
         }

@@ -170,10 +170,6 @@ final class ReminderPagesTests: XCTestCase {
             XCTAssertEqual(bens.status, .notFound)
             let stillThere = try await PushSubscription.query(on: app.db).count()
             XCTAssertEqual(stillThere, 1)
-            let bensJSON = try await ben.postJSON("/settings/reminders/devices",
-                                                  subscription.merging(["csrf": try XCTUnwrap(ben.csrf)]) { $1 })
-            XCTAssertEqual(bensJSON.status, .unprocessableEntity, "an endpoint belongs to one person")
-            XCTAssertTrue((bensJSON.json["message"] as? String)?.contains("another account") == true)
 
             let junk = try await ana.post("/settings/reminders/devices/not-an-id/remove")
             XCTAssertEqual(junk.status, .notFound)
@@ -186,6 +182,20 @@ final class ReminderPagesTests: XCTestCase {
             XCTAssertFalse(after.body.contains(removePath))
             let gone = try await PushSubscription.query(on: app.db).count()
             XCTAssertEqual(gone, 0)
+
+            // The same browser, now used by Ben (a shared device): he takes the subscription over,
+            // is told nothing of whose it was, and Ana's notices stop coming to it.
+            let again = try await ana.postJSON("/settings/reminders/devices", subscription.merging(["csrf": try XCTUnwrap(ana.csrf)]) { $1 })
+            XCTAssertEqual(again.status, .created)
+            try await ben.get("/settings/reminders")
+            let bensJSON = try await ben.postJSON("/settings/reminders/devices",
+                                                  subscription.merging(["csrf": try XCTUnwrap(ben.csrf)]) { $1 })
+            XCTAssertEqual(bensJSON.status, .created, "the same answer as any new device")
+            XCTAssertFalse(bensJSON.body.lowercased().contains("another"), bensJSON.body)
+            let anaPage = try await ana.get("/settings/reminders")
+            XCTAssertFalse(anaPage.body.contains("/settings/reminders/devices/"), "no longer Ana's device")
+            let owners = try await PushSubscription.query(on: app.db).all().map { $0.$user.id }
+            XCTAssertEqual(owners.count, 1)
         }
     }
 

@@ -38,7 +38,7 @@ struct DailyReturnAPIController: RouteCollection {
             mayNudge: picture.nudge?.mayNudge ?? false, nudgedToday: picture.nudge?.nudgedToday ?? false,
             since: picture.since,
             news: picture.news.map {
-                NewsItemDTO(kind: $0.kind, text: home.sentence(for: $0, partner: partner, user: user), at: $0.at, day: $0.day?.description, count: $0.count)
+                NewsItemDTO(kind: $0.kind, text: home.sentence(for: $0, partner: partner, user: user), day: $0.day?.description, count: $0.count)
             },
             week: picture.checkin.map { checkin in
                 HomeDTO.Week(checkin: checkin.state, checkinText: BondPagesController.checkinText(checkin.state, partner: partner),

@@ -16,10 +16,11 @@ struct ReactionsDTO: Content {
     }
 }
 
+/// One line of what's new, newest first. Deliberately without a time: to the second, when the
+/// other member answered or checked in would be a "last seen" (DESIGN §3).
 struct NewsItemDTO: Content {
     let kind: WhatsNew.Kind
     let text: String
-    let at: Date
     let day: String?
     let count: Int
 }

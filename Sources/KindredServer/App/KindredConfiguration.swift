@@ -41,6 +41,10 @@ public struct KindredConfiguration: Sendable, Equatable {
     public var schedulerSeconds = 30
     /// Accept Web Push endpoints on plain http at loopback addresses — for tests, never production.
     public var pushAllowLoopback = false
+    /// The push services browsers use; an endpoint anywhere else is refused, so a subscription
+    /// can never make Kindred post to a host of someone's choosing (or inside its own network).
+    public var pushServiceHosts = KindredConfiguration.browserPushServices
+    public static let browserPushServices = ["fcm.googleapis.com", "updates.push.services.mozilla.com", "push.apple.com", "notify.windows.com"]
     /// bcrypt work factor. Not an environment setting: production is always 12;
     /// the test suite lowers it only so that hundreds of sign-ups stay fast.
     public var bcryptCost = 12
@@ -78,6 +82,7 @@ public struct KindredConfiguration: Sendable, Equatable {
         ("KINDRED_VAPID_SUBJECT", "mailto: or https: contact given to push services (default: mailto: the KINDRED_MAIL_FROM address, else KINDRED_PUBLIC_URL)."),
         ("KINDRED_SCHEDULER_SECONDS", "How often reminders are looked for and sent, in seconds (default 30; 0 turns the scheduler off on this node)."),
         ("KINDRED_PUSH_ALLOW_LOOPBACK", "1 accepts push endpoints on plain http at loopback addresses — for tests only (default 0)."),
+        ("KINDRED_PUSH_HOSTS", "The push services endpoints may be on, comma-separated host names (default: the browsers' own — Google, Mozilla, Apple, Microsoft)."),
     ]
 
     /// Read by the test and harness scripts, not by the server; never typos.
@@ -204,6 +209,14 @@ public struct KindredConfiguration: Sendable, Equatable {
             case "1", "true", "yes": config.pushAllowLoopback = true
             case "0", "false", "no": config.pushAllowLoopback = false
             default: problems.append("KINDRED_PUSH_ALLOW_LOOPBACK must be 1 or 0.")
+            }
+        }
+        if let hosts = value("KINDRED_PUSH_HOSTS") {
+            let list = hosts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
+            if !list.isEmpty, list.allSatisfy({ $0.contains(".") && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" } }) {
+                config.pushServiceHosts = list
+            } else {
+                problems.append("KINDRED_PUSH_HOSTS must be host names separated by commas, like fcm.googleapis.com,push.apple.com.")
             }
         }
         let known = Set(variables.map(\.name)).union(toolVariables)

@@ -186,7 +186,10 @@ struct NoticeSender {
     }
 
     private func request(for subscription: PushSubscription, payload: Data, notice: Notice) throws -> PushRequest {
-        guard let endpoint = URL(string: subscription.endpoint),
+        // Checked again on the way out: the operator's list may have changed since it was stored.
+        guard PushEndpointRules.problem(subscription.endpoint, allowLoopback: services.configuration.pushAllowLoopback,
+                                        hosts: services.configuration.pushServiceHosts) == nil,
+              let endpoint = URL(string: subscription.endpoint),
               let keys = WebPushCrypto.ClientKeys(p256dh: subscription.p256dh, auth: subscription.auth),
               let authorization = services.delivery.vapid.authorization(
                 endpoint: endpoint, subject: services.configuration.effectiveVAPIDSubject, now: services.now)

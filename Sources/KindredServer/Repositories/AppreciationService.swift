@@ -28,8 +28,10 @@ struct AppreciationService: RequestScoped {
                                 sealedText: try services.cipher.seal(text, purpose: Self.purpose), now: services.now)
         try await note.create(on: db)
         if let partner = loaded.members.first(where: { $0.user.id != user.id })?.user {
+            // One notice a day, however many notes: appreciations must never become a way to
+            // flood someone's phone or inbox.
             try await NoticeService(db: db, services: services).partnerActivity(.appreciation, to: partner, from: user, bondID: loaded.bond.id!,
-                                                                               occasion: "appreciation|\(note.id!.uuidString.lowercased())")
+                                                                               occasion: "appreciation|\(LocalDay(services.now, inZone: partner.timeZone))")
         }
         return Note(id: note.id!, text: text, fromYou: true, at: note.createdAt)
     }

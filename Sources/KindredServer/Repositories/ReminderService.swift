@@ -18,7 +18,7 @@ struct ReminderService: RequestScoped {
     }
 
     /// Saves the person's choice and works out when the next daily reminder is due.
-    func save(_ preferences: ReminderPreferences, for user: User) async throws -> ReminderPreferences {
+    func save(_ preferences: ReminderPreferences, for user: User, retried: Bool = false) async throws -> ReminderPreferences {
         // Email on a server without email is not a mistake in what was sent but in where: 409.
         if preferences.email, !mailAvailable, let problem = ReminderPreferences.problems(preferences, mailAvailable: false).first(where: { $0.field == "email" }) {
             throw Problem(status: .conflict, detail: problem.message, fieldErrors: [problem], code: "email-unavailable")
@@ -36,9 +36,9 @@ struct ReminderService: RequestScoped {
         row.updatedAt = services.now
         do {
             try await row.save(on: db)
-        } catch let error as any DatabaseError where error.isConstraintFailure {
+        } catch let error as any DatabaseError where error.isConstraintFailure && !retried {
             // Saved from two devices at once: the other save made the row; apply this one to it.
-            return try await save(preferences, for: user)
+            return try await save(preferences, for: user, retried: true)
         }
         return row.preferences
     }
@@ -56,14 +56,10 @@ struct ReminderService: RequestScoped {
         guard token.count <= 128,
               let notice = try await Notice.query(on: db).filter(\.$unsubscribeHash == Secrets.sha256(token)).first()
         else { return false }
+        // Email only: a chosen time and notifications stay as they were (with no way left to
+        // reach the person, nothing is sent until they choose one again).
         if let row = try await ReminderSetting.query(on: db).filter(\.$user.$id == notice.$user.id).first(), row.email {
             row.email = false
-            // With email gone, a daily reminder that has no other way to arrive stops too.
-            if !row.push {
-                row.dailyAt = nil
-                row.partnerActivity = false
-                row.nextDailyAt = nil
-            }
             row.updatedAt = services.now
             try await row.update(on: db)
         }
@@ -88,10 +84,12 @@ struct ReminderService: RequestScoped {
 
     /// Stores a browser's subscription. The same endpoint again updates its keys (a browser
     /// re-subscribing); an endpoint belongs to one person only.
-    func subscribe(endpoint rawEndpoint: String, p256dh: String, auth: String, for user: User, device: String) async throws -> (PushSubscription, created: Bool) {
+    func subscribe(endpoint rawEndpoint: String, p256dh: String, auth: String, for user: User, device: String,
+                   retried: Bool = false) async throws -> (PushSubscription, created: Bool) {
         var problems: [FieldError] = []
         let endpoint = rawEndpoint.trimmingCharacters(in: .whitespaces)
-        if let problem = PushEndpointRules.problem(endpoint, allowLoopback: services.configuration.pushAllowLoopback) {
+        if let problem = PushEndpointRules.problem(endpoint, allowLoopback: services.configuration.pushAllowLoopback,
+                                                   hosts: services.configuration.pushServiceHosts) {
             problems.append(FieldError("endpoint", problem))
         }
         if WebPushCrypto.ClientKeys(p256dh: p256dh, auth: auth) == nil {
@@ -104,15 +102,21 @@ struct ReminderService: RequestScoped {
         guard problems.isEmpty else { throw Problem.invalid(problems) }
         let userID = try user.requireID()
         if let existing = try await PushSubscription.query(on: db).filter(\.$endpoint == endpoint).first() {
-            // Someone else's endpoint is not yours to take over or to learn about.
-            guard existing.$user.id == userID else {
-                throw Problem.invalid([FieldError("endpoint", "This device is already set up for notifications under another account.")])
-            }
+            // Only the browser that holds a subscription can present it, so whoever signs in
+            // there and turns notifications on takes it over: nobody's notices keep showing on
+            // a device someone else now uses, and nothing says whose it was (the same answer
+            // as a new device).
+            let takenOver = existing.$user.id != userID
+            existing.$user.id = userID
             existing.p256dh = p256dh
             existing.auth = auth
             existing.device = device
+            if takenOver {
+                existing.createdAt = services.now
+                existing.lastSentAt = nil
+            }
             try await existing.update(on: db)
-            return (existing, false)
+            return (existing, takenOver)
         }
         let count = try await PushSubscription.query(on: db).filter(\.$user.$id == userID).count()
         guard count < Self.maximumDevices else {
@@ -122,8 +126,9 @@ struct ReminderService: RequestScoped {
         let subscription = PushSubscription(userID: userID, endpoint: endpoint, p256dh: p256dh, auth: auth, device: device, now: services.now)
         do {
             try await subscription.create(on: db)
-        } catch let error as any DatabaseError where error.isConstraintFailure {
-            return try await subscribe(endpoint: endpoint, p256dh: p256dh, auth: auth, for: user, device: device)
+        } catch let error as any DatabaseError where error.isConstraintFailure && !retried {
+            // The same browser subscribing twice at once: the other request made the row.
+            return try await subscribe(endpoint: endpoint, p256dh: p256dh, auth: auth, for: user, device: device, retried: true)
         }
         return (subscription, true)
     }
@@ -135,38 +140,27 @@ struct ReminderService: RequestScoped {
         try await subscription.delete(on: db)
     }
 
-    /// Removes the device with this endpoint, if it is the person's (a browser unsubscribing).
-    func unsubscribeDevice(endpoint: String, of user: User) async throws {
-        try await PushSubscription.query(on: db).filter(\.$endpoint == endpoint).filter(\.$user.$id == user.requireID()).delete()
-    }
 }
 
-/// Which push endpoints Kindred will post to: https on a real host. Plain http on loopback
-/// only when the operator allowed it for tests, so a subscription can never point Kindred
-/// at a service inside its own network.
+/// Which push endpoints Kindred will post to: https on one of the browsers' push services
+/// (or the operator's list). Host names are matched, never IP addresses, so no spelling of an
+/// address (10.0.0.1, 127.1, [::ffff:127.0.0.1]) and no name of someone's choosing gets through.
+/// Plain http on loopback only when the operator allowed it for tests.
 enum PushEndpointRules {
-    static func problem(_ endpoint: String, allowLoopback: Bool) -> String? {
-        guard endpoint.unicodeScalars.count <= 1000, let url = URL(string: endpoint), let host = url.host, !host.isEmpty else {
-            return "This is not a push endpoint address."
-        }
-        let loopback = ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host.lowercased())
-        if allowLoopback, loopback, url.scheme == "http" || url.scheme == "https" { return nil }
+    static func problem(_ endpoint: String, allowLoopback: Bool, hosts: [String]) -> String? {
+        guard endpoint.unicodeScalars.count <= 1000, let url = URL(string: endpoint), let raw = url.host, !raw.isEmpty,
+              url.user == nil, url.password == nil
+        else { return "This is not a push endpoint address." }
+        let host = raw.lowercased()
+        if allowLoopback, ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host), url.scheme == "http" || url.scheme == "https" { return nil }
         guard url.scheme == "https" else { return "Push endpoints must use https." }
-        if loopback || isPrivateAddress(host) { return "Push endpoints must be on the public internet." }
+        guard isAllowed(host, hosts: hosts) else { return "This is not a push service Kindred knows." }
         return nil
     }
 
-    /// IP literals in private, link-local or loopback ranges (names are left to DNS).
-    static func isPrivateAddress(_ host: String) -> Bool {
-        let parts = host.split(separator: ".").compactMap { Int($0) }
-        if parts.count == 4, parts.allSatisfy({ (0...255).contains($0) }) {
-            switch (parts[0], parts[1]) {
-            case (10, _), (127, _), (0, _), (169, 254), (192, 168): return true
-            case (172, 16...31), (100, 64...127): return true
-            default: return false
-            }
-        }
-        let lower = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        return lower.contains(":") && (lower == "::1" || lower.hasPrefix("fc") || lower.hasPrefix("fd") || lower.hasPrefix("fe80"))
+    /// The host is one of `hosts`, or a name under one of them (`*.push.apple.com`).
+    static func isAllowed(_ host: String, hosts: [String]) -> Bool {
+        let name = host.hasSuffix(".") ? String(host.dropLast()) : host
+        return hosts.contains { name == $0 || name.hasSuffix("." + $0) }
     }
 }

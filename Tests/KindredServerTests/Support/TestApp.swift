@@ -38,6 +38,8 @@ func withApp(
     configuration.smtp = SMTPSettings(host: "127.0.0.1", port: 25, security: .insecure)
     configuration.mailFromAddress = "hello@kindred.test"
     configuration.mailFromName = "Kindred"
+    // The tests' pretend push services, besides the browsers' own.
+    configuration.pushServiceHosts += ["push.example.net", "push.example.org"]
     tweak(&configuration)
     do {
         let content = try configuration.loadContent().get()

@@ -52,6 +52,29 @@
     });
   });
 
+  // Signing out stops this browser's notifications: on a shared device, nobody's notices keep
+  // appearing for the next person. (The push service then tells Kindred the device is gone.)
+  document.querySelectorAll('form[action="/sign-out"]').forEach(function (form) {
+    if (!("serviceWorker" in navigator)) return;
+    form.addEventListener("submit", function (event) {
+      if (form.getAttribute("data-unsubscribed")) return;
+      event.preventDefault();
+      var gone = false;
+      var go = function () {
+        if (gone) return;
+        gone = true;
+        form.setAttribute("data-unsubscribed", "1");
+        form.submit();
+      };
+      window.setTimeout(go, 1500);
+      navigator.serviceWorker.getRegistration().then(function (registration) {
+        return registration && registration.pushManager.getSubscription();
+      }).then(function (subscription) {
+        return subscription && subscription.unsubscribe();
+      }).then(go, go);
+    });
+  });
+
   // The four-minute exercise: a quiet countdown, started by the two of them.
   document.querySelectorAll("[data-timer-minutes]").forEach(function (timer) {
     var minutes = parseInt(timer.getAttribute("data-timer-minutes"), 10) || 4;
