@@ -361,6 +361,32 @@ final class ReminderPagesTests: XCTestCase {
         }
     }
 
+    func testInviteEmailsAreRationedAndAMailServerFailureIsAMessageNotAnErrorPage() async throws {
+        try await withApp { app, _ in
+            let (ana, bondPath) = try await Self.waitingBond(app)
+            let code = try Self.code(in: try await ana.post("\(bondPath)/invites").body)
+            for n in 1...InviteService.emailsPerInvite {
+                let sent = try await ana.post("\(bondPath)/invites/email", ["code": code, "email": "friend\(n)@example.org", "message": "Hi"])
+                XCTAssertEqual(sent.status, .ok, sent.body)
+            }
+            XCTAssertTrue(app.fakeMail.sent.last?.text.contains("typed your address into Kindred") == true, "the recipient is told why it came")
+            let fourth = try await ana.post("\(bondPath)/invites/email", ["code": code, "email": "friend4@example.org", "message": "Hi"])
+            XCTAssertEqual(fourth.status, .tooManyRequests)
+            XCTAssertTrue(fourth.text.contains("as many invite emails as we can send for you"), fourth.body)
+            XCTAssertTrue(fourth.body.contains("/join/\(code)"), "the link is still there to copy")
+            XCTAssertEqual(app.fakeMail.sent.count, InviteService.emailsPerInvite)
+
+            // A new link; the mail server is down: a message on the page, never a 500.
+            try await ana.get(bondPath + "/settings")
+            let fresh = try Self.code(in: try await ana.post("\(bondPath)/invites").body)
+            app.fakeMail.setDown(true)
+            let down = try await ana.post("\(bondPath)/invites/email", ["code": fresh, "email": "friend5@example.org", "message": "Hi"])
+            XCTAssertEqual(down.status, .badGateway)
+            XCTAssertTrue(down.text.contains("didn't take the invite"), down.body)
+            XCTAssertTrue(down.body.contains("/join/\(fresh)"))
+        }
+    }
+
     func testSendingAnInviteByEmailCarriesTheLinkAndTheMessage() async throws {
         try await withApp { app, _ in
             let (ana, bondPath) = try await Self.waitingBond(app)

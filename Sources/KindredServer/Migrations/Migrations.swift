@@ -37,5 +37,6 @@ extension Migrations {
         add(CreatePushSubscriptions())
         add(CreateNotices())
         add(CreatePasswordResets())
+        add(CreateInviteEmails())
     }
 }

@@ -104,3 +104,21 @@ final class PasswordResetToken: Model, @unchecked Sendable {
         self.expiresAt = now.addingTimeInterval(PasswordReset.lifetime)
     }
 }
+
+/// One invite sent by email (who sent it, when): for the limits on sending them.
+final class InviteEmail: Model, @unchecked Sendable {
+    static let schema = "invite_emails"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "invite_id") var invite: Invite
+    @Parent(key: "user_id") var user: User
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+
+    init(inviteID: UUID, userID: UUID, now: Date) {
+        self.$invite.id = inviteID
+        self.$user.id = userID
+        self.createdAt = now
+    }
+}

@@ -9,6 +9,9 @@ struct InviteService: RequestScoped {
     let services: KindredServices
 
 
+    static let emailsPerInvite = 3
+    static let emailsPerDay = 10
+
     static let unknownCode = Problem(
         status: .notFound,
         detail: "This invite link isn't valid. Check you copied all of it, or ask for a new one.",
@@ -45,19 +48,36 @@ struct InviteService: RequestScoped {
         guard let mail = services.delivery.mail, let from = services.configuration.mailFromAddress else {
             throw Problem(status: .conflict, code: "email-unavailable", detail: "This Kindred isn't set up to send email. Copy the link and send it yourself.")
         }
+        // Kindred sends mail on someone's behalf to an address they typed: a few per invite and
+        // a few a day, so it can never be used to write to strangers at will.
+        let userID = try user.requireID(), inviteID = try invite.requireID()
+        let forInvite = try await InviteEmail.query(on: db).filter(\.$invite.$id == inviteID).count()
+        let today = try await InviteEmail.query(on: db).filter(\.$user.$id == userID)
+            .filter(\.$createdAt > services.now.addingTimeInterval(-86_400)).count()
+        guard forInvite < Self.emailsPerInvite, today < Self.emailsPerDay else {
+            throw Problem(status: .tooManyRequests, code: "invite-email-limit",
+                          detail: "That's as many invite emails as we can send for you for now. Copy the link and send it yourself.")
+        }
         let link = Self.url(for: code, base: base)
         let text = (message.map { "\($0)\n\n" } ?? "\(user.displayName) would like you to join them on Kindred.\n\n")
-            + "Join here (the link works once, until \(DateText.dayAndTime(invite.expiresAt, in: "UTC")) UTC):\n\n\(link)\n"
+            + "Join here (the link works once, until \(DateText.dayAndTime(invite.expiresAt, in: "UTC")) UTC):\n\n\(link)\n\n"
+            + "--\nYou got this because \(user.displayName) typed your address into Kindred to send you this link. "
+            + "Nothing else will come unless they send it again; if you don't want it, just ignore it.\n"
         let outgoing = MailMessage(
             fromAddress: from, fromName: services.configuration.mailFromName, to: email,
             subject: "\(user.displayName) invited you to Kindred", text: text,
             extraHeaders: [MailHeader(name: "Auto-Submitted", value: "auto-generated")],
             messageID: MailMessage.newMessageID(domain: URL(string: base)?.host ?? "localhost"), date: services.now
         )
-        let results = try await mail.send([outgoing])
-        if case .failure? = results.first {
-            throw Problem(status: .badGateway, code: "email-not-sent", detail: "The mail server didn't take the invite. Copy the link and send it yourself.")
+        let notSent = Problem(status: .badGateway, code: "email-not-sent", detail: "The mail server didn't take the invite. Copy the link and send it yourself.")
+        let results: [Result<Void, SMTPError>]
+        do {
+            results = try await mail.send([outgoing])
+        } catch {
+            throw notSent
         }
+        if case .failure? = results.first { throw notSent }
+        try await InviteEmail(inviteID: inviteID, userID: userID, now: services.now).create(on: db)
     }
 
     /// A new invite for a waiting bond. Any older pending invite is withdrawn, so at most

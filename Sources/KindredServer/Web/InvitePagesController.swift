@@ -61,7 +61,7 @@ struct InvitePagesController: RouteCollection {
         } catch let problem as Problem where problem.status == .unprocessableEntity {
             return try await inviteCreated(req, user: user, bondID: bondID, code: code, invite: try await pendingInvite(invites, bondID),
                                            message: message, email: form.email ?? "", errors: problem.fieldErrors, status: problem.status)
-        } catch let problem as Problem where problem.code == "email-unavailable" || problem.code == "email-not-sent" {
+        } catch let problem as Problem where ["email-unavailable", "email-not-sent", "invite-email-limit"].contains(problem.code ?? "") {
             return try await inviteCreated(req, user: user, bondID: bondID, code: code, invite: try await pendingInvite(invites, bondID),
                                            message: message, email: form.email ?? "", problem: problem.detail, status: problem.status)
         }

@@ -97,3 +97,21 @@ struct CreatePasswordResets: AsyncMigration {
         try await database.schema("password_resets").delete()
     }
 }
+
+/// Invites sent by email, so one person cannot use Kindred to send mail to anyone, without end.
+struct CreateInviteEmails: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("invite_emails")
+            .id()
+            .field("invite_id", .uuid, .required, .references("invites", "id", onDelete: .cascade))
+            .field("user_id", .uuid, .required, .references("users", "id", onDelete: .cascade))
+            .field("created_at", .datetime, .required)
+            .create()
+        try await database.createIndex("idx_invite_emails_user_created", on: "invite_emails", columns: ["user_id", "created_at"])
+        try await database.createIndex("idx_invite_emails_invite", on: "invite_emails", columns: ["invite_id"])
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("invite_emails").delete()
+    }
+}
