@@ -142,6 +142,23 @@ final class DailyReturnWebTests: XCTestCase {
         }
     }
 
+    func testAnAnswerToAQuestionSwappedMeanwhileComesBackUnsavedWithItsWords() async throws {
+        try await withApp { app, _ in
+            let (ana, ben, home) = try await pair(app)
+            try await ana.get(home + "/today")
+            let hoisted1 = try await DailyQuestion.query(on: app.db).first()
+            let asked = try XCTUnwrap(hoisted1).promptID
+            try await ben.get(home + "/today")
+            _ = try await ben.post(home + "/today/swap")
+            let late = try await ana.post(home + "/today", ["text": "Written for the old one", "promptId": asked])
+            XCTAssertEqual(late.status, .conflict)
+            XCTAssertTrue(late.text.contains("Today's question changed while you were writing."), late.body)
+            XCTAssertTrue(late.text.contains("Written for the old one</textarea>"), "the words are kept")
+            let saved = try await DailyAnswer.query(on: app.db).count()
+            XCTAssertEqual(saved, 0)
+        }
+    }
+
     func testWaitingShowsYourAnswerOnceAndRepliesHaveShortTimes() async throws {
         try await withApp { app, clock in
             let (ana, ben, home) = try await pair(app)

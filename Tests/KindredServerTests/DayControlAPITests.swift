@@ -131,6 +131,24 @@ final class DayControlAPITests: XCTestCase {
         }
     }
 
+    func testAnAnswerWrittenForASwappedQuestionIsNotSavedUnderTheNewOne() async throws {
+        try await withApp { app, _ in
+            let (ana, ben, bond) = try await app.pair()
+            let before = try await today(app, ana, bond)
+            let asked = try XCTUnwrap(promptID(before))
+            _ = try await post(app, ben, "/api/v1/bonds/\(bond)/today/swap")
+            let late = try await app.send(.PUT, "/api/v1/bonds/\(bond)/today/answer", json: ["text": "About the old question", "promptId": asked], token: ana.token)
+            XCTAssertEqual(late.status, .conflict)
+            XCTAssertEqual(late.json["code"] as? String, "question-changed")
+            let saved = try await DailyAnswer.query(on: app.db).count()
+            XCTAssertEqual(saved, 0, "nothing saved under a question it was not written for")
+            let after = try await today(app, ana, bond)
+            let current = try XCTUnwrap(promptID(after))
+            let onTime = try await app.send(.PUT, "/api/v1/bonds/\(bond)/today/answer", json: ["text": "About the new one", "promptId": current], token: ana.token)
+            XCTAssertEqual(onTime.status, .ok, onTime.body)
+        }
+    }
+
     func testASwapClearsAPassAndTwoSimultaneousSwapsGiveOnePrompt() async throws {
         try await withApp { app, _ in
             let (ana, ben, bond) = try await app.pair()

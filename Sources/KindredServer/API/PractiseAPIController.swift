@@ -54,8 +54,9 @@ struct PractiseAPIController: RouteCollection {
         let (user, loaded) = try await loaded(req)
         var body = try JSONBody(req, required: true)
         let text = body.string("text")
+        let promptID = body.optionalString("promptId")
         try body.validate()
-        let view = try await TodayService(req).answer(text, in: loaded, by: user)
+        let view = try await TodayService(req).answer(text, to: promptID, in: loaded, by: user)
         return try await todayDTO(view, loaded: loaded, user: user, req: req)
     }
 

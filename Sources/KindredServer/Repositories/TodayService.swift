@@ -147,7 +147,9 @@ struct TodayService: RequestScoped {
     /// Writes or changes the member's answer for their today. Race-safe: the day's row is
     /// locked first, so two answers at the same instant are applied one after the other,
     /// and an answer never changes once both are in.
-    func answer(_ raw: String, in loaded: BondService.Loaded, by user: User) async throws -> DayView {
+    /// `promptID`, when given, is the question the person was answering: if it has been swapped
+    /// (or the day turned) meanwhile, nothing is saved — two answers always answer one question.
+    func answer(_ raw: String, to promptID: String? = nil, in loaded: BondService.Loaded, by user: User) async throws -> DayView {
         try loaded.requireActive(waitingDetail: "The question of the day begins once the other person has joined.")
         let text: String
         switch TextRules.clean(raw, field: "text", allowed: TextRules.answerLength) {
@@ -161,6 +163,11 @@ struct TodayService: RequestScoped {
         let firstAnswer = try await db.transaction { tx -> Bool in
             // Take the day's lock before reading: whoever comes second sees the first answer.
             try await lockDay(bondID, day, on: tx)
+            if let promptID, let current = try await DailyQuestion.query(on: tx).filter(\.$bond.$id == bondID)
+                .filter(\.$day == day.description).first(), current.promptID != promptID {
+                throw Problem(status: .conflict, code: "question-changed",
+                              detail: "Today's question changed while you were writing. Your words are still here: have a look at the new question first.")
+            }
             let answers = try await DailyAnswer.query(on: tx).filter(\.$bond.$id == bondID).filter(\.$day == day.description).all()
             let mine = answers.first { $0.$user.id == userID }
             let theirs = answers.first { $0.$user.id != userID }

@@ -62,6 +62,7 @@ struct PractisePagesController: RouteCollection {
         let dayLabel: String
         let url: String
         let prompt: String
+        let promptID: String
         let signLabel: String
         let depthLabel: String
         let state: String
@@ -94,6 +95,7 @@ struct PractisePagesController: RouteCollection {
             dayLabel = DateText.day(view.day.noonDate, in: "UTC")
             url = SiteURL.day(context.bondID, view.day.description).path
             prompt = view.prompt.text
+            promptID = view.prompt.id
             signLabel = view.prompt.sign.label
             depthLabel = ["Light", "Personal", "Deep"][max(0, min(2, view.prompt.depth - 1))]
             state = view.state.rawValue
@@ -159,7 +161,8 @@ struct PractisePagesController: RouteCollection {
         let context = try await context(req)
         let text = (try? req.content.get(String.self, at: "text")) ?? ""
         do {
-            _ = try await TodayService(req).answer(text, in: context.loaded, by: context.user)
+            let promptID = try? req.content.get(String.self, at: "promptId")
+            _ = try await TodayService(req).answer(text, to: promptID, in: context.loaded, by: context.user)
             return req.redirect(to: .today(context.bondID), flash: .answerSaved)
         } catch let problem as Problem where !problem.fieldErrors.isEmpty || problem.status == .conflict {
             return try await renderToday(req, context: context, error: problem.fieldErrors.first?.message ?? problem.detail,
