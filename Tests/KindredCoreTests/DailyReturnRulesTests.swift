@@ -225,6 +225,7 @@ import Testing
         #expect(sentence(.init(kind: .appreciated, at: now, count: 2)) == "Bea sent you 2 appreciations.")
         #expect(sentence(.init(kind: .shared, at: now, detail: "Emotional Intimacy Scale")) == "Bea shared a result: Emotional Intimacy Scale.")
         #expect(sentence(.init(kind: .nudged, at: now)) == "Bea would love to hear your answer today.")
+        #expect(sentence(.init(kind: .nudged, at: now, day: today.adding(days: -1))) == "Bea would love to hear your answer to yesterday's question.")
     }
 
     @Test func repliesOfOneDayFoldIntoOneLineNewestFirst() {

@@ -180,6 +180,30 @@ final class DailyReturnWebTests: XCTestCase {
         }
     }
 
+    func testAPastDayIsToldAsThatDayNotToday() async throws {
+        try await withApp { app, clock in
+            let (ana, ben, home) = try await pair(app)
+            try await ana.get(home + "/today")
+            _ = try await ana.post(home + "/today/pass")
+            let hoisted1 = try await DailyQuestion.query(on: app.db).first()
+            let day = try XCTUnwrap(hoisted1).day
+            clock.advance(20 * 60)
+            try await ana.get(home)
+            clock.advance(20 * 60)
+            let past = try await ana.get(home + "/days/\(day)").text
+            _ = ben
+            XCTAssertTrue(past.contains("You passed today."), "still the same day")
+            clock.advance(86_400 - 40 * 60)
+            let ana2 = Browser(app)
+            let hoisted2 = try await User.query(on: app.db).filter(\.$displayName == "Ana").first()
+            let email = try XCTUnwrap(hoisted2).email
+            _ = try await ana2.signIn(email)
+            let later = try await ana2.get(home + "/days/\(day)").text
+            XCTAssertTrue(later.contains("You passed that day."), later)
+            XCTAssertFalse(later.contains("tomorrow"), "no talk of tomorrow about a day gone by")
+        }
+    }
+
     func testReactionsInTheBrowserAreSeenByBoth() async throws {
         try await withApp { app, _ in
             let (ana, ben, home) = try await pair(app)

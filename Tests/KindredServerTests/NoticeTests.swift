@@ -114,6 +114,19 @@ final class NoticeTests: XCTestCase {
         }
     }
 
+    func testAnsweringSecondSaysBothAnswersAreOpenNotAnswerToo() async throws {
+        try await withApp { app, clock in
+            let (ana, ben, bond) = try await newYorkPair(app)
+            _ = try await reminders(app, ben, ["dailyAt": NSNull(), "email": true, "push": false, "partnerActivity": true, "includeNames": true])
+            clock.advance(60)
+            _ = try await app.send(.PUT, "/api/v1/bonds/\(bond)/today/answer", json: ["text": "Ben first"], token: ben.token)
+            _ = try await app.send(.PUT, "/api/v1/bonds/\(bond)/today/answer", json: ["text": "Ana second"], token: ana.token)
+            await NoticeScheduler.runOnce(app)
+            XCTAssertEqual(app.fakeMail.sent.map(\.subject), ["Ana answered too"])
+            XCTAssertTrue(app.fakeMail.sent.first?.text.contains("read each other's answers") == true)
+        }
+    }
+
     func testANudgeReachesTheOtherMemberOnlyIfTheyAskedForNotices() async throws {
         try await withApp { app, clock in
             let (ana, ben, bond) = try await newYorkPair(app)

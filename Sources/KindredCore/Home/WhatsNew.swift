@@ -71,7 +71,9 @@ public enum WhatsNew {
         case .shared: return "\(partner) shared a result: \(event.detail ?? "a questionnaire")."
         case .checkedIn: return "\(partner) checked in for the week."
         case .conversation: return "A deeper conversation is under way between you."
-        case .nudged: return "\(partner) would love to hear your answer today."
+        case .nudged:
+            guard let day = event.day, day != today else { return "\(partner) would love to hear your answer today." }
+            return "\(partner) would love to hear your answer to \(dayPhrase)."
         }
     }
 }

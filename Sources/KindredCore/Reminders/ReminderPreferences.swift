@@ -42,6 +42,8 @@ public enum NoticeText {
     public enum Kind: String, Codable, Sendable, CaseIterable {
         case dailyReminder = "daily-reminder"
         case partnerAnswered = "partner-answered"
+        /// The other member answered second: both answers are open to read now.
+        case bothAnswered = "both-answered"
         case nudge
         case appreciation
     }
@@ -59,6 +61,8 @@ public enum NoticeText {
         case (.dailyReminder, let name?): return Text(title: "Today's question with \(name) is waiting", body: "Open Kindred when you have a moment.")
         case (.partnerAnswered, nil): return Text(title: "Something new is waiting", body: "Open the app when you have a moment.")
         case (.partnerAnswered, let name?): return Text(title: "\(name) answered today's question", body: "Answer too, and you'll see each other's.")
+        case (.bothAnswered, nil): return Text(title: "Something new is waiting", body: "Open the app when you have a moment.")
+        case (.bothAnswered, let name?): return Text(title: "\(name) answered too", body: "You can read each other's answers now.")
         case (.nudge, nil): return Text(title: "Someone is hoping to hear from you", body: "Open the app when you have a moment.")
         case (.nudge, let name?): return Text(title: "\(name) would love to hear your answer", body: "Today's question is waiting in Kindred.")
         case (.appreciation, nil): return Text(title: "Something new is waiting", body: "Open the app when you have a moment.")

@@ -38,5 +38,6 @@ extension Migrations {
         add(CreateNotices())
         add(CreatePasswordResets())
         add(CreateInviteEmails())
+        add(CreateWhatsNewIndexes())
     }
 }

@@ -66,8 +66,10 @@ struct NoticeSender {
             let chunk = candidates.filter { held.contains($0.0.id!) }
             guard !chunk.isEmpty else { continue }
             do {
+                let token = chunk.first?.0.claimedBy
                 let results = try await mail.send(chunk.map(\.1), accepted: { index in
                     try? await outbox.markSent(chunk[index].0, unsubscribeHash: chunk[index].2)
+                    try? await outbox.extendClaims(chunk[(index + 1)...].compactMap(\.0.id), token: token)
                 })
                 for ((notice, _, _), result) in zip(chunk, results) {
                     switch result {
@@ -101,6 +103,8 @@ struct NoticeSender {
         let stillWanted = kind == .dailyReminder ? settings.dailyAt != nil : settings.partnerActivity
         guard channelStillOn, stillWanted else { return nil }
         var bondID = notice.bondID
+        // About a bond that has since ended: nothing to say any more.
+        if let about = bondID, try await Bond.find(about, on: db)?.endedAt != nil { return nil }
         if bondID == nil {
             // A daily reminder opens the one bond a person is in; with several, the list.
             let bonds = try await BondService(db: db, services: services).list(for: user).filter { $0.snapshot.status == .active }
@@ -157,23 +161,38 @@ struct NoticeSender {
         }
         struct Payload: Encodable { let title: String; let body: String; let url: String; let tag: String }
         let payload = try JSONEncoder().encode(Payload(title: content.text.title, body: content.text.body, url: content.path, tag: notice.kind))
+        // All of a person's devices at once: one slow push service never holds up the others
+        // (each post has its own timeout), and the whole notice stays well inside its claim.
+        var outcomes: [(subscription: PushSubscription, status: Result<Int, any Error>)] = []
+        var requests: [(PushSubscription, PushRequest)] = []
+        for subscription in subscriptions {
+            do { requests.append((subscription, try request(for: subscription, payload: payload, notice: notice))) }
+            catch { outcomes.append((subscription, .failure(error))) }
+        }
+        let sender = services.delivery.push
+        await withTaskGroup(of: (Int, Result<Int, any Error>).self) { group in
+            for (index, pair) in requests.enumerated() {
+                let request = pair.1
+                group.addTask {
+                    do { return (index, .success(try await sender.post(request))) } catch { return (index, .failure(error)) }
+                }
+            }
+            for await (index, status) in group { outcomes.append((requests[index].0, status)) }
+        }
         var delivered = 0, gone = 0
         var problems: [String] = []
-        for subscription in subscriptions {
-            do {
-                let status = try await services.delivery.push.post(try request(for: subscription, payload: payload, notice: notice))
-                switch status {
-                case 200..<300:
-                    delivered += 1
-                    subscription.lastSentAt = services.now
-                    try await subscription.update(on: db)
-                case 404, 410:
-                    gone += 1
-                    try await subscription.delete(on: db)
-                default:
-                    problems.append("push service answered \(status)")
-                }
-            } catch {
+        for (subscription, status) in outcomes {
+            switch status {
+            case .success(200..<300):
+                delivered += 1
+                subscription.lastSentAt = services.now
+                try await subscription.update(on: db)
+            case .success(404), .success(410):
+                gone += 1
+                try await subscription.delete(on: db)
+            case .success(let other):
+                problems.append("push service answered \(other)")
+            case .failure(let error):
                 problems.append("push: \(error)")
             }
         }

@@ -48,7 +48,9 @@ struct HomeService: RequestScoped {
             suggestion: try await suggestion(in: loaded, for: user),
             conversationUnderway: conversation != nil
         )
-        if markSeen, let member {
+        // A write per look would cost a disk flush on every visit: a minute's grace is enough
+        // for "since you last looked".
+        if markSeen, let member, (member.homeSeenAt ?? .distantPast) < services.now.addingTimeInterval(-60) {
             member.homeSeenAt = services.now
             try await member.update(on: db)
         }
@@ -108,7 +110,7 @@ struct HomeService: RequestScoped {
             .filter(\.$createdAt > since).all() {
             events.append(.init(kind: .nudged, at: nudge.createdAt, day: LocalDay(string: nudge.day)))
         }
-        if let conversation {
+        if let conversation, conversation.updatedAt > since {
             events.append(.init(kind: .conversation, at: conversation.updatedAt))
         }
         return WhatsNew.summarise(events)

@@ -52,35 +52,41 @@ struct NoticeService: RequestScoped {
     // MARK: - Daily reminders
 
     /// Queues every daily reminder now due and moves each person's next one on. Safe on many
-    /// nodes at once: the notice is unique per person and local date, and the next time is
-    /// moved with compare-and-set, so a reminder is planned once.
+    /// nodes at once: for each person, moving the time on (compare-and-set) and queuing the
+    /// reminder happen in one transaction, so exactly one node does it, and a failure between
+    /// the two loses nothing (the time stays put and the next round tries again). The notice's
+    /// unique key is a second guard.
     func planDailyReminders(limit: Int = 500) async throws -> Int {
         let now = services.now
         let due = try await ReminderSetting.query(on: db)
             .filter(\.$nextDailyAt <= now)
             .join(User.self, on: \ReminderSetting.$user.$id == \User.$id)
             .sort(\.$nextDailyAt).limit(limit).all()
-        guard let sql = db as? any SQLDatabase else { return 0 }
         var planned = 0
+        let services = self.services
         for setting in due {
-            guard let firedAt = setting.nextDailyAt else { continue }
+            guard let firedAt = setting.nextDailyAt, let settingID = setting.id else { continue }
             let user = try setting.joined(User.self)
             let zone = TimeZone(identifier: user.timeZone) ?? TimeZone(identifier: "UTC")!
             let next = setting.preferences.dailyAt.map { ReminderSchedule.next(after: now, at: $0, in: zone) }
-            // Compare-and-set: the time moves on once, whichever node gets here first. The
-            // notice's unique key makes queuing it twice harmless anyway.
-            try await sql.raw("""
-                UPDATE reminder_settings SET next_daily_at = \(bind: next) WHERE id = \(bind: setting.id!) AND next_daily_at = \(bind: firedAt)
-                """).run()
-            // A reminder more than a few hours late (every node was down) is no longer useful.
-            guard now.timeIntervalSince(firedAt) < 6 * 3600 else { continue }
-            // A reminder only when a question is waiting: nobody is told to do what they did.
-            guard try await hasQuestionWaiting(for: user, at: firedAt) else { continue }
-            let localDay = LocalDay(firedAt, in: zone)
-            if try await enqueue(.dailyReminder, for: user.requireID(), bondID: nil, settings: setting,
-                                 occasion: localDay.description, dueAt: firedAt) {
-                planned += 1
+            let queued = try await db.transaction { tx -> Bool in
+                guard let sql = tx as? any SQLDatabase else { return false }
+                // Compare-and-set, first in the transaction (it takes the row's lock): only the
+                // node whose update found the old time goes on.
+                let moved = try await sql.raw("""
+                    UPDATE reminder_settings SET next_daily_at = \(bind: next)
+                    WHERE id = \(bind: settingID) AND next_daily_at = \(bind: firedAt) RETURNING id
+                    """).all()
+                guard !moved.isEmpty else { return false }
+                // A reminder more than a few hours late (every node was down) is no longer useful.
+                guard now.timeIntervalSince(firedAt) < 6 * 3600 else { return false }
+                let inside = NoticeService(db: tx, services: services)
+                // A reminder only when a question is waiting: nobody is told to do what they did.
+                guard try await inside.hasQuestionWaiting(for: user, at: firedAt) else { return false }
+                return try await inside.enqueue(.dailyReminder, for: user.requireID(), bondID: nil, settings: setting,
+                                                occasion: LocalDay(firedAt, in: zone).description, dueAt: firedAt)
             }
+            if queued { planned += 1 }
         }
         return planned
     }
@@ -145,17 +151,28 @@ struct NoticeService: RequestScoped {
         try await notice.update(on: db)
     }
 
-    /// A failed try: back off and try again later (1, 4, 16 … minutes), or give up.
+    /// Keeps this node's claim on notices it is still sending (a slow mail server or push service).
+    func extendClaims(_ ids: [UUID], token: String?) async throws {
+        guard let token, !ids.isEmpty, let sql = db as? any SQLDatabase else { return }
+        try await sql.raw("""
+            UPDATE notices SET claimed_until = \(bind: services.now.addingTimeInterval(Self.claimLifetime))
+            WHERE claimed_by = \(bind: token) AND sent_at IS NULL AND id IN (\(binds: ids))
+            """).run()
+    }
+
+    /// A failed try: back off and try again later (1, 4, 16 … minutes), or give up — only if the
+    /// notice is still this node's and unsent (another node may have taken it over, or sent it).
+    /// Recording a send, by contrast, is unconditional: a node that took the notice over sees it
+    /// sent when it renews its claim, and leaves it.
     func markFailed(_ notice: Notice, error: String) async throws {
-        notice.lastError = String(error.prefix(500))
-        notice.claimedUntil = nil
-        notice.claimedBy = nil
-        if notice.attempts >= Self.maximumAttempts {
-            notice.failedAt = services.now
-        } else {
-            notice.dueAt = services.now.addingTimeInterval(60 * pow(4, Double(notice.attempts - 1)))
-        }
-        try await notice.update(on: db)
+        guard let sql = db as? any SQLDatabase, let id = notice.id, let token = notice.claimedBy else { return }
+        let giveUp = notice.attempts >= Self.maximumAttempts
+        let retryAt = services.now.addingTimeInterval(60 * pow(4, Double(max(0, notice.attempts - 1))))
+        try await sql.raw("""
+            UPDATE notices SET last_error = \(bind: String(error.prefix(500))), claimed_until = NULL, claimed_by = NULL,
+                   failed_at = \(bind: giveUp ? services.now : nil), due_at = \(bind: giveUp ? notice.dueAt : retryAt)
+            WHERE id = \(bind: id) AND claimed_by = \(bind: token) AND sent_at IS NULL
+            """).run()
     }
 
     /// Sent notices are kept a while (their unsubscribe links must keep working), then dropped.

@@ -25,8 +25,8 @@ struct ReactionService: RequestScoped {
     // MARK: - Days
 
     func react(_ reaction: Reaction?, toDay day: LocalDay, in loaded: BondService.Loaded, by user: User) async throws -> Summary {
-        let view = try await TodayService(db: db, services: services).view(of: day, in: loaded, for: user)
-        if let refusal = Reaction.refusal(for: .day, dayState: view.state, bondStatus: loaded.snapshot.status) {
+        let state = try await TodayService(db: db, services: services).state(of: day, in: loaded, for: user)
+        if let refusal = Reaction.refusal(for: .day, dayState: state, bondStatus: loaded.snapshot.status) {
             throw Problem(status: .conflict, code: refusal.code, detail: refusal.message)
         }
         return try await set(reaction, target: .day, key: day.description, in: loaded, by: user)

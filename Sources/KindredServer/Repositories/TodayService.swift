@@ -100,6 +100,16 @@ struct TodayService: RequestScoped {
         return try view(day: day, question: question, answers: answers, passes: passes, replies: replies, loaded: loaded, user: user)
     }
 
+    /// The day's reveal state as `user` sees it — without opening anyone's words.
+    func state(of day: LocalDay, in loaded: BondService.Loaded, for user: User) async throws -> Reveal.State {
+        let bondID = loaded.bond.id!
+        let answers = try await DailyAnswer.query(on: db).filter(\.$bond.$id == bondID).filter(\.$day == day.description).all()
+        let passes = try await DailyPass.query(on: db).filter(\.$bond.$id == bondID).filter(\.$day == day.description).all()
+        let partnerID = loaded.members.first { $0.user.id != user.id }?.user.id
+        return Reveal.state(you: Self.action(of: user.id, answers: answers, passes: passes),
+                            them: Self.action(of: partnerID, answers: answers, passes: passes))
+    }
+
     /// What `userID` did on a day, from its answers and passes (an answer outranks a pass).
     static func action(of userID: UUID?, answers: [DailyAnswer], passes: [DailyPass]) -> DayAction {
         if answers.contains(where: { $0.$user.id == userID }) { return .answered }
@@ -160,7 +170,8 @@ struct TodayService: RequestScoped {
         _ = try await question(for: day, in: loaded)
         let sealed = try services.cipher.seal(text, purpose: Self.answerPurpose)
         let bondID = loaded.bond.id!, userID = try user.requireID(), now = services.now
-        let firstAnswer = try await db.transaction { tx -> Bool in
+        // Nil when this only changed an answer; else whether the other member had answered already.
+        let firstAnswer = try await db.transaction { tx -> Bool? in
             // Take the day's lock before reading: whoever comes second sees the first answer.
             try await lockDay(bondID, day, on: tx)
             if let promptID, let current = try await DailyQuestion.query(on: tx).filter(\.$bond.$id == bondID)
@@ -179,17 +190,18 @@ struct TodayService: RequestScoped {
                 mine.sealedText = sealed
                 mine.updatedAt = now
                 try await mine.update(on: tx)
-                return false
+                return nil
             }
             try await DailyAnswer(bondID: bondID, day: day.description, userID: userID, sealedText: sealed, now: now).create(on: tx)
             // Changed your mind after passing: the answer takes the pass's place.
             try await DailyPass.query(on: tx).filter(\.$bond.$id == bondID).filter(\.$day == day.description)
                 .filter(\.$user.$id == userID).delete()
-            return true
+            return theirs != nil
         }
-        if firstAnswer, let partner = loaded.members.first(where: { $0.user.id != userID })?.user {
-            try await NoticeService(db: db, services: services).partnerActivity(.partnerAnswered, to: partner, from: user, bondID: bondID,
-                                                                               occasion: day.description)
+        if let theyHadAnswered = firstAnswer, let partner = loaded.members.first(where: { $0.user.id != userID })?.user {
+            // Answering second opens both answers: the notice says so, rather than "answer too".
+            try await NoticeService(db: db, services: services).partnerActivity(theyHadAnswered ? .bothAnswered : .partnerAnswered,
+                                                                               to: partner, from: user, bondID: bondID, occasion: day.description)
         }
         return try await view(of: day, in: loaded, for: user)
     }

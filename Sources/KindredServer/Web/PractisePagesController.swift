@@ -87,8 +87,12 @@ struct PractisePagesController: RouteCollection {
         let reactions: [ReactionButton]
         let yourReaction: String?
         let theirReaction: String?
+        /// Today's card speaks of today and what can still be done; a past day's, of that day.
+        let isToday: Bool
+        /// Where the day stands, in a sentence (nil once both answers are there to read).
+        let status: String?
 
-        init(_ view: TodayService.DayView, context: Context, reactions: ReactionService.Summary? = nil) {
+        init(_ view: TodayService.DayView, context: Context, today: LocalDay, reactions: ReactionService.Summary? = nil) {
             let partner = context.partnerName ?? "The other person"
             let zone = context.user.timeZone
             day = view.day.description
@@ -107,7 +111,8 @@ struct PractisePagesController: RouteCollection {
             revealed = view.state == .revealed
             youPassed = view.you == .passed
             theyPassed = view.them == .passed
-            swapped = view.swappedBy.map { $0 == "you" ? "You asked for another question today." : "\(partner) asked for another question today." }
+            let when = view.day == today ? "today" : "that day"
+            swapped = view.swappedBy.map { $0 == "you" ? "You asked for another question \(when)." : "\(partner) asked for another question \(when)." }
             mayWrite = view.mayWrite
             mayReply = view.mayReply
             mayPass = view.mayPass
@@ -123,6 +128,29 @@ struct PractisePagesController: RouteCollection {
             self.reactions = view.mayReply ? ReactionButton.row(chosen: reactions?.yours) : []
             yourReaction = reactions?.yours.map { "\($0.emoji) \($0.label)" }
             theirReaction = reactions?.theirs.map { "\(partner) reacted \($0.emoji) \($0.label)" }
+            isToday = view.day == today
+            status = Self.status(view, partner: partner, isToday: view.day == today)
+        }
+
+        static func status(_ view: TodayService.DayView, partner: String, isToday: Bool) -> String? {
+            switch (view.state, view.you, view.them, isToday) {
+            case (.waitingForThem, _, _, true):
+                "Waiting for \(partner). You'll see each other's answers once they've answered too — you can change yours until then."
+            case (.waitingForThem, _, _, false): "Only you answered that day."
+            case (.theyAnswered, _, _, true): "\(partner) has answered. Answer too, and you'll both see each other's."
+            case (.theyAnswered, _, _, false): "\(partner) answered that day."
+            case (.passed, .passed, .answered, true):
+                "You passed today, and \(partner) answered. Changed your mind? Answer too, and you'll see each other's."
+            case (.passed, .passed, .answered, false): "You passed that day, and \(partner) answered."
+            case (.passed, .passed, .passed, true): "You both passed today. That's all right — there's a new question tomorrow."
+            case (.passed, .passed, .passed, false): "You both passed that day."
+            case (.passed, .passed, _, true):
+                "You passed today. That's all right — there's a new question tomorrow, and you can still answer if you change your mind."
+            case (.passed, .passed, _, false): "You passed that day."
+            case (.passed, _, _, true): "\(partner) passed today, and that's all right. If they answer after all, you'll see each other's."
+            case (.passed, _, _, false): "\(partner) passed that day."
+            default: nil
+            }
         }
     }
 
@@ -190,7 +218,8 @@ struct PractisePagesController: RouteCollection {
     func cards(_ views: [TodayService.DayView], context: Context, req: Request) async throws -> [DayCard] {
         let revealed = views.filter { $0.state == .revealed }.map(\.day.description)
         let reactions = try await ReactionService(req).summaries(.day, keys: revealed, in: context.loaded, for: context.user)
-        return views.map { DayCard($0, context: context, reactions: reactions[$0.day.description]) }
+        let today = TodayService(req).today(for: context.user)
+        return views.map { DayCard($0, context: context, today: today, reactions: reactions[$0.day.description]) }
     }
 
     // MARK: - Past days

@@ -61,3 +61,26 @@ struct CreateNudges: AsyncMigration {
         try await database.schema("nudges").delete()
     }
 }
+
+/// "What's new" reads each kind of thing the other member did after a moment: indexed by
+/// bond, member and time, so the home costs the same after a year as after a week.
+struct CreateWhatsNewIndexes: AsyncMigration {
+    static let indexes: [(name: String, table: String, columns: [String])] = [
+        ("idx_daily_answers_bond_user_created", "daily_answers", ["bond_id", "user_id", "created_at"]),
+        ("idx_daily_passes_bond_user_created", "daily_passes", ["bond_id", "user_id", "created_at"]),
+        ("idx_daily_replies_bond_user_created", "daily_replies", ["bond_id", "user_id", "created_at"]),
+        ("idx_checkins_bond_user_created", "checkins", ["bond_id", "user_id", "created_at"]),
+        ("idx_assessments_bond_user_shared", "assessments", ["bond_id", "user_id", "shared_at"]),
+        ("idx_appreciations_bond_from_created", "appreciations", ["bond_id", "from_user_id", "created_at"]),
+        ("idx_reactions_bond_user_updated", "reactions", ["bond_id", "user_id", "updated_at"]),
+        ("idx_notices_claimed_by", "notices", ["claimed_by"]),
+    ]
+
+    func prepare(on database: any Database) async throws {
+        for index in Self.indexes { try await database.createIndex(index.name, on: index.table, columns: index.columns) }
+    }
+
+    func revert(on database: any Database) async throws {
+        for index in Self.indexes { try await database.dropIndex(index.name) }
+    }
+}
