@@ -92,10 +92,7 @@ struct RemindersAPIController: RouteCollection {
         let email = body.string("email")
         if email.unicodeScalars.count > AccountRules.emailMaxLength { body.add([FieldError("email", "That is longer than any email address.")]) }
         try body.validate()
-        let service = PasswordResetService(req)
-        if req.kindred.delivery.mail != nil, let (url, user) = try await service.issue(forEmail: email, baseURL: req.application.baseURL) {
-            service.sendInBackground(url: url, to: user, logger: req.logger)
-        }
+        PasswordResetService.requestInBackground(email: email, app: req.application, logger: req.logger)
         return try await AcceptedDTO(message: Self.resetAccepted).encodeResponse(status: .accepted, for: req)
     }
 

@@ -29,9 +29,26 @@ struct PasswordResetService: RequestScoped {
         return baseURL + SiteURL.resetPassword(token: token).path
     }
 
-    /// Sends the link by email, after the request has been answered (so the answer takes the
-    /// same time whether or not an account exists). A failure is logged, never shown.
-    func sendInBackground(url: String, to user: User, logger: Logger) {
+    /// Everything about a reset request — looking the account up, making the link, sending it —
+    /// happens after the answer has gone, so the answer is the same, and takes the same time,
+    /// whether or not an account exists. A failure is logged, never shown.
+    static func requestInBackground(email: String, app: Application, logger: Logger) {
+        guard app.kindred.delivery.mail != nil else { return }
+        let base = app.baseURL
+        Task {
+            do {
+                let service = PasswordResetService(db: app.db, services: app.kindred)
+                if let (url, user) = try await service.issue(forEmail: email, baseURL: base) {
+                    try await service.send(url: url, to: user, logger: logger)
+                }
+            } catch {
+                logger.warning("A password reset request could not be handled: \(String(reflecting: error))")
+            }
+        }
+    }
+
+    /// Sends the link by email.
+    func send(url: String, to user: User, logger: Logger) async throws {
         guard let mail = services.delivery.mail, let from = services.configuration.mailFromAddress else { return }
         let message = MailMessage(
             fromAddress: from, fromName: services.configuration.mailFromName, to: user.email,
@@ -51,14 +68,8 @@ struct PasswordResetService: RequestScoped {
             messageID: MailMessage.newMessageID(domain: URL(string: url)?.host ?? "localhost"),
             date: services.now
         )
-        Task {
-            do {
-                let results = try await mail.send([message])
-                if case .failure(let error)? = results.first { logger.warning("A password reset email was not accepted: \(error)") }
-            } catch {
-                logger.warning("A password reset email could not be sent: \(error)")
-            }
-        }
+        let results = try await mail.send([message])
+        if case .failure(let error)? = results.first { logger.warning("A password reset email was not accepted: \(error)") }
     }
 
     enum TokenState { case usable(PasswordResetToken, User), unusable, unknown }

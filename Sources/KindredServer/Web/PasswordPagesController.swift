@@ -34,10 +34,7 @@ struct PasswordPagesController: RouteCollection {
             let errors = [FieldError("email", message)]
             return try await renderForgot(req, email: String(email.prefix(AccountRules.emailMaxLength)), errors: errors, sent: false, status: .unprocessableEntity)
         }
-        let service = PasswordResetService(req)
-        if req.kindred.delivery.mail != nil, let (url, user) = try await service.issue(forEmail: email, baseURL: req.application.baseURL) {
-            service.sendInBackground(url: url, to: user, logger: req.logger)
-        }
+        PasswordResetService.requestInBackground(email: email, app: req.application, logger: req.logger)
         return try await renderForgot(req, email: "", errors: [], sent: true)
     }
 
