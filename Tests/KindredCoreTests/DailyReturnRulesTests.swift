@@ -120,8 +120,6 @@ import Testing
     @Test func normalisingKeepsLibraryOrderAndMakesAllDecksNil() {
         #expect(BondThemes.normalised(decks: ["partners", "light", "light"], depth: 2, library: library) == BondThemes(decks: nil, depth: 2))
         #expect(BondThemes.normalised(decks: ["partners"], depth: nil, library: library).decks == ["partners"])
-        #expect(BondThemes(decks: ["light", "partners"]).isEverything(in: library))
-        #expect(!BondThemes(decks: nil, depth: 1).isEverything(in: library))
     }
 
     @Test func aFixedDepthCapsTheSelectorWhateverTheHistory() {

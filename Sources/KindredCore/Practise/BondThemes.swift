@@ -25,11 +25,6 @@ public struct BondThemes: Codable, Sendable, Equatable {
             .filter { $0.kinds.contains(kind) }
     }
 
-    /// Whether these themes are every deck at a rising depth.
-    public func isEverything(in library: [Deck]) -> Bool {
-        depth == nil && (decks == nil || Set(decks!) == Set(library.map(\.key)))
-    }
-
     /// Every problem with a choice of decks and depth for a bond of `kind`: at least one
     /// deck, only decks that exist, and enough questions in them for this kind of bond.
     public static func problems(decks: [String]?, depth: Int?, library: [Deck], kind: BondKind) -> [FieldError] {

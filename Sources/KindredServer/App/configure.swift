@@ -78,10 +78,11 @@ private struct StopBackgroundWork: LifecycleHandler {
 /// Logs the address to open once the server really listens (`serve --port` may have moved it).
 public func announceWhenListening(_ app: Application) {
     let storage = app.kindred.configuration.storageDescription
+    let email = app.kindred.configuration.smtp.map { "Email goes out through \($0.redactedDescription)." } ?? "Email is off (no KINDRED_SMTP_URL)."
     Task.detached {
         for _ in 0..<600 {
             if app.http.server.shared.localAddress != nil {
-                app.logger.notice("Kindred is ready: \(storage). Open \(app.baseURL) in a browser.")
+                app.logger.notice("Kindred is ready: \(storage). \(email) Open \(app.baseURL) in a browser.")
                 return
             }
             try? await Task.sleep(for: .milliseconds(100))

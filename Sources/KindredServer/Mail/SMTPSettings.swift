@@ -98,6 +98,5 @@ struct SMTPSettings: Sendable, Equatable {
 struct SMTPSettingsProblem: Error, Equatable, CustomStringConvertible {
     let message: String
     init(_ message: String) { self.message = message }
-    init(message: String) { self.message = message }
     var description: String { message }
 }
