@@ -450,6 +450,15 @@ def new_story():
     return story, needs, done
 
 
+def set_time_zone(person: Person, zone: str) -> None:
+    """Sets a person's time zone through Settings, as they would."""
+    person.visit("/settings")
+    person.choose("timeZone", zone)
+    person.submit("Save")
+    assert person.flash() == "Your settings are saved."
+    assert person.selected("timeZone") == zone
+
+
 def ensure_signed_in(person: Person, name: str, password: str, tag: str, time_zone: str = "Europe/London") -> None:
     """Signs the person in, or up when no earlier module did (a run of one module alone).
     Names have at most two capitals, so typing them never looks like Quick exit's Shift x3."""

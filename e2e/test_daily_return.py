@@ -28,7 +28,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
-from support import WAIT_SECONDS, Person, bond_settings, ensure_signed_in, new_story, screenshot
+from support import WAIT_SECONDS, Person, bond_settings, ensure_signed_in, new_story, screenshot, set_time_zone
 
 RUN = uuid.uuid4().hex[:8]
 
@@ -80,14 +80,6 @@ def two_zones() -> tuple[str, str]:
         if a.date() == b.date() and all(1 <= t.hour + t.minute / 60 <= 22.5 for t in (a, b)):
             return first, second
     raise AssertionError(f"no pair of zones shares a date comfortably at {now:%H:%M} UTC: add one to ZONE_PAIRS")
-
-
-def set_time_zone(person: Person, zone: str) -> None:
-    person.visit("/settings")
-    person.choose("timeZone", zone)
-    person.submit("Save")
-    assert person.flash() == "Your settings are saved."
-    assert person.selected("timeZone") == zone
 
 
 def home() -> str:

@@ -22,7 +22,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
-from support import Person, bond_settings, close_person, ensure_signed_in, new_story
+from support import Person, bond_settings, close_person, ensure_signed_in, new_story, set_time_zone
 
 RUN = uuid.uuid4().hex[:8]
 
@@ -76,14 +76,6 @@ def midday_zone() -> str:
         return abs(local.hour + local.minute / 60 - 12)
 
     return min(zip(STEADY_ZONES, STEADY_OFFSETS), key=distance)[0]
-
-
-def set_time_zone(person: Person, zone: str) -> None:
-    person.visit("/settings")
-    person.choose("timeZone", zone)
-    person.submit("Save")
-    assert person.flash() == "Your settings are saved."
-    assert person.selected("timeZone") == zone
 
 
 def today_path() -> str:

@@ -48,9 +48,10 @@ struct HomeService: RequestScoped {
             suggestion: try await suggestion(in: loaded, for: user),
             conversationUnderway: conversation != nil
         )
-        // A write per look would cost a disk flush on every visit: a minute's grace is enough
-        // for "since you last looked".
-        if markSeen, let member, (member.homeSeenAt ?? .distantPast) < services.now.addingTimeInterval(-60) {
+        // Only a look that showed something new moves "since" on: with nothing new, nothing
+        // happened after it, so moving it would change nothing — and would cost a disk flush
+        // on every visit.
+        if markSeen, let member, !picture.news.isEmpty {
             member.homeSeenAt = services.now
             try await member.update(on: db)
         }
