@@ -61,6 +61,10 @@ private struct ShutdownPasswords: LifecycleHandler {
 /// Work a serving node does besides answering requests: the reminder scheduler. Started
 /// only by `serve` (never by `migrate` or other commands), after migrations.
 public func startBackgroundWork(_ app: Application) {
+    // Vapor makes its HTTP server lazily, and not thread-safely: make it here, on this one
+    // thread, before any task can ask for it (`Application.baseURL` does) while `serve` does
+    // too — two servers made at once crash a node as it starts.
+    _ = app.http.server.shared
     guard let task = NoticeScheduler.start(app) else { return }
     app.lifecycle.use(StopBackgroundWork(task: task, signal: app.kindred.scheduler))
 }
