@@ -70,3 +70,26 @@ import Testing
         #expect(problems.isEmpty)
     }
 }
+
+@Suite struct ClientAddressTests {
+    @Test func theClientIsTheEntryAsManyHopsFromTheEndAcrossEveryHeader() {
+        // The client wrote a fake first entry; nginx appended the real one.
+        #expect(ClientAddress.forwarded(["6.6.6.6, 203.0.113.9"], hops: 1) == "203.0.113.9")
+        #expect(ClientAddress.forwarded(["6.6.6.6", "203.0.113.9"], hops: 1) == "203.0.113.9", "the last header, not the first")
+        #expect(ClientAddress.forwarded(["6.6.6.6, 203.0.113.9, 10.0.0.2"], hops: 2) == "203.0.113.9", "behind a CDN and nginx")
+        #expect(ClientAddress.forwarded(["203.0.113.9"], hops: 2) == nil)
+        #expect(ClientAddress.forwarded([], hops: 1) == nil)
+        #expect(ClientAddress.forwarded(["203.0.113.9"], hops: 0) == nil)
+    }
+
+    @Test func ipv6ClientsAreCountedByTheirSlash64() {
+        #expect(ClientAddress.throttleKey("2001:db8:1:2:aaaa::1") == "2001:0db8:0001:0002::/64")
+        #expect(ClientAddress.throttleKey("2001:db8:1:2:bbbb:cccc:dddd:eeee") == "2001:0db8:0001:0002::/64")
+        #expect(ClientAddress.throttleKey("[2001:db8:1:2::9]") == "2001:0db8:0001:0002::/64")
+        #expect(ClientAddress.throttleKey("::1") == "0000:0000:0000:0000::/64")
+        #expect(ClientAddress.throttleKey("fe80::1%eth0") == "fe80:0000:0000:0000::/64")
+        #expect(ClientAddress.throttleKey("203.0.113.9") == "203.0.113.9")
+        #expect(ClientAddress.throttleKey("not an address") == "not an address")
+        #expect(ClientAddress.throttleKey("1:2:3") == "1:2:3", "not IPv6: kept as it is")
+    }
+}

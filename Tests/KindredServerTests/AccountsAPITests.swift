@@ -143,6 +143,45 @@ final class AccountsAPITests: XCTestCase {
         }
     }
 
+    func testAForgedForwardedHeaderDoesNotMoveTheAttackerAndIPv6CountsBySlash64() async throws {
+        try await withApp({ $0.trustForwardedFor = true }) { app, _ in
+            let ana = try await app.person("Ana")
+            // The attacker sends a header of their own first; the proxy's comes last.
+            for n in 1...10 {
+                var headers = HTTPHeaders()
+                headers.add(name: "X-Forwarded-For", value: "198.51.100.\(n)")
+                headers.add(name: "X-Forwarded-For", value: "2001:db8:1:2::\(n)")
+                _ = try await app.send(.POST, "/api/v1/tokens", json: ["email": "victim\(n)@example.org", "password": "spray spray spray"], headers: headers)
+            }
+            // Another address in the same /64 is the same client.
+            let sameNetwork = try await app.send(.POST, "/api/v1/tokens", json: ["email": ana.email, "password": ana.password],
+                                                 headers: ["X-Forwarded-For": "2001:db8:1:2:ffff::77"])
+            XCTAssertEqual(sameNetwork.status, .tooManyRequests)
+            let otherNetwork = try await app.send(.POST, "/api/v1/tokens", json: ["email": ana.email, "password": ana.password],
+                                                  headers: ["X-Forwarded-For": "2001:db8:1:3::77"])
+            XCTAssertEqual(otherNetwork.status, .created)
+        }
+    }
+
+    func testAnOldStyleHashIsUpgradedAtTheNextSignIn() async throws {
+        try await withApp { app, _ in
+            let ana = try await app.person("Ana")
+            let hoisted1 = try await User.query(on: app.db).filter(\.$email == ana.email).first()
+            let user = try XCTUnwrap(hoisted1)
+            user.passwordHash = try Bcrypt.hash(ana.password, cost: 4)
+            try await user.update(on: app.db)
+            let signedIn = try await app.send(.POST, "/api/v1/tokens", json: ["email": ana.email, "password": ana.password])
+            XCTAssertEqual(signedIn.status, .created)
+            let hoisted2 = try await User.query(on: app.db).filter(\.$email == ana.email).first()
+            let upgraded = try XCTUnwrap(hoisted2).passwordHash
+            XCTAssertTrue(upgraded.hasPrefix(PasswordService.prehashedPrefix), upgraded)
+            let again = try await app.send(.POST, "/api/v1/tokens", json: ["email": ana.email, "password": ana.password])
+            XCTAssertEqual(again.status, .created, "the new hash still signs her in")
+            let wrong = try await app.send(.POST, "/api/v1/tokens", json: ["email": ana.email, "password": ana.password + "!"])
+            XCTAssertEqual(wrong.status, .unauthorized)
+        }
+    }
+
     func testSuccessfulSignInClearsTheAccountsFailures() async throws {
         try await withApp { app, _ in
             let ana = try await app.person("Ana")

@@ -31,6 +31,9 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertEqual(config.quickExitURL, "https://weather.example.org")
         XCTAssertEqual(config.logLevel, "debug")
         XCTAssertTrue(config.trustForwardedFor)
+        XCTAssertEqual(config.trustedProxyHops, 1)
+        XCTAssertEqual(try KindredConfiguration.load(from: ["KINDRED_TRUST_FORWARDED_FOR": "2"]).get().trustedProxyHops, 2)
+        XCTAssertEqual(try KindredConfiguration.load(from: ["KINDRED_TRUST_FORWARDED_FOR": "no"]).get().trustedProxyHops, 0)
         XCTAssertEqual(config.databasePoolSize, 8)
     }
 

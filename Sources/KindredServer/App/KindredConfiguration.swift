@@ -20,8 +20,13 @@ public struct KindredConfiguration: Sendable, Equatable {
     public var sessionAbsoluteHours = 12
     public var quickExitURL = "https://www.bbc.co.uk/weather"
     public var logLevel = "notice"
-    /// Behind nginx, the client's address is the last `X-Forwarded-For` entry.
-    public var trustForwardedFor = false
+    /// How many reverse proxies stand in front of Kindred, each appending to `X-Forwarded-For`
+    /// (0: none, so the header is ignored). Behind one nginx, the client is the last entry.
+    public var trustedProxyHops = 0
+    public var trustForwardedFor: Bool {
+        get { trustedProxyHops > 0 }
+        set { trustedProxyHops = newValue ? max(1, trustedProxyHops) : 0 }
+    }
     /// Database connections per event loop (PostgreSQL only; SQLite always uses one).
     public var databasePoolSize = 4
     /// A folder of extra or replacement content (instruments, decks, resources).
@@ -72,7 +77,7 @@ public struct KindredConfiguration: Sendable, Equatable {
         ("KINDRED_SESSION_ABSOLUTE_HOURS", "Sign out this many hours after signing in (default 12)."),
         ("KINDRED_QUICK_EXIT_URL", "Where Quick exit goes (default a weather page)."),
         ("KINDRED_LOG_LEVEL", "debug, info, notice, warning, error or critical (default notice); never trace, which would log what people send."),
-        ("KINDRED_TRUST_FORWARDED_FOR", "1 when behind a reverse proxy that sets X-Forwarded-For (default 0)."),
+        ("KINDRED_TRUST_FORWARDED_FOR", "The number of reverse proxies in front of Kindred that append to X-Forwarded-For: 1 behind one nginx (default 0: the header is ignored)."),
         ("KINDRED_DB_POOL_SIZE", "PostgreSQL connections per event loop (default 4)."),
         ("KINDRED_CONTENT_DIR", "A folder whose content files add to or replace the built-in ones (same layout: instruments/…)."),
         ("KINDRED_ENCRYPTION_KEY", "Base64 256-bit keys, comma-separated, newest first, for what people write; default: a key file made in the data folder."),
@@ -148,9 +153,10 @@ public struct KindredConfiguration: Sendable, Equatable {
         }
         if let raw = value("KINDRED_TRUST_FORWARDED_FOR") {
             switch raw.lowercased() {
-            case "1", "true", "yes": config.trustForwardedFor = true
-            case "0", "false", "no": config.trustForwardedFor = false
-            default: problems.append("KINDRED_TRUST_FORWARDED_FOR must be 1 or 0.")
+            case "true", "yes": config.trustedProxyHops = 1
+            case "false", "no": config.trustedProxyHops = 0
+            case let number where Int(number).map { (0...5).contains($0) } == true: config.trustedProxyHops = Int(number)!
+            default: problems.append("KINDRED_TRUST_FORWARDED_FOR must be the number of proxies in front of Kindred, from 0 to 5.")
             }
         }
         if let size = integer("KINDRED_DB_POOL_SIZE", in: 1...100) { config.databasePoolSize = size }

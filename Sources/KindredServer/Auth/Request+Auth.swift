@@ -1,3 +1,4 @@
+import KindredCore
 import Vapor
 
 extension Request {
@@ -27,12 +28,11 @@ extension Request {
         return user
     }
 
-    /// The address a request came from, for the sign-in throttle. Behind a trusted proxy
-    /// the proxy appends the real client as the last `X-Forwarded-For` entry.
+    /// The address a request came from, for the sign-in throttle. Behind trusted proxies it is
+    /// the entry they appended to `X-Forwarded-For` (see `ClientAddress.forwarded`).
     var clientAddress: String {
-        if kindred.configuration.trustForwardedFor,
-           let forwarded = headers.first(name: "X-Forwarded-For")?.split(separator: ",").last {
-            return forwarded.trimmingCharacters(in: .whitespaces)
+        if let forwarded = ClientAddress.forwarded(headers[.xForwardedFor], hops: kindred.configuration.trustedProxyHops) {
+            return forwarded
         }
         return remoteAddress?.ipAddress ?? "unknown"
     }

@@ -57,6 +57,12 @@ struct AccountService: RequestScoped {
             throw Problem(status: .unauthorized, detail: Self.wrongCredentials, code: "wrong-credentials")
         }
         try await SignInFailure.query(on: db).filter(\.$accountKey == keys.account).delete()
+        // A hash from before every character counted (plain bcrypt reads 72 bytes) is replaced
+        // now, while the password is at hand.
+        if !user.passwordHash.hasPrefix(PasswordService.prehashedPrefix) {
+            user.passwordHash = try await services.passwords.hash(password)
+            try await user.update(on: db)
+        }
         try await SecurityLog(db: db, services: services).record(.signedIn, for: user, device: device)
         return user
     }
@@ -81,7 +87,7 @@ struct AccountService: RequestScoped {
         let client: String
         init(email: String, clientAddress: String) {
             account = Secrets.sha256("account:" + email)
-            client = Secrets.sha256("client:" + clientAddress)
+            client = Secrets.sha256("client:" + ClientAddress.throttleKey(clientAddress))
         }
     }
 
