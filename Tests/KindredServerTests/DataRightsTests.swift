@@ -178,4 +178,38 @@ final class DataRightsTests: XCTestCase {
             XCTAssertFalse(bens.jsonArray.contains { $0["event"] as? String == "sign-in-failed" || $0["event"] as? String == "password-changed" })
         }
     }
+
+    func testABurstOfFailuresIsOneEntryAndNeverPushesSignInsOffThePage() async throws {
+        try await withApp({ $0.trustForwardedFor = true }) { app, clock in
+            let ana = try await app.person("Ana")
+            // Ten guesses at once from ten addresses: one entry, counted ten times.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for n in 1...10 {
+                    group.addTask {
+                        _ = try await app.send(.POST, "/api/v1/tokens", json: ["email": ana.email, "password": "guess number \(n) here"],
+                                               headers: ["X-Forwarded-For": "198.51.100.\(n)"])
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let log = try await app.send(.GET, "/api/v1/me/security-log", token: ana.token)
+            let failures = log.jsonArray.filter { $0["event"] as? String == "sign-in-failed" }
+            XCTAssertEqual(failures.count, 1, log.body)
+            XCTAssertEqual(failures.first?["count"] as? Int, 10)
+            // Then a guessing campaign, a burst every quarter of an hour for days on end.
+            for burst in 0..<150 {
+                clock.advance(SecurityLog.burstWindow + 1)
+                _ = try await app.send(.POST, "/api/v1/tokens", json: ["email": ana.email, "password": "campaign \(burst) guess"],
+                                       headers: ["X-Forwarded-For": "203.0.113.\(burst % 200)"])
+            }
+            let after = try await app.send(.GET, "/api/v1/me/security-log", token: ana.token)
+            let kinds = after.jsonArray.compactMap { $0["event"] as? String }
+            XCTAssertTrue(kinds.contains("signed-in"), "her own sign-in is still on the page: \(kinds.count) rows")
+            XCTAssertEqual(kinds.filter { $0 == "sign-in-failed" }.count, SecurityLog.failureRows)
+            let rows = try await SecurityEvent.query(on: app.db).filter(\.$kind == "sign-in-failed").count()
+            XCTAssertEqual(rows, 151, "nothing is deleted: the export holds all of it")
+            let export = try await app.send(.GET, "/api/v1/me/export", token: ana.token)
+            XCTAssertEqual((export.json["securityLog"] as? [[String: Any]])?.filter { $0["event"] as? String == "sign-in-failed" }.count, 151)
+        }
+    }
 }

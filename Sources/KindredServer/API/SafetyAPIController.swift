@@ -114,11 +114,11 @@ struct SafetyAPIController: RouteCollection {
         return .noContent
     }
 
-    struct EventDTO: Content { let event: String; let description: String; let device: String; let at: Date }
+    struct EventDTO: Content { let event: String; let description: String; let device: String; let at: Date; let count: Int }
 
     func securityLog(req: Request) async throws -> [EventDTO] {
         try await SecurityLog(req).events(for: try req.requireUser()).map {
-            EventDTO(event: $0.kind, description: SecurityEvent.Kind(rawValue: $0.kind)?.label ?? $0.kind, device: $0.device, at: $0.at)
+            EventDTO(event: $0.kind, description: SecurityEvent.Kind(rawValue: $0.kind)?.label ?? $0.kind, device: $0.device, at: $0.at, count: $0.count)
         }
     }
 

@@ -39,5 +39,7 @@ extension Migrations {
         add(CreatePasswordResets())
         add(CreateInviteEmails())
         add(CreateWhatsNewIndexes())
+        // 006 — hardening: a security log that cannot be flushed (issue 11).
+        add(UpdateSecurityEventsAddCount())
     }
 }

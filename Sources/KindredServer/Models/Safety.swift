@@ -49,7 +49,10 @@ final class SecurityEvent: Model, @unchecked Sendable {
     @Parent(key: "user_id") var user: User
     @Field(key: "kind") var kind: String
     @Field(key: "device") var device: String
+    /// The latest time it happened.
     @Field(key: "at") var at: Date
+    /// How many times, for a burst folded into one entry (failed sign-ins).
+    @Field(key: "count") var count: Int
 
     init() {}
 
@@ -58,5 +61,6 @@ final class SecurityEvent: Model, @unchecked Sendable {
         self.kind = kind.rawValue
         self.device = device
         self.at = at
+        self.count = 1
     }
 }

@@ -20,7 +20,7 @@ struct ExportService: RequestScoped {
         struct CheckinEntry: Content { let bondId: UUID; let week: String; let ratings: [String: Int]; let note: String? }
         struct ConversationEntry: Content { let bondId: UUID; let startedAt: Date; let completedAt: Date?; let questionsReached: Int }
         struct SafetyEntry: Content { let id: UUID; let savedAt: Date; let answers: [String: Bool]; let country: String? }
-        struct SecurityEntry: Content { let event: String; let device: String; let at: Date }
+        struct SecurityEntry: Content { let event: String; let device: String; let at: Date; let count: Int }
         struct ReactionEntry: Content { let bondId: UUID; let on: String; let target: String; let reaction: String; let at: Date }
         struct NudgeEntry: Content { let bondId: UUID; let day: String; let at: Date }
         struct PassEntry: Content { let bondId: UUID; let day: String; let at: Date }
@@ -91,8 +91,8 @@ struct ExportService: RequestScoped {
             savedSafetyChecks: try await SafetyService(db: db, services: services).saved(for: user).map {
                 .init(id: $0.check.id!, savedAt: $0.check.createdAt, answers: $0.stored.answers, country: $0.stored.country)
             },
-            securityLog: try await SecurityLog(db: db, services: services).events(for: user, limit: 10_000).map {
-                .init(event: $0.kind, device: $0.device, at: $0.at)
+            securityLog: try await SecurityLog(db: db, services: services).all(for: user).map {
+                .init(event: $0.kind, device: $0.device, at: $0.at, count: $0.count)
             },
             reactions: try await ReactionRow.query(on: db).filter(\.$user.$id == userID).sort(\.$updatedAt).all().map {
                 .init(bondId: $0.$bond.id, on: $0.targetKind, target: $0.targetKey, reaction: $0.reaction, at: $0.updatedAt)

@@ -53,7 +53,8 @@ extension SafetyPagesController {
         let user = try req.requireWebUser()
         struct Row: Encodable { let what: String; let device: String; let at: String }
         let rows = try await SecurityLog(req).events(for: user).map {
-            Row(what: SecurityEvent.Kind(rawValue: $0.kind)?.label ?? $0.kind, device: $0.device, at: DateText.dayAndTime($0.at, in: user.timeZone))
+            Row(what: (SecurityEvent.Kind(rawValue: $0.kind)?.label ?? $0.kind) + ($0.count > 1 ? " (\($0.count) times)" : ""),
+                device: $0.device, at: DateText.dayAndTime($0.at, in: user.timeZone))
         }
         struct Page: Encodable { let rows: [Row] }
         return try await req.page("security-log", title: "Security log", section: "settings", Page(rows: rows))
