@@ -182,6 +182,57 @@ final class AccountsAPITests: XCTestCase {
         }
     }
 
+    func testABurstOfGuessesGetsNoMoreVerificationsThanTheLimit() async throws {
+        try await withApp { app, _ in
+            let ana = try await app.person("Ana")
+            let statuses = try await withThrowingTaskGroup(of: UInt.self) { group in
+                for n in 0..<60 {
+                    group.addTask {
+                        try await app.send(.POST, "/api/v1/tokens", json: ["email": ana.email, "password": "burst guess \(n) of many"]).status.code
+                    }
+                }
+                return try await group.reduce(into: [UInt: Int]()) { $0[$1, default: 0] += 1 }
+            }
+            let limit = app.kindred.throttle.maxFailures
+            XCTAssertEqual(statuses[401], limit, "exactly the limit of guesses were checked: \(statuses)")
+            XCTAssertEqual(statuses[429], 60 - limit)
+            let counted = try await SignInFailure.query(on: app.db).count()
+            XCTAssertEqual(counted, limit)
+        }
+    }
+
+    func testSomeoneGuessingAtAnEmailCannotLockItsOwnerOut() async throws {
+        try await withApp({ $0.trustForwardedFor = true }) { app, _ in
+            let ana = try await app.person("Ana")
+            let attacker: HTTPHeaders = ["X-Forwarded-For": "203.0.113.9"]
+            for n in 1...12 {
+                _ = try await app.send(.POST, "/api/v1/tokens", json: ["email": ana.email, "password": "is it this one \(n)?"], headers: attacker)
+            }
+            let stillGuessing = try await app.send(.POST, "/api/v1/tokens", json: ["email": ana.email, "password": ana.password], headers: attacker)
+            XCTAssertEqual(stillGuessing.status, .tooManyRequests, "the guesser is slowed down")
+            // Ana signs in from her own address, changes her password and can delete her account,
+            // whatever the guesser did.
+            let fromHome = try await app.send(.POST, "/api/v1/tokens", json: ["email": ana.email, "password": ana.password],
+                                              headers: ["X-Forwarded-For": "198.51.100.20"])
+            XCTAssertEqual(fromHome.status, .created)
+            let changed = try await app.send(.POST, "/api/v1/me/password", json: ["currentPassword": ana.password, "newPassword": "a brand new long passphrase"],
+                                             token: ana.token, headers: attacker)
+            XCTAssertEqual(changed.status, .noContent, changed.body)
+            // Her own mistakes on one token slow only that token. (Changing the password ended the
+            // other tokens: she signs in again.)
+            let again = try await app.send(.POST, "/api/v1/tokens", json: ["email": ana.email, "password": "a brand new long passphrase"],
+                                           headers: ["X-Forwarded-For": "198.51.100.20"])
+            let token = try XCTUnwrap(again.json["token"] as? String)
+            for _ in 1...10 {
+                _ = try await app.send(.DELETE, "/api/v1/me", json: ["password": "not my password at all"], token: token)
+            }
+            let slowed = try await app.send(.DELETE, "/api/v1/me", json: ["password": "a brand new long passphrase"], token: token)
+            XCTAssertEqual(slowed.status, .tooManyRequests)
+            let deleted = try await app.send(.DELETE, "/api/v1/me", json: ["password": "a brand new long passphrase"], token: ana.token, headers: attacker)
+            XCTAssertEqual(deleted.status, .noContent, "deleting her account is never blockable by anyone else")
+        }
+    }
+
     func testSuccessfulSignInClearsTheAccountsFailures() async throws {
         try await withApp { app, _ in
             let ana = try await app.person("Ana")

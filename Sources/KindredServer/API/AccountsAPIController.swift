@@ -96,7 +96,7 @@ struct AccountsAPIController: RouteCollection {
         let new = body.string("newPassword")
         try body.validate()
         try await AccountService(req).changePassword(
-            user, current: current, new: new, clientAddress: req.clientAddress,
+            user, current: current, new: new, holder: req.credentialHolder,
             keepingSession: nil, keepingToken: req.apiToken?.id, device: req.device
         )
         return .noContent
@@ -107,7 +107,7 @@ struct AccountsAPIController: RouteCollection {
         var body = try JSONBody(req)
         let password = body.string("password")
         try body.validate()
-        try await AccountService(req).deleteAccount(user, password: password, clientAddress: req.clientAddress)
+        try await AccountService(req).deleteAccount(user, password: password, holder: req.credentialHolder)
         return .noContent
     }
 }

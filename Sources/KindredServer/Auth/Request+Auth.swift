@@ -28,6 +28,14 @@ extension Request {
         return user
     }
 
+    /// The session or API token this request was made with: re-asking a signed-in person's
+    /// password counts guesses against it, never against anything someone else can reach.
+    var credentialHolder: String {
+        if let session = webSession?.id { return "session:\(session)" }
+        if let token = apiToken?.id { return "token:\(token)" }
+        return "none"
+    }
+
     /// The address a request came from, for the sign-in throttle. Behind trusted proxies it is
     /// the entry they appended to `X-Forwarded-For` (see `ClientAddress.forwarded`).
     var clientAddress: String {

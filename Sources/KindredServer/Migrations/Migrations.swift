@@ -41,5 +41,6 @@ extension Migrations {
         add(CreateWhatsNewIndexes())
         // 006 — hardening: a security log that cannot be flushed (issue 11).
         add(UpdateSecurityEventsAddCount())
+        add(UpdateSignInFailuresAddPairKey())
     }
 }

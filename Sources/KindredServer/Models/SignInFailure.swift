@@ -9,13 +9,16 @@ final class SignInFailure: Model, @unchecked Sendable {
     @ID(key: .id) var id: UUID?
     @Field(key: "account_key") var accountKey: String
     @Field(key: "client_key") var clientKey: String
+    /// The account on this client: what a guess is counted against.
+    @OptionalField(key: "pair_key") var pairKey: String?
     @Field(key: "failed_at") var failedAt: Date
 
     init() {}
 
-    init(accountKey: String, clientKey: String, at: Date) {
+    init(accountKey: String, clientKey: String, pairKey: String, at: Date) {
         self.accountKey = accountKey
         self.clientKey = clientKey
+        self.pairKey = pairKey
         self.failedAt = at
     }
 }

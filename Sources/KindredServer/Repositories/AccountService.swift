@@ -43,20 +43,20 @@ struct AccountService: RequestScoped {
 
     static let wrongCredentials = "That email and password don't match an account. Check them and try again."
 
-    /// Checks email and password under the throttle. Unknown email and wrong password
-    /// take the same time and get the same answer.
+    /// Checks email and password under the throttle (`SignInGuard`). Unknown email and wrong
+    /// password take the same time and get the same answer.
     func authenticate(email: String, password: String, clientAddress: String, device: String) async throws -> User {
         let normalised = AccountRules.normaliseEmail(email)
-        let keys = ThrottleKeys(email: normalised, clientAddress: clientAddress)
-        try await enforceThrottle(keys)
+        let guesses = SignInGuard(db: db, services: services)
+        let keys = SignInGuard.signIn(email: normalised, clientAddress: clientAddress)
+        let reservation = try await guesses.reserve(keys)
         let user = try await User.query(on: db).filter(\.$email == normalised).first()
         guard try await services.passwords.verify(password, against: user?.passwordHash), let user else {
-            try await recordFailure(keys)
             // The account's owner sees wrong-password attempts in their own security log.
             if let user { try await SecurityLog(db: db, services: services).record(.signInFailed, for: user, device: device) }
             throw Problem(status: .unauthorized, detail: Self.wrongCredentials, code: "wrong-credentials")
         }
-        try await SignInFailure.query(on: db).filter(\.$accountKey == keys.account).delete()
+        try await guesses.release(reservation, keys)
         // A hash from before every character counted (plain bcrypt reads 72 bytes) is replaced
         // now, while the password is at hand.
         if !user.passwordHash.hasPrefix(PasswordService.prehashedPrefix) {
@@ -67,52 +67,21 @@ struct AccountService: RequestScoped {
         return user
     }
 
-    /// For actions that re-ask the password of a signed-in person (change password,
-    /// delete account): wrong guesses count towards the same throttle.
-    func confirmPassword(_ password: String, of user: User, clientAddress: String, field: String) async throws {
-        let keys = ThrottleKeys(email: user.email, clientAddress: clientAddress)
-        try await enforceThrottle(keys)
+    /// For actions that re-ask the password of a signed-in person (change password, delete
+    /// account): guesses are counted for this person on this session or token (`holder`),
+    /// never against their email, so nobody else's guessing can block them.
+    func confirmPassword(_ password: String, of user: User, holder: String, field: String) async throws {
+        let guesses = SignInGuard(db: db, services: services)
+        let keys = SignInGuard.reauthentication(of: user, holder: holder)
+        let reservation = try await guesses.reserve(keys)
         guard try await services.passwords.verify(password, against: user.passwordHash) else {
-            try await recordFailure(keys)
             // 403, not 422: the request is well formed; the person could not prove who they are.
             throw Problem(
                 status: .forbidden, detail: "That isn't your current password.",
                 fieldErrors: [FieldError(field, "That isn't your current password.")], code: "wrong-password"
             )
         }
-    }
-
-    struct ThrottleKeys {
-        let account: String
-        let client: String
-        init(email: String, clientAddress: String) {
-            account = Secrets.sha256("account:" + email)
-            client = Secrets.sha256("client:" + ClientAddress.throttleKey(clientAddress))
-        }
-    }
-
-    private func enforceThrottle(_ keys: ThrottleKeys) async throws {
-        let now = services.now
-        let since = services.throttle.windowStart(now: now)
-        let recent = try await SignInFailure.query(on: db)
-            .group(.or) { $0.filter(\.$accountKey == keys.account).filter(\.$clientKey == keys.client) }
-            .filter(\.$failedAt > since)
-            .all()
-        let decision = SignInThrottle.strictest([
-            services.throttle.decide(failures: recent.filter { $0.accountKey == keys.account }.map(\.failedAt), now: now),
-            services.throttle.decide(failures: recent.filter { $0.clientKey == keys.client }.map(\.failedAt), now: now),
-        ])
-        if case .wait(let seconds) = decision { throw Problem.tooManyAttempts(retryAfter: seconds) }
-    }
-
-    private func recordFailure(_ keys: ThrottleKeys) async throws {
-        let now = services.now
-        try await SignInFailure(accountKey: keys.account, clientKey: keys.client, at: now).create(on: db)
-        // Keep the table small: anything outside the window no longer counts, whoever it was
-        // for (guesses at unknown emails would otherwise pile up, as no sign-in clears them).
-        try await SignInFailure.query(on: db)
-            .filter(\.$failedAt <= services.throttle.windowStart(now: now))
-            .delete()
+        try await guesses.release(reservation, keys)
     }
 
     // MARK: - Sessions and tokens
@@ -166,13 +135,13 @@ struct AccountService: RequestScoped {
     /// Changes the password and signs out every other session and token: whoever else
     /// may have known the old password loses access at once.
     func changePassword(
-        _ user: User, current: String, new: String, clientAddress: String,
+        _ user: User, current: String, new: String, holder: String,
         keepingSession: UUID?, keepingToken: UUID?, device: String
     ) async throws {
         if let problem = AccountRules.passwordProblem(new) {
             throw Problem.invalid([FieldError("newPassword", problem)])
         }
-        try await confirmPassword(current, of: user, clientAddress: clientAddress, field: "currentPassword")
+        try await confirmPassword(current, of: user, holder: holder, field: "currentPassword")
         user.passwordHash = try await services.passwords.hash(new)
         user.updatedAt = services.now
         let userID = try user.requireID()
@@ -195,9 +164,9 @@ struct AccountService: RequestScoped {
     }
 
     /// Deletes the person and everything of theirs. Their bonds end for the other member.
-    func deleteAccount(_ user: User, password: String, clientAddress: String) async throws {
-        try await confirmPassword(password, of: user, clientAddress: clientAddress, field: "password")
-        let accountKey = ThrottleKeys(email: user.email, clientAddress: clientAddress).account
+    func deleteAccount(_ user: User, password: String, holder: String) async throws {
+        try await confirmPassword(password, of: user, holder: holder, field: "password")
+        let accountKey = SignInGuard.signIn(email: user.email, clientAddress: "").account
         let services = self.services
         try await db.transaction { tx in
             try await tx.lockRow(of: .users, id: user.requireID())

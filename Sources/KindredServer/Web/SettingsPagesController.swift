@@ -48,7 +48,7 @@ extension AccountPagesController {
         do {
             try await AccountService(req).changePassword(
                 user, current: form.currentPassword ?? "", new: form.newPassword ?? "",
-                clientAddress: req.clientAddress, keepingSession: req.webSession?.id, keepingToken: nil, device: req.device
+                holder: req.credentialHolder, keepingSession: req.webSession?.id, keepingToken: nil, device: req.device
             )
             return req.redirect(to: .settings, flash: .passwordChanged)
         } catch let problem as Problem where !problem.fieldErrors.isEmpty || problem.status == .tooManyRequests {
@@ -88,7 +88,7 @@ extension AccountPagesController {
         let user = try req.requireWebUser()
         let form = (try? req.content.decode(SettingsForm.self)) ?? SettingsForm()
         do {
-            try await AccountService(req).deleteAccount(user, password: form.password ?? "", clientAddress: req.clientAddress)
+            try await AccountService(req).deleteAccount(user, password: form.password ?? "", holder: req.credentialHolder)
         } catch let problem as Problem where !problem.fieldErrors.isEmpty || problem.status == .tooManyRequests {
             let errors = problem.fieldErrors.isEmpty ? [FieldError("password", problem.detail)] : problem.fieldErrors
             return try await req.page("delete-account", title: "Delete your account", section: "settings", status: problem.status,

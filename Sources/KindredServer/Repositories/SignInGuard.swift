@@ -1,0 +1,77 @@
+import Fluent
+import KindredCore
+import SQLKit
+import Vapor
+
+/// Password guesses, counted so they cannot be outrun and cannot be turned on an account's
+/// owner. Each guess is reserved — counted — in the same transaction that checks the count,
+/// before the password is verified, so a burst of any size gets no more verifications than
+/// the limit, on any number of nodes. Counting is per account *and client* (and per client
+/// across accounts, against spraying): someone who knows an email slows down only their own
+/// guesses. A successful sign-in releases its reservation and that pair's failures.
+struct SignInGuard: RequestScoped {
+    let db: any Database
+    let services: KindredServices
+
+    struct Keys {
+        /// The account alone: never counted, kept so an account's rows go when it does.
+        let account: String
+        let client: String
+        let pair: String
+        /// Whether the client's guesses across every account count too (sign-in), or only
+        /// the pair (re-asking a signed-in person's password).
+        let countsClient: Bool
+    }
+
+    /// An anonymous sign-in: the email and where it comes from.
+    static func signIn(email: String, clientAddress: String) -> Keys {
+        let client = ClientAddress.throttleKey(clientAddress)
+        return Keys(account: Secrets.sha256("account:" + email), client: Secrets.sha256("client:" + client),
+                    pair: Secrets.sha256("pair:" + email + "|" + client), countsClient: true)
+    }
+
+    /// A signed-in person asked for their password again (changing it, deleting the account):
+    /// counted for that person on that session or token alone, so no one else's guessing at
+    /// their email can ever stop them.
+    static func reauthentication(of user: User, holder: String) -> Keys {
+        let key = Secrets.sha256("reauth:" + (user.id?.uuidString ?? "") + "|" + holder)
+        return Keys(account: Secrets.sha256("account:" + user.email), client: key, pair: key, countsClient: false)
+    }
+
+    /// Counts one guess, or refuses it (429 with `Retry-After`) when the limit is reached.
+    /// Returns the reservation to release if the guess turns out right.
+    func reserve(_ keys: Keys) async throws -> UUID {
+        let throttle = services.throttle, now = services.now
+        return try await db.transaction { tx in
+            guard let sql = tx as? any SQLDatabase else { throw Abort(.internalServerError) }
+            if sql.dialect.name == "postgresql" {
+                // One guess at a time per pair and per client, across every node.
+                for key in [keys.pair, keys.client] where keys.countsClient || key == keys.pair {
+                    try await sql.raw("SELECT pg_advisory_xact_lock(hashtextextended(\(bind: key), 0))").run()
+                }
+            }
+            // Writing first takes SQLite's write lock for the whole transaction (its
+            // transactions start deferred), and keeps the table small: old guesses no longer count.
+            try await SignInFailure.query(on: tx).filter(\.$failedAt <= throttle.windowStart(now: now)).delete()
+            let recent = try await SignInFailure.query(on: tx)
+                .group(.or) { group in
+                    group.filter(\.$pairKey == keys.pair)
+                    if keys.countsClient { group.filter(\.$clientKey == keys.client) }
+                }
+                .filter(\.$failedAt > throttle.windowStart(now: now)).all()
+            var decisions = [throttle.decide(failures: recent.filter { $0.pairKey == keys.pair }.map(\.failedAt), now: now)]
+            if keys.countsClient {
+                decisions.append(throttle.decide(failures: recent.filter { $0.clientKey == keys.client }.map(\.failedAt), now: now))
+            }
+            if case .wait(let seconds) = SignInThrottle.strictest(decisions) { throw Problem.tooManyAttempts(retryAfter: seconds) }
+            let reservation = SignInFailure(accountKey: keys.account, clientKey: keys.client, pairKey: keys.pair, at: now)
+            try await reservation.create(on: tx)
+            return try reservation.requireID()
+        }
+    }
+
+    /// The guess was right: it does not count, and neither do this pair's earlier failures.
+    func release(_ reservation: UUID, _ keys: Keys) async throws {
+        try await SignInFailure.query(on: db).group(.or) { $0.filter(\.$id == reservation).filter(\.$pairKey == keys.pair) }.delete()
+    }
+}
