@@ -378,7 +378,15 @@ def test_alex_sets_quick_exit_to_sign_him_out(alex, kindred):
     assert alex.path == "/settings/devices"
     assert alex.flash() == "Your settings are saved."
     assert alex.is_checked("signOut")
-    assert alex.link("Quick exit", "header").get_attribute("href") == kindred.url("/exit")
+    # The sign-out link carries a token only this session's pages know (a link from another
+    # site to /exit signs no one out).
+    href = alex.link("Quick exit", "header").get_attribute("href")
+    assert re.fullmatch(re.escape(kindred.url("/exit?t=")) + "[0-9a-f]{32}", href), href
+    # A link to plain /exit from anywhere else only opens the neutral site: Alex stays signed in.
+    alex.visit("/exit")
+    WebDriverWait(alex.driver, WAIT_SECONDS).until(lambda d: d.title == NEUTRAL_TITLE)
+    alex.visit("/settings/devices")
+    assert alex.path == "/settings/devices", alex.path
     done("exit signs out")
 
 
@@ -440,6 +448,16 @@ def test_alex_turns_quick_exit_sign_out_off_again(alex, kindred):
 # The security log
 
 
+def wrong_password_count(rows: list[list[str]]) -> int:
+    """How many wrong passwords the log's entries add up to: "(3 times)" or one each."""
+    total = 0
+    for row in rows:
+        if row[1].startswith(WRONG_PASSWORD_EVENT):
+            times = re.search(r"\((\d+) times\)$", row[1])
+            total += int(times.group(1)) if times else 1
+    return total
+
+
 def test_alexs_security_log_shows_a_wrong_password_but_beas_never_does(alex, bea, guest):
     needs("signed in again")
     alex.visit("/settings/security")
@@ -447,6 +465,7 @@ def test_alexs_security_log_shows_a_wrong_password_but_beas_never_does(alex, bea
     assert "Only you can see this." in alex.text()
     rows = log_rows(alex)
     assert rows[0][1:] == ["Signed in", "Chrome on Linux"], rows[:3]
+    failures_before = wrong_password_count(rows)
     bea_before = without_tokens(bea.fetch("/settings/security")[1])
 
     # Someone else tries his account with the wrong password.
@@ -459,8 +478,10 @@ def test_alexs_security_log_shows_a_wrong_password_but_beas_never_does(alex, bea
 
     alex.visit("/settings/security")
     rows = log_rows(alex)
-    assert rows[0][1:] == [WRONG_PASSWORD_EVENT, "Chrome on Linux"], rows[:3]
-    assert rows[1][1] == "Signed in"
+    # A burst of failures is one entry with a count (15 minutes apart make a new one), newest first.
+    assert rows[0][1].startswith(WRONG_PASSWORD_EVENT) and rows[0][2] == "Chrome on Linux", rows[:3]
+    assert wrong_password_count(rows) == failures_before + 1, rows[:4]
+    assert "Signed in" in [row[1] for row in rows[1:3]], rows[:3]
 
     status, body = bea.fetch("/settings/security")
     assert status == 200

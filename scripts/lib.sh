@@ -98,7 +98,11 @@ PY
 # Usage: start_kindred LOG PORT [VAR=value ...]
 start_kindred() {
   local log=$1 port=$2; shift 2
-  env KINDRED_HOST=127.0.0.1 KINDRED_PORT="$port" "$@" "$KINDRED_BIN" serve >>"$log" 2>&1 &
+  # Harnesses sign many people up from one loopback address: lift the registration limits
+  # (a caller's own VAR=value still wins, as it comes later).
+  env KINDRED_HOST=127.0.0.1 KINDRED_PORT="$port" \
+    KINDRED_REGISTRATIONS_PER_CLIENT=1000000 KINDRED_REGISTRATIONS_TOTAL=1000000 \
+    "$@" "$KINDRED_BIN" serve >>"$log" 2>&1 &
   SERVER_PID=$!
   if ! wait_for_url "http://127.0.0.1:$port/readyz" 120 "$SERVER_PID"; then
     tail -n 40 "$log" >&2

@@ -118,13 +118,13 @@ final class AccountsAPITests: XCTestCase {
             }
             let blocked = try await app.send(.POST, "/api/v1/tokens", json: ["email": "ghost@example.org", "password": "whatever it might be"])
             XCTAssertEqual(blocked.status, .tooManyRequests)
-            let kept = try await SignInFailure.query(on: app.db).count()
+            let kept = try await SignInFailure.signInsOnly(app.db).count()
             XCTAssertEqual(kept, 10)
             // Once the window has passed, any later failure clears them, whoever it is for.
             clock.advance(901)
             _ = try await app.send(.POST, "/api/v1/tokens", json: ["email": "someone-else@example.org", "password": "another guess entirely"],
                                    headers: ["X-Forwarded-For": "198.51.100.7"])
-            let left = try await SignInFailure.query(on: app.db).count()
+            let left = try await SignInFailure.signInsOnly(app.db).count()
             XCTAssertEqual(left, 1, "only the newest failure is left")
         }
     }
@@ -196,7 +196,7 @@ final class AccountsAPITests: XCTestCase {
             let limit = app.kindred.throttle.maxFailures
             XCTAssertEqual(statuses[401], limit, "exactly the limit of guesses were checked: \(statuses)")
             XCTAssertEqual(statuses[429], 60 - limit)
-            let counted = try await SignInFailure.query(on: app.db).count()
+            let counted = try await SignInFailure.signInsOnly(app.db).count()
             XCTAssertEqual(counted, limit)
         }
     }
@@ -233,6 +233,54 @@ final class AccountsAPITests: XCTestCase {
         }
     }
 
+    func testNewAccountsAreRationedPerClientAndForEveryoneAndATakenEmailCountsToo() async throws {
+        try await withApp({ $0.trustForwardedFor = true; $0.registrationsPerClient = 3; $0.registrationsTotal = 5 }) { app, _ in
+            func register(_ email: String, from address: String) async throws -> TestResponse {
+                try await app.send(.POST, "/api/v1/accounts", json: ["email": email, "password": "a long and lovely passphrase", "displayName": "Someone"],
+                                   headers: ["X-Forwarded-For": address])
+            }
+            let first = try await register("one@example.org", from: "203.0.113.1")
+            XCTAssertEqual(first.status, .created)
+            // Asking whether an email is taken is an attempt like any other.
+            let taken = try await register("one@example.org", from: "203.0.113.1")
+            XCTAssertEqual(taken.status, .conflict)
+            let third = try await register("two@example.org", from: "203.0.113.1")
+            XCTAssertEqual(third.status, .created)
+            let fourth = try await register("three@example.org", from: "203.0.113.1")
+            XCTAssertEqual(fourth.status, .tooManyRequests)
+            XCTAssertEqual(fourth.json["code"] as? String, "too-many-registrations")
+            XCTAssertNotNil(fourth.headers.first(name: "Retry-After"))
+            let elsewhere = try await register("four@example.org", from: "198.51.100.1")
+            XCTAssertEqual(elsewhere.status, .created)
+            let fifth = try await register("five@example.org", from: "198.51.100.2")
+            XCTAssertEqual(fifth.status, .created)
+            let everyone = try await register("six@example.org", from: "198.51.100.3")
+            XCTAssertEqual(everyone.status, .tooManyRequests, "a ceiling for everyone together")
+            let users = try await User.query(on: app.db).count()
+            XCTAssertEqual(users, 4)
+        }
+    }
+
+    func testAFloodOfHashingIsToldToComeBackRatherThanQueued() async throws {
+        // A real cost, so the hashes overlap.
+        try await withApp({ $0.passwordQueueLimit = 1; $0.bcryptCost = 10 }) { app, _ in
+            let statuses = try await withThrowingTaskGroup(of: (UInt, String?).self) { group in
+                for n in 0..<12 {
+                    group.addTask {
+                        let response = try await app.send(.POST, "/api/v1/accounts", json: [
+                            "email": "flood\(n)@example.org", "password": "a long and lovely passphrase", "displayName": "Flood",
+                        ])
+                        return (response.status.code, response.headers.first(name: "Retry-After"))
+                    }
+                }
+                return try await group.reduce(into: [(UInt, String?)]()) { $0.append($1) }
+            }
+            XCTAssertTrue(statuses.contains { $0.0 == 201 }, "\(statuses)")
+            XCTAssertTrue(statuses.contains { $0.0 == 503 }, "\(statuses)")
+            XCTAssertTrue(statuses.allSatisfy { $0.0 == 201 || ($0.0 == 503 && $0.1 == "5") }, "\(statuses)")
+        }
+    }
+
     func testSuccessfulSignInClearsTheAccountsFailures() async throws {
         try await withApp { app, _ in
             let ana = try await app.person("Ana")
@@ -240,7 +288,7 @@ final class AccountsAPITests: XCTestCase {
                 _ = try await app.send(.POST, "/api/v1/tokens", json: ["email": ana.email, "password": "wrong wrong wrong"])
             }
             _ = try await app.send(.POST, "/api/v1/tokens", json: ["email": ana.email, "password": ana.password])
-            let count = try await SignInFailure.query(on: app.db).count()
+            let count = try await SignInFailure.signInsOnly(app.db).count()
             XCTAssertEqual(count, 0)
         }
     }

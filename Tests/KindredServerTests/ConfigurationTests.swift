@@ -143,4 +143,19 @@ final class ConfigurationTests: XCTestCase {
         let attributes = try FileManager.default.attributesOfItem(atPath: folder + "/vapid.key")
         XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600)
     }
+
+    func testPlainHTTPBeyondThisMachineIsWarnedAbout() throws {
+        func warning(_ url: String?) throws -> String? {
+            var environment: [String: String] = [:]
+            if let url { environment["KINDRED_PUBLIC_URL"] = url }
+            return try KindredConfiguration.load(from: environment).get().plainHTTPWarning
+        }
+        for quiet in [nil, "https://kindred.example.org", "http://localhost:8080", "http://127.0.0.1:8080", "http://[::1]:8080", "http://app.localhost"] {
+            XCTAssertNil(try warning(quiet), quiet ?? "no public URL")
+        }
+        for loud in ["http://kindred.example.org", "http://192.168.1.20:8080", "http://127.example.org"] {
+            let message = try XCTUnwrap(try warning(loud), loud)
+            XCTAssertTrue(message.contains(loud) && message.contains("https"), message)
+        }
+    }
 }

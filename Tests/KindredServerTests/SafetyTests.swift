@@ -148,8 +148,21 @@ final class SafetyTests: XCTestCase {
             XCTAssertTrue(before.body.contains(#"href="http://127.0.0.1:9/neutral""#), "by default quick exit only leaves")
             _ = try await browser.post("/settings/quick-exit", ["signOut": "yes"])
             let after = try await browser.get("/bonds")
-            XCTAssertTrue(after.body.contains(#"class="quick-exit" href="/exit""#))
-            let exit = try await browser.get("/exit")
+            let link = try XCTUnwrap(after.body.range(of: #"class="quick-exit" href="/exit\?t=[0-9a-f]{32}""#, options: .regularExpression))
+            let href = after.body[link].components(separatedBy: "href=\"").last!.dropLast()
+
+            // Another site linking to /exit (or guessing the token) only sends the browser away.
+            for crossSite in ["/exit", "/exit?t=", "/exit?t=" + String(repeating: "0", count: 32)] {
+                let away = try await browser.get(crossSite)
+                XCTAssertEqual(away.status, .seeOther)
+                XCTAssertEqual(away.location, "http://127.0.0.1:9/neutral")
+                let hoisted1 = try await WebSession.query(on: app.db).count()
+                XCTAssertEqual(hoisted1, 1, "\(crossSite) signed Ana out")
+            }
+            let hoisted2 = try await browser.get("/bonds").status
+            XCTAssertEqual(hoisted2, .ok)
+
+            let exit = try await browser.get(String(href))
             XCTAssertEqual(exit.status, .seeOther)
             XCTAssertEqual(exit.location, "http://127.0.0.1:9/neutral")
             let sessions = try await WebSession.query(on: app.db).count()

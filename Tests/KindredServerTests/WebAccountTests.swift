@@ -311,4 +311,57 @@ final class WebAccountTests: XCTestCase {
             XCTAssertTrue(response.body.contains(#"value="Other""#))
         }
     }
+
+    func testTooManySignUpsFromOnePlaceGiveTheFormBackWithWhatToDo() async throws {
+        try await withApp({ $0.registrationsPerClient = 1 }) { app, _ in
+            _ = try await Browser(app).register("Ana")
+            let browser = Browser(app)
+            try await browser.get("/register")
+            let response = try await browser.post("/register", ["displayName": "Ben", "email": "ben@example.org", "password": "a long and lovely passphrase"])
+            XCTAssertEqual(response.status, .tooManyRequests)
+            XCTAssertNotNil(response.headers.first(name: "Retry-After"))
+            XCTAssertTrue(response.text.contains("Too many new accounts"), response.text)
+            XCTAssertTrue(response.body.contains(#"value="ben@example.org""#), "what was typed stays")
+            let users = try await User.query(on: app.db).count()
+            XCTAssertEqual(users, 1)
+        }
+    }
+
+    func testAPlantedOrStaleAnonymousCSRFValueIsWorthNothing() async throws {
+        try await withApp { app, clock in
+            let form = ["displayName": "Ana", "email": "ana@example.org", "password": "a long and lovely passphrase"]
+            // Someone who can set a cookie for this site picks a value and puts it in the form.
+            let planted = Browser(app)
+            let chosen = String(repeating: "a", count: 52)
+            planted.plant("kindred_csrf", chosen)
+            let page = try await planted.get("/register")
+            XCTAssertFalse(page.body.contains(chosen), "a value we did not sign is never adopted")
+            let hoisted1 = try await planted.post("/register", form, csrf: chosen).status
+            XCTAssertEqual(hoisted1, .forbidden)
+
+            // A real value with its signature changed is just as worthless.
+            let real = Browser(app)
+            try await real.get("/register")
+            let token = try XCTUnwrap(real.csrf)
+            XCTAssertEqual(token.split(separator: ".").count, 3)
+            let tampered = token.dropLast(2) + (token.hasSuffix("AA") ? "BB" : "AA")
+            let forger = Browser(app)
+            forger.plant("kindred_csrf", String(tampered))
+            let hoisted2 = try await forger.post("/register", form, csrf: String(tampered)).status
+            XCTAssertEqual(hoisted2, .forbidden)
+
+            // One we gave out works for a day, then not: an old one someone kept cannot be planted forever.
+            clock.advance(23 * 3600)
+            let fresh = try await real.post("/register", form, csrf: token)
+            XCTAssertEqual(fresh.status, .seeOther)
+            let late = Browser(app)
+            try await late.get("/register")
+            let lateToken = try XCTUnwrap(late.csrf)
+            clock.advance(25 * 3600)
+            let stale = try await late.post("/register", ["displayName": "Ben", "email": "ben@example.org", "password": "a long and lovely passphrase"], csrf: lateToken)
+            XCTAssertEqual(stale.status, .forbidden)
+            let users = try await User.query(on: app.db).count()
+            XCTAssertEqual(users, 1)
+        }
+    }
 }

@@ -26,7 +26,7 @@ struct AccountsAPIController: RouteCollection {
         let timeZone = body.optionalString("timeZone") ?? "UTC"
         try body.validate()
         let user = try await AccountService(req).register(
-            email: email, password: password, displayName: displayName, timeZone: timeZone
+            email: email, password: password, displayName: displayName, timeZone: timeZone, clientAddress: req.clientAddress
         )
         return try await MeDTO(user).encodeResponse(status: .created, for: req)
     }

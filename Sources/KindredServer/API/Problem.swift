@@ -44,6 +44,15 @@ struct Problem: AbortError, Sendable {
         Problem(status: .unauthorized, detail: detail, headers: ["WWW-Authenticate": "Bearer"])
     }
 
+    static func tooManyRegistrations(retryAfter seconds: Int) -> Problem {
+        let minutes = max(1, Int((Double(seconds) / 60).rounded(.up)))
+        return Problem(
+            status: .tooManyRequests,
+            detail: "Too many new accounts have been made just now. Please wait \(minutes) minute\(minutes == 1 ? "" : "s") and try again.",
+            headers: ["Retry-After": String(seconds)], code: "too-many-registrations"
+        )
+    }
+
     static func tooManyAttempts(retryAfter seconds: Int) -> Problem {
         let minutes = max(1, Int((Double(seconds) / 60).rounded(.up)))
         return Problem(

@@ -50,6 +50,11 @@ public struct KindredConfiguration: Sendable, Equatable {
     /// can never make Kindred post to a host of someone's choosing (or inside its own network).
     public var pushServiceHosts = KindredConfiguration.browserPushServices
     public static let browserPushServices = ["fcm.googleapis.com", "updates.push.services.mozilla.com", "push.apple.com", "notify.windows.com"]
+    /// New accounts per client (or IPv6 /64), and from everyone together, per 15 minutes.
+    public var registrationsPerClient = 20
+    public var registrationsTotal = 1000
+    /// Password hashes waiting for a thread at most; beyond it sign-ups and sign-ins get 503.
+    public var passwordQueueLimit = 64
     /// bcrypt work factor. Not an environment setting: production is always 12;
     /// the test suite lowers it only so that hundreds of sign-ups stay fast.
     public var bcryptCost = 12
@@ -58,6 +63,19 @@ public struct KindredConfiguration: Sendable, Equatable {
 
     /// Cookies get `Secure` and the `__Host-` prefix only when people reach us over https.
     public var isHTTPS: Bool { publicURL?.scheme == "https" }
+
+    /// Said loudly at start-up when people reach Kindred over plain http from another
+    /// machine: passwords and session cookies would cross the network readable by anyone on it.
+    public var plainHTTPWarning: String? {
+        guard let publicURL, publicURL.scheme == "http", let host = publicURL.host?.lowercased() else { return nil }
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
+        let loopbackIPv4 = octets.count == 4 && octets.first == "127" && octets.allSatisfy { UInt8($0) != nil }
+        if bare == "localhost" || bare.hasSuffix(".localhost") || bare == "::1" || loopbackIPv4 { return nil }
+        return "KINDRED_PUBLIC_URL is \(publicURL.absoluteString): plain http beyond this machine. "
+            + "Passwords, session cookies and everything people write travel unencrypted. "
+            + "Put Kindred behind https (a reverse proxy such as nginx, see \"Operating it\" in the README) and set KINDRED_PUBLIC_URL to the https address."
+    }
 
     /// Base for links we hand out (invite links), without a trailing slash. A running server
     /// uses `Application.baseURL`, which knows the port `serve --port` chose.
@@ -87,6 +105,8 @@ public struct KindredConfiguration: Sendable, Equatable {
         ("KINDRED_VAPID_SUBJECT", "mailto: or https: contact given to push services (default: mailto: the KINDRED_MAIL_FROM address, else KINDRED_PUBLIC_URL)."),
         ("KINDRED_SCHEDULER_SECONDS", "How often reminders are looked for and sent, in seconds (default 30; 0 turns the scheduler off on this node)."),
         ("KINDRED_PUSH_ALLOW_LOOPBACK", "1 accepts push endpoints on plain http at loopback addresses — for tests only (default 0)."),
+        ("KINDRED_REGISTRATIONS_PER_CLIENT", "New accounts one client address (or IPv6 /64) may make per 15 minutes (default 20)."),
+        ("KINDRED_REGISTRATIONS_TOTAL", "New accounts everyone together may make per 15 minutes (default 1000)."),
         ("KINDRED_PUSH_HOSTS", "The push services endpoints may be on, comma-separated host names (default: the browsers' own — Google, Mozilla, Apple, Microsoft)."),
     ]
 
@@ -210,6 +230,8 @@ public struct KindredConfiguration: Sendable, Equatable {
             }
         }
         if let seconds = integer("KINDRED_SCHEDULER_SECONDS", in: 0...3600) { config.schedulerSeconds = seconds }
+        if let limit = integer("KINDRED_REGISTRATIONS_PER_CLIENT", in: 1...10_000_000) { config.registrationsPerClient = limit }
+        if let limit = integer("KINDRED_REGISTRATIONS_TOTAL", in: 1...10_000_000) { config.registrationsTotal = limit }
         if let raw = value("KINDRED_PUSH_ALLOW_LOOPBACK") {
             switch raw.lowercased() {
             case "1", "true", "yes": config.pushAllowLoopback = true

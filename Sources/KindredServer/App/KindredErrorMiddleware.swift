@@ -42,6 +42,8 @@ struct KindredErrorMiddleware: AsyncMiddleware {
         case let abort as any AbortError:
             if abort.status.code >= 500 { request.logger.error("Server error: \(String(reflecting: error))") }
             return (abort.status, Self.friendlyDetail(for: abort.status, reason: abort.reason), [], abort.headers)
+        case is PasswordService.Busy:
+            return (.serviceUnavailable, "We're very busy just now. Please try again in a few seconds.", [], ["Retry-After": "5"])
         case is DecodingError:
             return (.badRequest, "The request could not be read. Check it is complete and well formed.", [], [:])
         default:

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import NIOConcurrencyHelpers
 import NIOPosix
 import Vapor
 import KindredCore
@@ -40,7 +41,7 @@ public final class KindredServices: Sendable {
         self.content = content
         self.cipher = cipher
         self.clock = clock
-        self.passwords = PasswordService(cost: configuration.bcryptCost)
+        self.passwords = PasswordService(cost: configuration.bcryptCost, queueLimit: configuration.passwordQueueLimit)
         self.sessionPolicy = SessionPolicy(
             idleTimeout: TimeInterval(configuration.sessionIdleMinutes * 60),
             absoluteTimeout: TimeInterval(configuration.sessionAbsoluteHours * 3600)
@@ -63,6 +64,10 @@ public struct Clock: Sendable {
 public final class PasswordService: Sendable {
     private let pool: NIOThreadPool
     private let cost: Int
+    /// Hashes waiting or running at most: beyond it, callers are told to come back (503)
+    /// rather than queued behind a flood, so sign-ins keep their place.
+    private let queueLimit: Int
+    private let inFlight = NIOLockedValueBox(0)
     /// Verified against when the email is unknown, so both paths take as long.
     private let decoyHash: String
 
@@ -72,8 +77,12 @@ public final class PasswordService: Sendable {
     /// the prefix is from before and is checked against the password itself.
     static let prehashedPrefix = "sha256$"
 
-    init(cost: Int) {
+    /// Thrown when the hashing queue is full.
+    public struct Busy: Error {}
+
+    init(cost: Int, queueLimit: Int = 64) {
         self.cost = cost
+        self.queueLimit = queueLimit
         self.pool = NIOThreadPool(numberOfThreads: max(1, System.coreCount))
         self.pool.start()
         self.decoyHash = (try? Self.prehashedPrefix + Bcrypt.hash(Self.prehash("kindred-decoy-password"), cost: cost)) ?? ""
@@ -85,17 +94,29 @@ public final class PasswordService: Sendable {
 
     public func hash(_ password: String) async throws -> String {
         let cost = self.cost
-        return try await pool.runIfActive { try Self.prehashedPrefix + Bcrypt.hash(Self.prehash(password), cost: cost) }
+        return try await queued { try await self.pool.runIfActive { try Self.prehashedPrefix + Bcrypt.hash(Self.prehash(password), cost: cost) } }
+    }
+
+    /// Runs one bcrypt, or throws `Busy` when `queueLimit` are already waiting or running.
+    private func queued<T: Sendable>(_ work: () async throws -> T) async throws -> T {
+        let admitted = inFlight.withLockedValue { count -> Bool in
+            guard count < queueLimit else { return false }
+            count += 1
+            return true
+        }
+        guard admitted else { throw Busy() }
+        defer { inFlight.withLockedValue { $0 -= 1 } }
+        return try await work()
     }
 
     public func verify(_ password: String, against hash: String?) async throws -> Bool {
         let stored = hash ?? decoyHash
-        let matched = try await pool.runIfActive {
+        let matched = try await queued { try await self.pool.runIfActive {
             if stored.hasPrefix(Self.prehashedPrefix) {
                 return try Bcrypt.verify(Self.prehash(password), created: String(stored.dropFirst(Self.prehashedPrefix.count)))
             }
             return try Bcrypt.verify(password, created: stored)
-        }
+        } }
         return matched && hash != nil
     }
 

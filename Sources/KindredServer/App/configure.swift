@@ -81,6 +81,9 @@ private struct StopBackgroundWork: LifecycleHandler {
 
 /// Logs the address to open once the server really listens (`serve --port` may have moved it).
 public func announceWhenListening(_ app: Application) {
+    if let warning = app.kindred.configuration.plainHTTPWarning {
+        app.logger.warning("WARNING: \(warning)")
+    }
     let storage = app.kindred.configuration.storageDescription
     let email = app.kindred.configuration.smtp.map { "Email goes out through \($0.redactedDescription)." } ?? "Email is off (no KINDRED_SMTP_URL)."
     Task.detached {

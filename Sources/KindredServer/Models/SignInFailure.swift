@@ -1,8 +1,9 @@
 import Fluent
 import Foundation
 
-/// One failed sign-in, kept for the throttle window. Keys are hashes, so the table
-/// never holds the email addresses people mistyped.
+/// One counted attempt, kept for the throttle window: a sign-in guess (counted before it is
+/// checked, removed again if it was right) or a new account (see `SignInGuard`). Keys are
+/// hashes, so the table never holds the email addresses people mistyped.
 final class SignInFailure: Model, @unchecked Sendable {
     static let schema = "sign_in_failures"
 
@@ -20,5 +21,12 @@ final class SignInFailure: Model, @unchecked Sendable {
         self.clientKey = clientKey
         self.pairKey = pairKey
         self.failedAt = at
+    }
+}
+
+extension SignInFailure {
+    /// Sign-in guesses, without the new-account attempts counted beside them.
+    static func signInsOnly(_ db: any Database) -> QueryBuilder<SignInFailure> {
+        query(on: db).filter(\.$accountKey != Secrets.sha256("register"))
     }
 }

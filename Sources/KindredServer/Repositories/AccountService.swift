@@ -11,12 +11,19 @@ struct AccountService: RequestScoped {
 
     // MARK: - Registration
 
-    func register(email: String, password: String, displayName: String, timeZone: String) async throws -> User {
+    func register(email: String, password: String, displayName: String, timeZone: String, clientAddress: String) async throws -> User {
         let problems = AccountRules.registrationProblems(
             email: email, password: password, displayName: displayName, timeZone: timeZone
         )
         guard problems.isEmpty else { throw Problem.invalid(problems) }
+        // Every attempt counts, whatever its outcome: one client cannot make accounts, or ask
+        // which emails are taken, more than a few times in 15 minutes.
+        _ = try await SignInGuard(db: db, services: services)
+            .reserve(SignInGuard.registration(clientAddress: clientAddress, configuration: services.configuration))
         let normalised = AccountRules.normaliseEmail(email)
+        // The password is hashed before anything is looked up, so learning that an email is
+        // taken costs as much as a real sign-up.
+        let hash = try await services.passwords.hash(password)
         // 409, not 422: the email is well formed; it clashes with an existing account.
         let taken = Problem(
             status: .conflict, detail: "There is already an account with this email.",
@@ -28,7 +35,7 @@ struct AccountService: RequestScoped {
         }
         let user = User(
             email: normalised, displayName: AccountRules.normaliseDisplayName(displayName),
-            passwordHash: try await services.passwords.hash(password), timeZone: timeZone, now: services.now
+            passwordHash: hash, timeZone: timeZone, now: services.now
         )
         do {
             try await user.create(on: db)

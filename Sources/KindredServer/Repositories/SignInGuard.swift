@@ -21,6 +21,12 @@ struct SignInGuard: RequestScoped {
         /// Whether the client's guesses across every account count too (sign-in), or only
         /// the pair (re-asking a signed-in person's password).
         let countsClient: Bool
+        /// The pair's own limit, when it is not the sign-in throttle's.
+        var pairLimit: Int? = nil
+        /// A ceiling on everything under `account` in the window (new accounts, from anywhere).
+        var accountLimit: Int? = nil
+        /// What the refusal says.
+        var tooMany: @Sendable (Int) -> Problem = Problem.tooManyAttempts(retryAfter:)
     }
 
     /// An anonymous sign-in: the email and where it comes from.
@@ -28,6 +34,15 @@ struct SignInGuard: RequestScoped {
         let client = ClientAddress.throttleKey(clientAddress)
         return Keys(account: Secrets.sha256("account:" + email), client: Secrets.sha256("client:" + client),
                     pair: Secrets.sha256("pair:" + email + "|" + client), countsClient: true)
+    }
+
+    /// A new account from this client: a few per 15 minutes per client (or /64), and a ceiling for
+    /// everyone together — each one costs a bcrypt, and each answer says whether an email is taken.
+    static func registration(clientAddress: String, configuration: KindredConfiguration) -> Keys {
+        let key = Secrets.sha256("register:" + ClientAddress.throttleKey(clientAddress))
+        return Keys(account: Secrets.sha256("register"), client: key, pair: key, countsClient: false,
+                    pairLimit: configuration.registrationsPerClient, accountLimit: configuration.registrationsTotal,
+                    tooMany: Problem.tooManyRegistrations(retryAfter:))
     }
 
     /// A signed-in person asked for their password again (changing it, deleting the account):
@@ -57,13 +72,19 @@ struct SignInGuard: RequestScoped {
                 .group(.or) { group in
                     group.filter(\.$pairKey == keys.pair)
                     if keys.countsClient { group.filter(\.$clientKey == keys.client) }
+                    if keys.accountLimit != nil { group.filter(\.$accountKey == keys.account) }
                 }
                 .filter(\.$failedAt > throttle.windowStart(now: now)).all()
-            var decisions = [throttle.decide(failures: recent.filter { $0.pairKey == keys.pair }.map(\.failedAt), now: now)]
+            let pairThrottle = keys.pairLimit.map { SignInThrottle(maxFailures: $0, window: throttle.window) } ?? throttle
+            var decisions = [pairThrottle.decide(failures: recent.filter { $0.pairKey == keys.pair }.map(\.failedAt), now: now)]
             if keys.countsClient {
                 decisions.append(throttle.decide(failures: recent.filter { $0.clientKey == keys.client }.map(\.failedAt), now: now))
             }
-            if case .wait(let seconds) = SignInThrottle.strictest(decisions) { throw Problem.tooManyAttempts(retryAfter: seconds) }
+            if let ceiling = keys.accountLimit {
+                let everyone = SignInThrottle(maxFailures: ceiling, window: throttle.window)
+                decisions.append(everyone.decide(failures: recent.filter { $0.accountKey == keys.account }.map(\.failedAt), now: now))
+            }
+            if case .wait(let seconds) = SignInThrottle.strictest(decisions) { throw keys.tooMany(seconds) }
             let reservation = SignInFailure(accountKey: keys.account, clientKey: keys.client, pairKey: keys.pair, at: now)
             try await reservation.create(on: tx)
             return try reservation.requireID()

@@ -64,6 +64,29 @@ public struct TextCipher: Sendable {
         return String(decoding: plain, as: UTF8.self)
     }
 
+    /// A tag proving the server made `message` (the anonymous CSRF value): HMAC-SHA256 under
+    /// a key derived from the newest encryption key, so every node agrees without another
+    /// secret to manage, and a tag for one purpose is worthless for any other.
+    public func tag(_ message: String, purpose: String) -> String {
+        Self.tag(message, purpose: purpose, key: keys[0])
+    }
+
+    /// Whether `tag` was made by any configured key (a rotation does not void tags already out).
+    public func verify(tag: String, of message: String, purpose: String) -> Bool {
+        keys.contains { key in
+            let expected = Array(Self.tag(message, purpose: purpose, key: key).utf8), given = Array(tag.utf8)
+            guard expected.count == given.count else { return false }
+            return zip(expected, given).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+        }
+    }
+
+    private static func tag(_ message: String, purpose: String, key: Key) -> String {
+        let derived = HKDF<SHA256>.deriveKey(inputKeyMaterial: key.key, info: Data("kindred-mac:\(purpose)".utf8), outputByteCount: 32)
+        let code = HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: derived)
+        return Data(code).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
     /// The key id a stored value was sealed with, if it is one of ours.
     public static func keyID(of sealed: String) -> String? {
         let parts = sealed.split(separator: ":", maxSplits: 2)

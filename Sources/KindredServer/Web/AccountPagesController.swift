@@ -62,13 +62,23 @@ struct AccountPagesController: RouteCollection {
         do {
             let user = try await AccountService(req).register(
                 email: form.email ?? "", password: form.password ?? "",
-                displayName: form.displayName ?? "", timeZone: form.timeZone ?? "UTC"
+                displayName: form.displayName ?? "", timeZone: form.timeZone ?? "UTC", clientAddress: req.clientAddress
             )
             // Someone arriving through an invite goes on to accept it: no "make a bond" advice.
             let joining = form.next.map { SiteURL.isSafeNext($0) && $0.hasPrefix("/join/") } ?? false
             return try await signedIn(user, req: req, next: form.next, flash: joining ? .welcomeInvited : .welcome)
         } catch let problem as Problem where !problem.fieldErrors.isEmpty {
             return try await renderRegister(req, form: form, errors: problem.fieldErrors, status: problem.status)
+        } catch is PasswordService.Busy {
+            let response = try await renderRegister(req, form: form, errors: [FieldError("email", "We're very busy just now. Please try again in a few seconds.")],
+                                                    status: .serviceUnavailable)
+            response.headers.replaceOrAdd(name: .retryAfter, value: "5")
+            return response
+        } catch let problem as Problem where problem.status == .tooManyRequests {
+            // Too many new accounts from here, or too busy: the form again, with what to do.
+            let response = try await renderRegister(req, form: form, errors: [FieldError("email", problem.detail)], status: problem.status)
+            for (name, value) in problem.headers { response.headers.replaceOrAdd(name: name, value: value) }
+            return response
         }
     }
 

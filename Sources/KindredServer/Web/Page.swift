@@ -31,7 +31,9 @@ extension Request {
             title: title, section: section, csrf: csrfToken,
             userName: currentUser?.displayName, flash: flash,
             // Signed-in people who asked for it leave through /exit, which also signs them out.
-            quickExitURL: currentUser?.quickExitSignsOut == true ? "/exit" : kindred.configuration.quickExitURL
+            // The token proves the click came from one of this session's pages, not another site.
+            quickExitURL: currentUser?.quickExitSignsOut == true ? exitToken.map { "/exit?t=\($0)" } ?? kindred.configuration.quickExitURL
+                : kindred.configuration.quickExitURL
         )
         let view = try await self.view.render(template, PageContext(layout: layout, page: body))
         let response = try await view.encodeResponse(for: self)

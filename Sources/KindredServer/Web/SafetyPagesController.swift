@@ -185,8 +185,14 @@ struct SafetyPagesController: RouteCollection {
     // MARK: - Exit
 
     /// Quick exit for people who chose "also sign me out": end the session, then go to the
-    /// neutral site. A redirect leaves no entry of its own in the browser's history.
+    /// neutral site. A redirect leaves no entry of its own in the browser's history. Only a
+    /// link from one of the session's own pages (`?t=`) signs out: another site linking here
+    /// just sends the browser to the neutral site.
     func exit(req: Request) async throws -> Response {
+        let token: String? = req.query["t"]
+        guard let expected = req.exitToken, let token, Secrets.constantTimeEqual(expected, token) else {
+            return req.redirect(to: req.kindred.configuration.quickExitURL, redirectType: .normal)
+        }
         if let session = req.webSession {
             try await session.delete(on: req.db)
             req.webSession = nil

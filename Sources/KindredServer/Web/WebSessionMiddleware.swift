@@ -77,19 +77,48 @@ extension Request {
     }
 
     /// The token this browser's forms must carry: the session's once signed in,
-    /// otherwise a random value kept in its own cookie (double submit).
+    /// otherwise a value the server made and signed, kept in its own cookie (double submit).
     var csrfToken: String {
         if let session = webSession { return session.csrfToken }
-        if let existing = cookies[Cookies.csrfName(self)]?.string, existing.count >= 32 { return existing }
+        if let existing = cookies[Cookies.csrfName(self)]?.string, AnonymousCSRF.isValid(existing, self) { return existing }
         if let fresh = newCSRFCookie { return fresh }
-        let fresh = SecureToken.secret()
+        let fresh = AnonymousCSRF.make(self)
         newCSRFCookie = fresh
         return fresh
     }
 
-    /// The token a form submission must match, if this browser has one yet.
+    /// The token a form submission must match, if this browser has a good one yet. A value
+    /// the server did not sign (one planted by another site or subdomain) matches nothing.
     var expectedCSRFToken: String? {
         if let session = webSession { return session.csrfToken }
-        return cookies[Cookies.csrfName(self)]?.string
+        guard let value = cookies[Cookies.csrfName(self)]?.string, AnonymousCSRF.isValid(value, self) else { return nil }
+        return value
+    }
+
+    /// The quick exit link's proof that it came from one of this session's own pages: a
+    /// navigation from another site cannot know it, so it cannot sign anyone out.
+    var exitToken: String? {
+        webSession.map { String(Secrets.sha256("exit:" + $0.csrfToken).prefix(32)) }
+    }
+}
+
+/// The CSRF value before sign-in: `<random>.<issued, Unix seconds>.<HMAC>`. Signed, so a
+/// cookie planted by someone else cannot fix it to a value they know; dated, so one they
+/// once got from us stops working after a day.
+enum AnonymousCSRF {
+    static let lifetime: TimeInterval = 24 * 60 * 60
+    private static let purpose = "anonymous-csrf"
+
+    static func make(_ req: Request) -> String {
+        let body = SecureToken.secret() + "." + String(Int(req.kindred.now.timeIntervalSince1970))
+        return body + "." + req.kindred.cipher.tag(body, purpose: purpose)
+    }
+
+    static func isValid(_ value: String, _ req: Request) -> Bool {
+        let parts = value.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count >= 32, let issued = TimeInterval(parts[1]) else { return false }
+        let age = req.kindred.now.timeIntervalSince1970 - issued
+        guard age >= -300, age <= lifetime else { return false }
+        return req.kindred.cipher.verify(tag: String(parts[2]), of: parts[0] + "." + parts[1], purpose: purpose)
     }
 }

@@ -10,6 +10,9 @@ final class Browser {
 
     init(_ app: Application) { self.app = app }
 
+    /// Plants a cookie, as another site or subdomain might.
+    func plant(_ name: String, _ value: String) { cookies[name] = value }
+
     var csrf: String? {
         guard let range = lastPage.range(of: #"name="csrf" value="([^"]+)""#, options: .regularExpression) else { return nil }
         let match = String(lastPage[range])

@@ -38,6 +38,9 @@ func withApp(
     configuration.smtp = SMTPSettings(host: "127.0.0.1", port: 25, security: .insecure)
     configuration.mailFromAddress = "hello@kindred.test"
     configuration.mailFromName = "Kindred"
+    // Tests make many people from one address; the registration limits have tests of their own.
+    configuration.registrationsPerClient = 100_000
+    configuration.registrationsTotal = 100_000
     // The tests' pretend push services, besides the browsers' own.
     configuration.pushServiceHosts += ["push.example.net", "push.example.org"]
     tweak(&configuration)
