@@ -183,6 +183,7 @@ final class AccessMatrixTests: XCTestCase {
         Case(.GET, "/support/device-safety", .ok, .ok, member: .ok),
         Case(.GET, "/settings/devices", signIn, .ok, member: .ok),
         Case(.POST, "/settings/devices/:session/end", signIn, .notFound, member: .seeOther, other: .notFound),
+        Case(.POST, "/settings/devices/tokens/:spareToken/revoke", signIn, .notFound, member: .seeOther, other: .notFound),
         Case(.POST, "/settings/devices/sign-out-everywhere", signIn, .seeOther, member: .seeOther),
         Case(.GET, "/settings/security", signIn, .ok, member: .ok),
         Case(.GET, "/settings/export", signIn, .ok, member: .ok),
@@ -200,6 +201,8 @@ final class AccessMatrixTests: XCTestCase {
         let inviteID: String
         let code: String
         let memberTokenID: String
+        /// A second token of the member's, for the web's revoke (the API's revokes the first).
+        let spareTokenID: String
         let resultID: String
         let predictionID: String
         let day: String
@@ -223,6 +226,7 @@ final class AccessMatrixTests: XCTestCase {
                 .replacingOccurrences(of: ":invite", with: inviteID)
                 .replacingOccurrences(of: ":code", with: code)
                 .replacingOccurrences(of: ":memberToken", with: memberTokenID)
+                .replacingOccurrences(of: ":spareToken", with: spareTokenID)
                 .replacingOccurrences(of: ":appreciation", with: appreciationID)
                 .replacingOccurrences(of: ":device", with: deviceID)
                 .replacingOccurrences(of: ":token", with: "a-made-up-token-0123456789abcdefghjkmnpqrstv")
@@ -238,6 +242,8 @@ final class AccessMatrixTests: XCTestCase {
         let accepted = try await app.send(.POST, "/api/v1/invites/\(code)/accept", token: other.token)
         XCTAssertEqual(accepted.status, .ok)
         let tokens = try await app.send(.GET, "/api/v1/tokens", token: member.token)
+        let spare = try await app.send(.POST, "/api/v1/tokens", json: ["email": member.email, "password": member.password, "name": "Spare"])
+        XCTAssertEqual(spare.status, .created)
         let answers = ["eis1": 4, "eis2": 3, "eis3": 5, "eis4": 4, "eis5": 2]
         let result = try await app.send(.POST, "/api/v1/bonds/\(bondID)/assessments", json: ["instrument": "eis", "answers": answers, "share": true], token: member.token)
         let prediction = try await app.send(.POST, "/api/v1/bonds/\(bondID)/assessments", json: ["instrument": "eis", "answers": answers, "mode": "predict"], token: member.token)
@@ -263,6 +269,7 @@ final class AccessMatrixTests: XCTestCase {
         return World(
             member: member, other: other, stranger: stranger, bondID: bondID, inviteID: inviteID, code: code,
             memberTokenID: tokens.jsonArray.first?["id"] as? String ?? "",
+            spareTokenID: spare.json["id"] as? String ?? "",
             resultID: result.json["id"] as? String ?? "", predictionID: prediction.json["id"] as? String ?? "", day: day,
             checkID: (check.json["saved"] as? [String: Any])?["id"] as? String ?? "",
             sessionID: ((memberSessions.json["sessions"] as? [[String: Any]])?.first?["id"] as? String) ?? "",

@@ -39,22 +39,26 @@ struct AccountsAPIController: RouteCollection {
         if let name, name.count > AccountService.tokenNameMaxLength {
             body.add([FieldError("name", "Keep the name to \(AccountService.tokenNameMaxLength) characters or fewer.")])
         }
+        let idleDays = body.optionalInteger("idleDays")
+        if let idleDays, !TokenPolicy.idleDays.contains(idleDays) {
+            body.add([FieldError("idleDays", "Choose between \(TokenPolicy.idleDays.lowerBound) and \(TokenPolicy.idleDays.upperBound) days.")])
+        }
         try body.validate()
         let accounts = AccountService(req)
         let user = try await accounts.authenticate(email: email, password: password, clientAddress: req.clientAddress, device: req.device)
-        let (secret, token) = try await accounts.createToken(for: user, name: name)
-        return try await TokenCreatedDTO(id: token.id!, name: token.name, token: secret, createdAt: token.createdAt)
-            .encodeResponse(status: .created, for: req)
+        let (secret, token) = try await accounts.createToken(
+            for: user, name: name, idleDays: idleDays ?? TokenPolicy.defaultIdleDays, device: req.device
+        )
+        return try await TokenCreatedDTO(token, secret: secret).encodeResponse(status: .created, for: req)
     }
 
-    func listTokens(req: Request) async throws -> [TokenDTO] {
+    /// Live tokens only (an expired one is gone, swept or not), newest first, paged.
+    func listTokens(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let current = req.apiToken?.id
-        return try await APIToken.query(on: req.db)
-            .filter(\.$user.$id == user.requireID())
-            .sort(\.$createdAt, .descending)
-            .all()
-            .map { TokenDTO(id: $0.id!, name: $0.name, createdAt: $0.createdAt, current: $0.id == current) }
+        let paging = try Paging(req)
+        let tokens = try await DeviceService(req).tokens(for: user, paging: paging)
+        return try await paging.respond(tokens.map { TokenDTO($0, current: $0.id == current) }, for: req)
     }
 
     func revokeCurrentToken(req: Request) async throws -> HTTPStatus {
@@ -64,13 +68,10 @@ struct AccountsAPIController: RouteCollection {
     }
 
     func revokeToken(req: Request) async throws -> HTTPStatus {
-        let user = try req.requireUser()
-        guard let id = req.parameters.get("tokenID").flatMap(UUID.init(uuidString:)),
-              let token = try await APIToken.query(on: req.db)
-                .filter(\.$id == id).filter(\.$user.$id == user.requireID()).first()
-        else { throw Problem.notFound("You have no token with that id.") }
-        try await token.delete(on: req.db)
-        try await SecurityLog(req).record(.sessionEnded, for: user, device: token.name)
+        guard let id = req.parameters.get("tokenID").flatMap(UUID.init(uuidString:)) else {
+            throw Problem.notFound("You have no token with that id.")
+        }
+        try await DeviceService(req).revokeToken(id, for: try req.requireUser())
         return .noContent
     }
 

@@ -29,13 +29,42 @@ struct TokenCreatedDTO: Content {
     /// Shown only in this response; Kindred keeps just a hash.
     let token: String
     let createdAt: Date
+    let idleDays: Int
+    let expiresAt: Date
+    let device: String
+
+    init(_ token: APIToken, secret: String) {
+        id = token.id!
+        name = token.name
+        self.token = secret
+        createdAt = token.createdAt
+        idleDays = token.idleDays
+        expiresAt = token.expiresAt
+        device = token.device
+    }
 }
 
 struct TokenDTO: Content {
     let id: UUID
     let name: String
     let createdAt: Date
+    let lastUsedAt: Date?
+    /// It ends then unless used before; every use moves it on by `idleDays`.
+    let expiresAt: Date
+    let idleDays: Int
+    let device: String
     let current: Bool
+
+    init(_ token: APIToken, current: Bool) {
+        id = token.id!
+        name = token.name
+        createdAt = token.createdAt
+        lastUsedAt = token.lastUsedAt
+        expiresAt = token.expiresAt
+        idleDays = token.idleDays
+        device = token.device
+        self.current = current
+    }
 }
 
 struct BondMemberDTO: Content {

@@ -89,18 +89,23 @@ struct SafetyAPIController: RouteCollection {
 
     struct SessionsDTO: Content {
         struct Session: Content { let id: UUID; let device: String; let signedInAt: Date; let lastSeenAt: Date }
-        struct Token: Content { let id: UUID; let name: String; let createdAt: Date; let current: Bool }
         let sessions: [Session]
-        let tokens: [Token]
+        let tokens: [TokenDTO]
     }
 
-    func sessions(req: Request) async throws -> SessionsDTO {
+    /// Live browser sessions and API tokens, each list paged by the same `limit` and `offset`.
+    func sessions(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let devices = DeviceService(req)
-        return SessionsDTO(
-            sessions: try await devices.sessions(for: user).map { .init(id: $0.id!, device: $0.device, signedInAt: $0.createdAt, lastSeenAt: $0.lastSeenAt) },
-            tokens: try await devices.tokens(for: user).map { .init(id: $0.id!, name: $0.name, createdAt: $0.createdAt, current: $0.id == req.apiToken?.id) }
-        )
+        let paging = try Paging(req)
+        let sessions = try await devices.sessions(for: user, paging: paging)
+        let tokens = try await devices.tokens(for: user, paging: paging)
+        let response = try await SessionsDTO(
+            sessions: sessions.prefix(paging.limit).map { .init(id: $0.id!, device: $0.device, signedInAt: $0.createdAt, lastSeenAt: $0.lastSeenAt) },
+            tokens: tokens.prefix(paging.limit).map { TokenDTO($0, current: $0.id == req.apiToken?.id) }
+        ).encodeResponse(for: req)
+        if sessions.count > paging.limit || tokens.count > paging.limit { paging.addNextLink(to: response, for: req) }
+        return response
     }
 
     func endSession(req: Request) async throws -> HTTPStatus {

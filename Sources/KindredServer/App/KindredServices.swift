@@ -13,6 +13,7 @@ public final class KindredServices: Sendable {
     public let clock: Clock
     public let passwords: PasswordService
     public let sessionPolicy: SessionPolicy
+    public let tokenPolicy = TokenPolicy()
     public let throttle: SignInThrottle
     /// Instruments, decks and the rest of the content, checked at start-up.
     public let content: ContentLibrary

@@ -107,12 +107,13 @@ struct AccountService: RequestScoped {
     static let tokenNameMaxLength = 60
 
     /// A new API token. The secret is returned once and never stored.
-    func createToken(for user: User, name: String?) async throws -> (secret: String, token: APIToken) {
+    /// It ends after `idleDays` without use (90 unless chosen; `TokenPolicy.idleDays`).
+    func createToken(for user: User, name: String?, idleDays: Int = TokenPolicy.defaultIdleDays, device: String = "") async throws -> (secret: String, token: APIToken) {
         let secret = SecureToken.secret(prefix: "kdr_")
         let cleaned = name?.trimmingCharacters(in: .whitespacesAndNewlines)
         let token = APIToken(
             userID: user.id!, name: (cleaned?.isEmpty == false ? cleaned! : "API token"),
-            tokenHash: Secrets.sha256(secret), now: services.now
+            tokenHash: Secrets.sha256(secret), now: services.now, idleDays: idleDays, device: device
         )
         try await token.create(on: db)
         return (secret, token)

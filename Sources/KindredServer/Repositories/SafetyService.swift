@@ -80,12 +80,51 @@ struct DeviceService: RequestScoped {
     let services: KindredServices
 
 
-    func sessions(for user: User) async throws -> [WebSession] {
-        try await WebSession.query(on: db).filter(\.$user.$id == user.requireID()).sort(\.$lastSeenAt, .descending).all()
+    /// Live sessions, most recently active first: an expired one is never listed, swept or not.
+    func sessions(for user: User, paging: Paging = .init()) async throws -> [WebSession] {
+        let policy = services.sessionPolicy
+        let now = services.now
+        return try await paging.apply(
+            WebSession.query(on: db).filter(\.$user.$id == user.requireID())
+                .filter(\.$lastSeenAt > now.addingTimeInterval(-policy.idleTimeout))
+                .filter(\.$createdAt > now.addingTimeInterval(-policy.absoluteTimeout))
+                .sort(\.$lastSeenAt, .descending).sort(\.$id)
+        ).all()
     }
 
-    func tokens(for user: User) async throws -> [APIToken] {
-        try await APIToken.query(on: db).filter(\.$user.$id == user.requireID()).sort(\.$createdAt, .descending).all()
+    /// Live tokens, newest first.
+    func tokens(for user: User, paging: Paging = .init()) async throws -> [APIToken] {
+        try await paging.apply(
+            APIToken.query(on: db).filter(\.$user.$id == user.requireID())
+                .filter(\.$expiresAt > services.now)
+                .sort(\.$createdAt, .descending).sort(\.$id)
+        ).all()
+    }
+
+    func revokeToken(_ id: UUID, for user: User) async throws {
+        guard let token = try await APIToken.query(on: db).filter(\.$id == id).filter(\.$user.$id == user.requireID()).first() else {
+            throw Problem.notFound("You have no token with that id.")
+        }
+        try await token.delete(on: db)
+        try await SecurityLog(db: db, services: services).record(.sessionEnded, for: user, device: token.name)
+    }
+
+    /// Deletes sessions and tokens that have ended, so none lingers in the database. Listing
+    /// and signing in never rely on it: they check expiry themselves.
+    @discardableResult
+    func sweep() async throws -> (sessions: Int, tokens: Int) {
+        let policy = services.sessionPolicy
+        let now = services.now
+        let staleSessions = WebSession.query(on: db).group(.or) {
+            $0.filter(\.$lastSeenAt <= now.addingTimeInterval(-policy.idleTimeout))
+              .filter(\.$createdAt <= now.addingTimeInterval(-policy.absoluteTimeout))
+        }
+        let sessions = try await staleSessions.count()
+        try await staleSessions.delete()
+        let staleTokens = APIToken.query(on: db).filter(\.$expiresAt <= now)
+        let tokens = try await staleTokens.count()
+        try await staleTokens.delete()
+        return (sessions, tokens)
     }
 
     func endSession(_ id: UUID, for user: User) async throws {

@@ -11,7 +11,7 @@ enum Flash: String, CaseIterable {
     case passed, swapped, nudged, reacted, reactionRemoved, themesSaved, welcomeInvited, checkinRevealed
     case swapUsed, swapAfterAnswer, noOtherQuestion, alreadyAnswered, nudgeUsed, nudgeNotNeeded, nudgePassed
     case notRevealed, ownAppreciation, notActive
-    case checkDeleted, sessionEnded, signedOutEverywhere
+    case checkDeleted, sessionEnded, tokenRevoked, signedOutEverywhere
     // Reminders and password resets (issue 10).
     case remindersSaved, deviceRemoved, passwordReset
 
@@ -59,6 +59,7 @@ enum Flash: String, CaseIterable {
         case .notActive: "That works once you're both in the bond, and while it lasts."
         case .checkDeleted: "Deleted. That check is gone."
         case .sessionEnded: "That device is signed out."
+        case .tokenRevoked: "That app's access is ended."
         case .signedOutEverywhere: "Every other device and app is signed out."
         case .remindersSaved: "Your reminders are saved."
         case .deviceRemoved: "That device won't get notifications any more."

@@ -14,21 +14,39 @@ extension SafetyPagesController {
 
     struct TokenRow: Encodable {
         let name: String
+        let device: String
         let created: String
+        let lastUsed: String
+        let ends: String
+        let revokeURL: String
     }
 
     func devices(req: Request) async throws -> Response {
         let user = try req.requireWebUser()
         let service = DeviceService(req)
         let zone = user.timeZone
-        let sessions = try await service.sessions(for: user).map {
+        // Bounded: a person with more than a hundred of either can end the rest everywhere at once.
+        let sessions = try await service.sessions(for: user, paging: .init(limit: Paging.maxLimit)).prefix(Paging.maxLimit).map {
             DeviceRow(device: $0.device, signedIn: DateText.dayAndTime($0.createdAt, in: zone), lastSeen: DateText.dayAndTime($0.lastSeenAt, in: zone),
                       current: $0.id == req.webSession?.id, endURL: "/settings/devices/\($0.id!.uuidString.lowercased())/end")
         }
-        let tokens = try await service.tokens(for: user).map { TokenRow(name: $0.name, created: DateText.dayAndTime($0.createdAt, in: zone)) }
+        let tokens = try await service.tokens(for: user, paging: .init(limit: Paging.maxLimit)).prefix(Paging.maxLimit).map {
+            TokenRow(name: $0.name, device: $0.device.isEmpty ? "an unknown device" : $0.device,
+                     created: DateText.dayAndTime($0.createdAt, in: zone),
+                     lastUsed: $0.lastUsedAt.map { DateText.dayAndTime($0, in: zone) } ?? "not yet",
+                     ends: DateText.dayAndTime($0.expiresAt, in: zone),
+                     revokeURL: "/settings/devices/tokens/\($0.id!.uuidString.lowercased())/revoke")
+        }
         struct Page: Encodable { let sessions: [DeviceRow]; let tokens: [TokenRow]; let quickExitSignsOut: Bool }
         return try await req.page("devices", title: "Devices", section: "settings",
-                                  Page(sessions: sessions, tokens: tokens, quickExitSignsOut: user.quickExitSignsOut))
+                                  Page(sessions: Array(sessions), tokens: Array(tokens), quickExitSignsOut: user.quickExitSignsOut))
+    }
+
+    func revokeToken(req: Request) async throws -> Response {
+        let user = try req.requireWebUser()
+        guard let id = req.parameters.get("tokenID").flatMap(UUID.init(uuidString:)) else { throw Problem.notFound() }
+        try await DeviceService(req).revokeToken(id, for: user)
+        return req.redirect(toPath: "/settings/devices", flash: .tokenRevoked)
     }
 
     func endSession(req: Request) async throws -> Response {

@@ -13,6 +13,7 @@ struct SafetyPagesController: RouteCollection {
         routes.get("support", "device-safety", use: deviceSafety)
         routes.get("settings", "devices", use: devices)
         routes.post("settings", "devices", ":sessionID", "end", use: endSession)
+        routes.post("settings", "devices", "tokens", ":tokenID", "revoke", use: revokeToken)
         routes.post("settings", "devices", "sign-out-everywhere", use: signOutEverywhere)
         routes.get("settings", "security", use: securityLog)
         routes.get("settings", "export", use: export)
