@@ -69,6 +69,14 @@ import Testing
         #expect(InviteRules.check(invite: created, bond: b, user: ben, now: now.addingTimeInterval(7 * 86400)) == .expired)
     }
 
+    @Test func anInvitesStateSaysWhatBecameOfIt() {
+        let b = bond([ana])
+        #expect(invite(by: ana, in: b).state(now: now) == .waiting)
+        #expect(invite(by: ana, in: b, expiresIn: 0).state(now: now) == .expired)
+        #expect(invite(by: ana, in: b, expiresIn: 0, used: true).state(now: now) == .used, "used before it expired stays used")
+        #expect(invite(by: ana, in: b, expiresIn: 0, revoked: true).state(now: now) == .withdrawn)
+    }
+
     @Test func onlyTheCreatorRevokesAndOnlyWhilePending() {
         let b = bond([ana])
         #expect(InviteRules.mayRevoke(invite: invite(by: ana, in: b), user: ana, now: now))

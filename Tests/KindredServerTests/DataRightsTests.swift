@@ -59,6 +59,18 @@ final class DataRightsTests: XCTestCase {
             XCTAssertEqual((bens.json["reminders"] as? [String: Any])?["dailyAt"] as? String, "08:30")
             XCTAssertEqual((bens.json["notificationDevices"] as? [Any])?.count, 1)
             XCTAssertFalse(bens.body.contains("p256dh"), "never the device's push keys")
+
+            // Her invites (the one Ben used), her tokens and sessions — never a secret.
+            let invites = try XCTUnwrap(export.json["invitesCreated"] as? [[String: Any]])
+            XCTAssertEqual(invites.map { $0["state"] as? String }, ["used"])
+            XCTAssertEqual((bens.json["invitesCreated"] as? [Any])?.count, 0, "Ben made no invite")
+            let tokens = try XCTUnwrap(export.json["apiTokens"] as? [[String: Any]])
+            XCTAssertEqual(tokens.count, 1)
+            XCTAssertEqual(tokens.first?["idleDays"] as? Int, 90)
+            XCTAssertFalse(export.body.contains(ana.token), "never the token itself")
+            let hashes = try await APIToken.query(on: app.db).all().map(\.tokenHash) + (try await Invite.query(on: app.db).all().map(\.codeHash))
+            for hash in hashes { XCTAssertFalse(export.body.contains(hash), "never a token's or code's hash") }
+            XCTAssertEqual((export.json["sessions"] as? [Any])?.count, 0, "Ana has no browser signed in")
             let log = try await app.send(.GET, "/api/v1/me/security-log", token: ana.token)
             XCTAssertTrue(log.jsonArray.contains { $0["event"] as? String == "exported" })
 

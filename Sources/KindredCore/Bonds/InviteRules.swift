@@ -24,6 +24,17 @@ public enum InviteRules {
         public func isPending(now: Date) -> Bool {
             usedAt == nil && revokedAt == nil && now < expiresAt
         }
+
+        /// What became of it, for its maker's export. Used or withdrawn wins over the date.
+        public func state(now: Date) -> State {
+            if usedAt != nil { return .used }
+            if revokedAt != nil { return .withdrawn }
+            return now < expiresAt ? .waiting : .expired
+        }
+    }
+
+    public enum State: String, Sendable, Codable {
+        case waiting, used, withdrawn, expired
     }
 
     /// Why an invite cannot be accepted. Each has its own message because each

@@ -10,6 +10,9 @@ struct Paging: Sendable {
     let limit: Int
     let offset: Int
 
+    /// Everything, for the export (a person's own rows, which they may take whole).
+    static let all = Paging(limit: Int(Int32.max) - 1)
+
     init(limit: Int = 50, offset: Int = 0) {
         self.limit = limit
         self.offset = offset

@@ -25,6 +25,9 @@ struct ExportService: RequestScoped {
         struct NudgeEntry: Content { let bondId: UUID; let day: String; let at: Date }
         struct PassEntry: Content { let bondId: UUID; let day: String; let at: Date }
         struct DeviceEntry: Content { let device: String; let addedAt: Date; let lastNotifiedAt: Date? }
+        struct InviteEntry: Content { let id: UUID; let bondId: UUID; let createdAt: Date; let expiresAt: Date; let state: InviteRules.State; let sentByEmail: Bool }
+        struct SessionEntry: Content { let device: String; let signedInAt: Date; let lastSeenAt: Date }
+        struct TokenEntry: Content { let name: String; let device: String; let createdAt: Date; let lastUsedAt: Date?; let expiresAt: Date; let idleDays: Int }
         struct RemindersEntry: Content { let dailyAt: String?; let email: Bool; let push: Bool; let partnerActivity: Bool; let includeNames: Bool }
 
         let format: String
@@ -45,6 +48,11 @@ struct ExportService: RequestScoped {
         let reminders: RemindersEntry
         /// Devices set up for notifications (never their push keys).
         let notificationDevices: [DeviceEntry]
+        /// Invites this person made, whatever became of them (never the code: only its hash is kept).
+        let invitesCreated: [InviteEntry]
+        /// Where they are signed in now, and their API tokens (never a secret).
+        let sessions: [SessionEntry]
+        let apiTokens: [TokenEntry]
     }
 
     func document(for user: User) async throws -> Document {
@@ -110,8 +118,25 @@ struct ExportService: RequestScoped {
             }(),
             notificationDevices: try await ReminderService(db: db, services: services).devices(of: user).map {
                 .init(device: $0.device, addedAt: $0.createdAt, lastNotifiedAt: $0.lastSentAt)
+            },
+            invitesCreated: try await invites(of: userID),
+            sessions: try await DeviceService(db: db, services: services).sessions(for: user, paging: .all).map {
+                .init(device: $0.device, signedInAt: $0.createdAt, lastSeenAt: $0.lastSeenAt)
+            },
+            apiTokens: try await DeviceService(db: db, services: services).tokens(for: user, paging: .all).map {
+                .init(name: $0.name, device: $0.device, createdAt: $0.createdAt, lastUsedAt: $0.lastUsedAt, expiresAt: $0.expiresAt, idleDays: $0.idleDays)
             }
         )
+    }
+
+    private func invites(of userID: UUID) async throws -> [Document.InviteEntry] {
+        let invites = try await Invite.query(on: db).filter(\.$creator.$id == userID).sort(\.$createdAt).all()
+        let emailed = Set(try await InviteEmail.query(on: db).filter(\.$user.$id == userID).all().map { $0.$invite.id })
+        let now = services.now
+        return invites.map {
+            .init(id: $0.id!, bondId: $0.$bond.id, createdAt: $0.createdAt, expiresAt: $0.expiresAt,
+                  state: $0.rules.state(now: now), sentByEmail: emailed.contains($0.id!))
+        }
     }
 
     /// A row per response, a column per item and the score.
