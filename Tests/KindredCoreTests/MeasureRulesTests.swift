@@ -90,11 +90,21 @@ import Testing
         #expect(gap?.understanding == 80)
     }
 
-    @Test func aPredictionIsJudgedAgainstTheClosestSharedResult() throws {
+    @Test func aPredictionIsPinnedToOneResultThatLaterResultsCannotMove() throws {
         let prediction = try result(ana, mode: .predict, shared: false, daysIn: 10)
-        let far = try result(ben, daysIn: 30), near = try result(ben, daysIn: 12), unshared = try result(ben, shared: false, daysIn: 10)
-        #expect(PerceptionGap.target(for: prediction, among: [far, near, unshared])?.takenAt == near.takenAt)
-        #expect(PerceptionGap.target(for: prediction, among: [far, unshared]) == nil)
+        let far = try result(ben, daysIn: 30), before = try result(ben, shared: false, daysIn: 8), after = try result(ben, daysIn: 12)
+        let later = try result(ben, daysIn: 13), sameDay = try result(ben, daysIn: 10)
+        // The latest at or before the guess, shared or not; else the first after; never one outside the window.
+        #expect(PerceptionGap.pin(predictionAt: prediction.takenAt, instrument: "eis", among: [far, before, after])?.takenAt == before.takenAt)
+        #expect(PerceptionGap.pin(predictionAt: prediction.takenAt, instrument: "eis", among: [far, after, later])?.takenAt == after.takenAt)
+        #expect(PerceptionGap.pin(predictionAt: prediction.takenAt, instrument: "eis", among: [far, sameDay, after])?.takenAt == sameDay.takenAt)
+        #expect(PerceptionGap.pin(predictionAt: prediction.takenAt, instrument: "eis", among: [far]) == nil)
+        #expect(PerceptionGap.pin(predictionAt: prediction.takenAt, instrument: "csi4", among: [before]) == nil)
+        // Adding results after the pinned one never changes it.
+        for extra in 13...24 {
+            let more = try result(ben, daysIn: Double(extra))
+            #expect(PerceptionGap.pin(predictionAt: prediction.takenAt, instrument: "eis", among: [after, more, later])?.takenAt == after.takenAt)
+        }
     }
 
     // MARK: - Balance

@@ -68,6 +68,7 @@ final class AccessMatrixTests: XCTestCase {
         Case(.GET, "/api/v1/bonds/:bond/days", .unauthorized, .notFound, member: .ok),
         Case(.GET, "/api/v1/bonds/:bond/days/:day", .unauthorized, .notFound, member: .ok),
         Case(.POST, "/api/v1/bonds/:bond/days/:day/replies", .unauthorized, .notFound, member: .badRequest),
+        Case(.GET, "/api/v1/bonds/:bond/days/:day/replies", .unauthorized, .notFound, member: .ok),
         Case(.GET, "/api/v1/bonds/:bond/appreciations", .unauthorized, .notFound, member: .ok),
         Case(.POST, "/api/v1/bonds/:bond/appreciations", .unauthorized, .notFound, member: .badRequest),
         Case(.GET, "/api/v1/bonds/:bond/checkins", .unauthorized, .notFound, member: .ok),

@@ -177,6 +177,65 @@ final class MeasureAPITests: XCTestCase {
         }
     }
 
+    /// Ben tries to read Ana's private guesses off the figure: he changes one answer at a time,
+    /// shares and un-shares, and takes new results. The figure is pinned to one result of his,
+    /// so it never moves, and no guess of hers ever reaches him.
+    func testTheUnderstandingFigureIsNoOracleForTheGuesses() async throws {
+        try await withApp { app, clock in
+            let (ana, ben, bond) = try await app.pair()
+            let guesses = ["eis1": 4, "eis2": 4, "eis3": 3, "eis4": 2, "eis5": 2]
+            _ = try await take(app, ana, bond: bond, answers: guesses, mode: "predict")
+            clock.advance(3600)
+            let first = try await take(app, ben, bond: bond, answers: ["eis1": 5, "eis2": 4, "eis3": 5, "eis4": 2, "eis5": 1], share: true)
+            let firstID = try XCTUnwrap(first.json["id"] as? String)
+            func figure() async throws -> [String: Any]? {
+                let view = try await app.send(.GET, "/api/v1/bonds/\(bond)/measures/eis", token: ben.token)
+                XCTAssertFalse(view.body.contains("\"predicted\""))
+                return view.json["theirUnderstanding"] as? [String: Any]
+            }
+            let pinned = try await figure()
+            XCTAssertEqual(pinned?["understanding"] as? Int, 80)
+
+            var seen: Set<String> = []
+            for item in 1...5 {
+                for value in 1...5 {
+                    clock.advance(600)
+                    var probe = ["eis1": 3, "eis2": 3, "eis3": 3, "eis4": 3, "eis5": 3]
+                    probe["eis\(item)"] = value
+                    let taken = try await take(app, ben, bond: bond, answers: probe, share: true)
+                    XCTAssertEqual(taken.status, .created)
+                    let now = try await figure()
+                    seen.insert("\(now?["understanding"] ?? "none")|\(now?["meanAbsoluteDifference"] ?? "none")")
+                    // Un-sharing and sharing the first result again.
+                    _ = try await app.send(.PATCH, "/api/v1/bonds/\(bond)/assessments/\(firstID)", json: ["shared": false], token: ben.token)
+                    let hidden = try await figure()
+                    XCTAssertNil(hidden, "with the pinned result unshared there is no figure, and no other result stands in")
+                    _ = try await app.send(.PATCH, "/api/v1/bonds/\(bond)/assessments/\(firstID)", json: ["shared": true], token: ben.token)
+                }
+            }
+            XCTAssertEqual(seen, ["80|0.8"], "25 probes, one figure: nothing about any single guess")
+
+            // Ana still sees her own guesses item by item, against that same first result.
+            let anaView = try await app.send(.GET, "/api/v1/bonds/\(bond)/measures/eis", token: ana.token)
+            let yours = try XCTUnwrap(anaView.json["yourUnderstanding"] as? [String: Any])
+            XCTAssertEqual(yours["understanding"] as? Int, 80)
+        }
+    }
+
+    func testAGuessMadeAfterAResultIsJudgedAgainstThatResult() async throws {
+        try await withApp { app, clock in
+            let (ana, ben, bond) = try await app.pair()
+            _ = try await take(app, ben, bond: bond, answers: ["eis1": 5, "eis2": 5, "eis3": 5, "eis4": 5, "eis5": 5], share: true)
+            clock.advance(86_400)
+            _ = try await take(app, ana, bond: bond, answers: ["eis1": 5, "eis2": 5, "eis3": 5, "eis4": 5, "eis5": 5], mode: "predict")
+            clock.advance(3600)
+            // A later result of Ben's does not replace the one the guess was made after.
+            _ = try await take(app, ben, bond: bond, answers: ["eis1": 1, "eis2": 1, "eis3": 1, "eis4": 1, "eis5": 1], share: true)
+            let anaView = try await app.send(.GET, "/api/v1/bonds/\(bond)/measures/eis", token: ana.token)
+            XCTAssertEqual((anaView.json["yourUnderstanding"] as? [String: Any])?["understanding"] as? Int, 100)
+        }
+    }
+
     func testDashboardShowsLatestTrendAndWhatIsDue() async throws {
         try await withApp { app, clock in
             let (ana, _, bond) = try await app.pair(kind: "romantic")

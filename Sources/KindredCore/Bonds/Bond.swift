@@ -60,6 +60,16 @@ public struct BondSnapshot: Sendable, Equatable {
 /// Rules for naming a bond.
 public enum BondRules {
     public static let nameMaxLength = 60
+    /// Bonds still waiting for their second person that one person may hold at once, so
+    /// nobody's list (or the database) grows without end; a real person needs a handful.
+    public static let maxWaiting = 20
+
+    /// Why a new bond cannot be started now, if it cannot.
+    public static func startRefusal(waitingBonds: Int) -> String? {
+        waitingBonds >= maxWaiting
+            ? "You already have \(maxWaiting) bonds waiting for someone to join. Invite someone to one of those, or leave one you no longer need, before starting another."
+            : nil
+    }
 
     public static func normaliseName(_ raw: String?) -> String? {
         guard let trimmed = raw?.trimmingCharacters(in: .whitespacesAndNewlines), !trimmed.isEmpty else { return nil }

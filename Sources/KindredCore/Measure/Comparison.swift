@@ -112,12 +112,18 @@ public enum PerceptionGap {
         return Result(meanAbsoluteDifference: mad, understanding: max(0, min(100, understanding)), items: gaps)
     }
 
-    /// The other member's shared self-result that a prediction is judged against: the one
-    /// closest in time, within the comparison window.
-    public static func target(for prediction: ResultSummary, among theirs: [ResultSummary]) -> ResultSummary? {
-        theirs.filter { $0.mode == .self && $0.shared && $0.instrument == prediction.instrument
-            && abs($0.takenAt.timeIntervalSince(prediction.takenAt)) <= Comparison.window }
-            .min { abs($0.takenAt.timeIntervalSince(prediction.takenAt)) < abs($1.takenAt.timeIntervalSince(prediction.takenAt)) }
+    /// The other member's self-result a prediction is judged against, chosen once and then
+    /// kept: the latest taken at or before the prediction, within the window; if there is none,
+    /// the first taken after it, within the window. Shared or not — the figure is shown only
+    /// while that one result is shared, and no other ever stands in for it. So nothing done
+    /// afterwards (new results, sharing and un-sharing) moves the figure: the person guessed
+    /// about cannot vary their answers to read the guesses off it.
+    public static func pin(predictionAt: Date, instrument: String, among theirs: [ResultSummary]) -> ResultSummary? {
+        let candidates = theirs.filter {
+            $0.mode == .self && $0.instrument == instrument && abs($0.takenAt.timeIntervalSince(predictionAt)) <= Comparison.window
+        }
+        if let before = candidates.filter({ $0.takenAt <= predictionAt }).max(by: { $0.takenAt < $1.takenAt }) { return before }
+        return candidates.filter { $0.takenAt > predictionAt }.min { $0.takenAt < $1.takenAt }
     }
 }
 

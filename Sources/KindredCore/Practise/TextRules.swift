@@ -4,6 +4,12 @@ public enum TextRules {
     public static let replyLength = 1...1000
     public static let appreciationLength = 1...500
     public static let noteLength = 0...1000
+    /// Replies one member may add to one day's question: plenty for a conversation, and a
+    /// bound on what the day's page (and its list) can ever hold.
+    public static let repliesPerMemberPerDay = 100
+
+    public static let repliesFullMessage =
+        "That's \(repliesPerMemberPerDay) replies from you on this day, as many as one day holds. Carry it on in tomorrow's question, or face to face."
 
     /// Trims, then checks; returns the cleaned text or the problem.
     public static func clean(_ raw: String, field: String, allowed: ClosedRange<Int>) -> Result<String, FieldError> {

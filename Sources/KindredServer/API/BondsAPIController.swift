@@ -28,11 +28,13 @@ struct BondsAPIController: RouteCollection {
         return try await dto(BondID(bond.id!), req: req, user: user).encodeResponse(status: .created, for: req)
     }
 
-    func list(req: Request) async throws -> [BondDTO] {
+    /// Active first, then waiting, then ended (newest first in each), a page at a time.
+    func list(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let bonds = try await BondService(req).list(for: user)
+        let paging = try Paging(req)
+        let bonds = Array(try await BondService(req).list(for: user).dropFirst(paging.offset).prefix(paging.limit + 1))
         let pending = try await pendingInvites(for: bonds.filter { $0.snapshot.status == .waiting }, req: req)
-        return bonds.map { BondDTO($0, viewer: user, pendingInvite: pending[$0.bond.id!]) }
+        return try await paging.respond(bonds.map { BondDTO($0, viewer: user, pendingInvite: pending[$0.bond.id!]) }, for: req)
     }
 
     func show(req: Request) async throws -> BondDTO {

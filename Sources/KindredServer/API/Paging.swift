@@ -52,3 +52,27 @@ struct Paging: Sendable {
         response.headers.replaceOrAdd(name: .link, value: "<\(components.string ?? req.url.path)>; rel=\"next\"")
     }
 }
+
+/// The web's version: `?page=2`, a fixed page size, and links to the neighbouring pages. A
+/// page number that makes no sense shows the first page rather than an error.
+struct WebPaging: Sendable {
+    struct Links: Encodable {
+        let newer: String?
+        let older: String?
+    }
+
+    let page: Int
+    let paging: Paging
+
+    init(_ req: Request, size: Int) {
+        let asked = (req.query["page"] as String?).flatMap { Int($0) } ?? 1
+        page = (1...(Paging.maxOffset / size)).contains(asked) ? asked : 1
+        paging = Paging(limit: size, offset: (page - 1) * size)
+    }
+
+    /// `rows` as fetched (one more than a page when there is another).
+    func links(to path: String, fetched rows: Int) -> Links {
+        Links(newer: page > 1 ? "\(path)?page=\(page - 1)" : nil,
+              older: rows > paging.limit ? "\(path)?page=\(page + 1)" : nil)
+    }
+}

@@ -12,6 +12,7 @@ struct PractiseAPIController: RouteCollection {
         bond.get("days", use: days)
         bond.get("days", ":day", use: day)
         bond.post("days", ":day", "replies", use: reply)
+        bond.get("days", ":day", "replies", use: replies)
         bond.get("appreciations", use: appreciations)
         bond.post("appreciations", use: appreciate)
         bond.get("checkins", use: checkins)
@@ -90,6 +91,17 @@ struct PractiseAPIController: RouteCollection {
         try body.validate()
         let view = try await TodayService(req).reply(text, on: day, in: loaded, by: user)
         return try await dayDTOs([view], loaded: loaded, user: user, req: req)[0].encodeResponse(status: .created, for: req)
+    }
+
+    /// The day's replies, oldest first, a page at a time: the same ones the day shows (none
+    /// before the reveal). A day holds at most 100 from each member.
+    func replies(req: Request) async throws -> Response {
+        let (user, loaded) = try await loaded(req)
+        let day = try await existingDay(req, loaded)
+        let paging = try Paging(req)
+        let view = try await TodayService(req).view(of: day, in: loaded, for: user)
+        let page = view.replies.dropFirst(paging.offset).prefix(paging.limit + 1)
+        return try await paging.respond(page.map { DayDTO.Reply(text: $0.text, yours: $0.yours, at: $0.at) }, for: req)
     }
 
     /// A day that has a question in this bond; any other day is simply not found.

@@ -75,10 +75,12 @@ struct SafetyAPIController: RouteCollection {
         )
     }
 
-    func savedChecks(req: Request) async throws -> [SavedCheckDTO] {
-        try await SafetyService(req).saved(for: try req.requireUser()).map {
+    func savedChecks(req: Request) async throws -> Response {
+        let paging = try Paging(req)
+        let checks = try await SafetyService(req).saved(for: try req.requireUser(), paging: paging).map {
             SavedCheckDTO(id: $0.check.id!, savedAt: $0.check.createdAt, answers: $0.stored.answers, country: $0.stored.country)
         }
+        return try await paging.respond(checks, for: req)
     }
 
     func deleteCheck(req: Request) async throws -> HTTPStatus {

@@ -39,9 +39,10 @@ extension Migrations {
         add(CreatePasswordResets())
         add(CreateInviteEmails())
         add(CreateWhatsNewIndexes())
-        // 006 — hardening: a security log that cannot be flushed, tokens that end (issue 11).
+        // 006 — hardening: a security log that cannot be flushed, tokens that end, pinned comparisons (issue 11).
         add(UpdateSecurityEventsAddCount())
         add(UpdateSignInFailuresAddPairKey())
         add(UpdateAPITokensAddExpiry())
+        add(UpdateAssessmentsAddComparedWith())
     }
 }

@@ -21,6 +21,9 @@ final class Assessment: Model, @unchecked Sendable {
     @Field(key: "total") var total: Double
     /// The whole `InstrumentScore` as JSON, so history never has to re-score.
     @Field(key: "score") var scoreJSON: String
+    /// For a prediction: the other member's self-result it is judged against, pinned once
+    /// (`PerceptionGap.pin`) so later results and sharing cannot move the figure.
+    @OptionalField(key: "compared_with") var comparedWith: UUID?
 
     init() {}
 

@@ -44,12 +44,46 @@ struct AssessmentService: RequestScoped {
         problems += Scorer.validate(answers, for: instrument, kind: loaded.bond.kind)
         guard problems.isEmpty else { throw Problem.invalid(problems) }
         let score = try Scorer.score(answers, for: instrument, kind: loaded.bond.kind)
+        let now = services.now
         let assessment = try Assessment(
             bondID: loaded.bond.id!, userID: user.id!, instrument: instrument, mode: mode, shared: share,
-            takenAt: services.now, answers: answers, score: score
+            takenAt: now, answers: answers, score: score
         )
-        try await assessment.create(on: db)
+        try await db.transaction { tx in
+            // The bond's row lock orders a guess and a result made at the same instant, so
+            // each sees the other and the pin is never missed.
+            try await tx.lockRow(of: .bonds, id: loaded.bond.id!)
+            try await pin(assessment, now: now, on: tx)
+            try await assessment.create(on: tx)
+            if mode == .self { try await pinWaitingPredictions(on: assessment, now: now, on: tx) }
+        }
         return assessment
+    }
+
+    /// A new prediction is judged against the other member's latest self-result within the
+    /// window, if there is one (`PerceptionGap.pin`); otherwise it waits for their next one.
+    private func pin(_ prediction: Assessment, now: Date, on tx: any Database) async throws {
+        guard prediction.resultMode == .predict else { return }
+        let theirs = try await Assessment.query(on: tx)
+            .filter(\.$bond.$id == prediction.$bond.id).filter(\.$user.$id != prediction.$user.id)
+            .filter(\.$instrumentKey == prediction.instrumentKey).filter(\.$mode == ResultSummary.Mode.`self`.rawValue)
+            .filter(\.$takenAt >= now.addingTimeInterval(-Comparison.window))
+            .sort(\.$takenAt, .descending).limit(1).all()
+        let summaries = theirs.compactMap { row in row.summary.map { (row, $0) } }
+        if let pinned = PerceptionGap.pin(predictionAt: now, instrument: prediction.instrumentKey, among: summaries.map(\.1)) {
+            prediction.comparedWith = summaries.first { $0.1 == pinned }?.0.id
+        }
+    }
+
+    /// The other member's predictions still waiting for a result of this person's (made in
+    /// the last 14 days, none before them) are judged against this one, the first after them.
+    private func pinWaitingPredictions(on result: Assessment, now: Date, on tx: any Database) async throws {
+        try await Assessment.query(on: tx)
+            .filter(\.$bond.$id == result.$bond.id).filter(\.$user.$id != result.$user.id)
+            .filter(\.$instrumentKey == result.instrumentKey).filter(\.$mode == ResultSummary.Mode.predict.rawValue)
+            .filter(\.$comparedWith == nil).filter(\.$takenAt >= now.addingTimeInterval(-Comparison.window))
+            .set(\.$comparedWith, to: result.id)
+            .update()
     }
 
     // MARK: - Reading
@@ -120,10 +154,26 @@ struct AssessmentService: RequestScoped {
     /// Rows read for a dashboard card: enough for both members' latest results, the one
     /// before (for the trend), recent predictions and a comparison within 14 days.
     static let overviewLimit = 12
+    /// Guesses read per instrument, whatever came after them: each member's latest few.
+    static let predictionsRead = 6
 
     func overview(of instrument: Instrument, in loaded: BondService.Loaded, for viewer: User, limit: Int = overviewLimit) async throws -> MeasureOverview {
-        let all = try await allResults(in: loaded, instrument: instrument.key, limit: limit)
-        return MeasureOverview(instrument: instrument, all: all, viewer: viewer.userID, bond: loaded.snapshot, now: services.now)
+        let recent = try await allResults(in: loaded, instrument: instrument.key, limit: limit)
+        // The latest guesses, even when many results came after them (one bounded query).
+        let guesses = try await Assessment.query(on: db)
+            .filter(\.$bond.$id == loaded.bond.id!).filter(\.$instrumentKey == instrument.key)
+            .filter(\.$mode == ResultSummary.Mode.predict.rawValue)
+            .sort(\.$takenAt, .descending).limit(Self.predictionsRead).all()
+        let recentIDs = Set(recent.compactMap(\.id))
+        let all = recent + guesses.filter { !recentIDs.contains($0.id!) }
+        // The pinned results of the predictions read, even if newer results pushed them out
+        // of the rows read (one query, only when needed).
+        let have = Set(all.compactMap(\.id))
+        let missing = Set(all.compactMap(\.comparedWith)).subtracting(have)
+        let extra = missing.isEmpty ? [] : try await Assessment.query(on: db)
+            .filter(\.$bond.$id == loaded.bond.id!).filter(\.$id ~~ Array(missing)).all()
+        let pinned = Dictionary((all + extra).map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
+        return MeasureOverview(instrument: instrument, all: all, pinned: pinned, viewer: viewer.userID, bond: loaded.snapshot, now: services.now)
     }
 
     /// One overview per instrument that fits the bond: a bounded query each, so the

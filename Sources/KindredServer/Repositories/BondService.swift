@@ -72,7 +72,9 @@ struct BondService: RequestScoped {
         }
         .sorted { a, b in
             let (x, y) = (order[a.snapshot.status]!, order[b.snapshot.status]!)
-            return x != y ? x < y : a.bond.createdAt > b.bond.createdAt
+            if x != y { return x < y }
+            // The id settles ties, so pages of the list never overlap or skip.
+            return a.bond.createdAt != b.bond.createdAt ? a.bond.createdAt > b.bond.createdAt : a.bond.id!.uuidString < b.bond.id!.uuidString
         }
     }
 
@@ -85,10 +87,27 @@ struct BondService: RequestScoped {
         let userID = try user.requireID()
         let now = services.now
         try await db.transaction { tx in
+            // The person's row lock makes the count and the insert one step, so a burst of
+            // requests cannot slip past the limit together.
+            try await tx.lockRow(of: .users, id: userID)
+            if let refusal = BondRules.startRefusal(waitingBonds: try await Self.waitingBonds(of: userID, on: tx)) {
+                throw Problem(status: .conflict, detail: refusal, code: "too-many-waiting-bonds")
+            }
             try await bond.create(on: tx)
             try await BondMember(bondID: bond.id!, userID: userID, slot: 1, now: now).create(on: tx)
         }
         return bond
+    }
+
+    /// Bonds the person is in that have not ended and still wait for a second member.
+    static func waitingBonds(of userID: UUID, on db: any Database) async throws -> Int {
+        let mine = try await BondMember.query(on: db).filter(\.$user.$id == userID).all().map { $0.$bond.id }
+        guard !mine.isEmpty else { return 0 }
+        let open = try await Bond.query(on: db).filter(\.$id ~~ mine).filter(\.$endedAt == nil).all().compactMap(\.id)
+        guard !open.isEmpty else { return 0 }
+        let members = try await BondMember.query(on: db).filter(\.$bond.$id ~~ open).all()
+        let counts = Dictionary(grouping: members, by: { $0.$bond.id }).mapValues(\.count)
+        return open.filter { (counts[$0] ?? 0) < 2 }.count
     }
 
     /// Ends the bond for both members at once and kills its pending invites.

@@ -96,7 +96,7 @@ struct ExportService: RequestScoped {
             conversationsStarted: try await Conversation.query(on: db).filter(\.$starter.$id == userID).sort(\.$startedAt).all().map {
                 .init(bondId: $0.$bond.id, startedAt: $0.startedAt, completedAt: $0.completedAt, questionsReached: $0.position)
             },
-            savedSafetyChecks: try await SafetyService(db: db, services: services).saved(for: user).map {
+            savedSafetyChecks: try await SafetyService(db: db, services: services).saved(for: user, paging: .all).map {
                 .init(id: $0.check.id!, savedAt: $0.check.createdAt, answers: $0.stored.answers, country: $0.stored.country)
             },
             securityLog: try await SecurityLog(db: db, services: services).all(for: user).map {

@@ -21,7 +21,8 @@ struct MeasureOverview {
     /// How well the other member predicted the viewer: the figure only, never their guesses.
     let theirUnderstanding: (understanding: Int, meanAbsoluteDifference: Double, predictedAt: Date)?
 
-    init(instrument: Instrument, all: [Assessment], viewer: UserID, bond: BondSnapshot, now: Date) {
+    /// `pinned` holds every result a prediction in `all` is judged against (by id).
+    init(instrument: Instrument, all: [Assessment], pinned: [UUID: Assessment], viewer: UserID, bond: BondSnapshot, now: Date) {
         self.instrument = instrument
         let ended = bond.status == .ended
         let sorted = all.sorted { $0.takenAt > $1.takenAt }
@@ -47,27 +48,31 @@ struct MeasureOverview {
             comparison = nil
         }
 
+        // A prediction is judged only against its pinned result, and only while that result is
+        // shared: no other result ever stands in for it (see `PerceptionGap.pin`).
+        func judged(_ prediction: Assessment, against owner: (UserID) -> Bool) -> PerceptionGap.Result? {
+            guard !ended, let summary = prediction.summary, let id = prediction.comparedWith, let target = pinned[id],
+                  owner(UserID(target.$user.id)), target.resultMode == .self, target.shared, let actual = target.summary
+            else { return nil }
+            return PerceptionGap.compare(prediction: summary.answers, actual: actual.answers, instrument: instrument, kind: bond.kind)
+        }
+
         var yours: (Assessment, PerceptionGap.Result)?
         for prediction in myPredictions {
-            guard let summary = prediction.summary,
-                  let target = PerceptionGap.target(for: summary, among: theirSummaries),
-                  let result = PerceptionGap.compare(prediction: summary.answers, actual: target.answers, instrument: instrument, kind: bond.kind)
-            else { continue }
-            yours = (prediction, result)
-            break
+            if let result = judged(prediction, against: { $0 != viewer }) {
+                yours = (prediction, result)
+                break
+            }
         }
         yourUnderstanding = yours.map { (prediction: $0.0, result: $0.1) }
 
         // Their guesses are judged against what the viewer shared; only the figure comes out.
-        let mySharedSummaries = mine.filter(\.shared).compactMap(\.summary)
         var theirs: (Int, Double, Date)?
         for prediction in theirPredictions {
-            guard let summary = prediction.summary,
-                  let target = PerceptionGap.target(for: summary, among: mySharedSummaries),
-                  let result = PerceptionGap.compare(prediction: summary.answers, actual: target.answers, instrument: instrument, kind: bond.kind)
-            else { continue }
-            theirs = (result.understanding, result.meanAbsoluteDifference, prediction.takenAt)
-            break
+            if let result = judged(prediction, against: { $0 == viewer }) {
+                theirs = (result.understanding, result.meanAbsoluteDifference, prediction.takenAt)
+                break
+            }
         }
         theirUnderstanding = theirs.map { (understanding: $0.0, meanAbsoluteDifference: $0.1, predictedAt: $0.2) }
     }

@@ -47,8 +47,11 @@ struct SafetyService: RequestScoped {
         return Result(outcome: outcome, resources: SafetyCheck.resources(for: country, in: services.content.resources), saved: saved)
     }
 
-    func saved(for user: User) async throws -> [(check: SavedSafetyCheck, stored: Stored)] {
-        try await SavedSafetyCheck.query(on: db).filter(\.$user.$id == user.requireID()).sort(\.$createdAt, .descending).all().map { row in
+    /// Newest first; `paging` takes one row more than a page (see `Paging.apply`).
+    func saved(for user: User, paging: Paging) async throws -> [(check: SavedSafetyCheck, stored: Stored)] {
+        try await paging.apply(
+            SavedSafetyCheck.query(on: db).filter(\.$user.$id == user.requireID()).sort(\.$createdAt, .descending).sort(\.$id)
+        ).all().map { row in
             let json = try services.cipher.open(row.sealed, purpose: Self.purpose)
             return (row, try JSONDecoder().decode(Stored.self, from: Data(json.utf8)))
         }

@@ -96,7 +96,7 @@ struct TodayService: RequestScoped {
         let passes = try await DailyPass.query(on: db)
             .filter(\.$bond.$id == loaded.bond.id!).filter(\.$day == day.description).all()
         let replies = try await DailyReply.query(on: db)
-            .filter(\.$bond.$id == loaded.bond.id!).filter(\.$day == day.description).sort(\.$createdAt).all()
+            .filter(\.$bond.$id == loaded.bond.id!).filter(\.$day == day.description).sort(\.$createdAt).sort(\.$id).all()
         return try view(day: day, question: question, answers: answers, passes: passes, replies: replies, loaded: loaded, user: user)
     }
 
@@ -280,7 +280,19 @@ struct TodayService: RequestScoped {
         case .failure(let problem): throw Problem.invalid([problem])
         }
         let sealed = try services.cipher.seal(text, purpose: Self.replyPurpose)
-        try await DailyReply(bondID: loaded.bond.id!, day: day.description, userID: user.requireID(), sealedText: sealed, now: services.now).create(on: db)
+        let bondID = loaded.bond.id!
+        let userID = try user.requireID()
+        let now = services.now
+        try await db.transaction { tx in
+            // The day's row lock makes count-then-insert one step on every node.
+            try await lockDay(bondID, day, on: tx)
+            let yours = try await DailyReply.query(on: tx).filter(\.$bond.$id == bondID).filter(\.$day == day.description)
+                .filter(\.$user.$id == userID).count()
+            guard yours < TextRules.repliesPerMemberPerDay else {
+                throw Problem(status: .conflict, detail: TextRules.repliesFullMessage, code: "replies-full")
+            }
+            try await DailyReply(bondID: bondID, day: day.description, userID: userID, sealedText: sealed, now: now).create(on: tx)
+        }
         return try await view(of: day, in: loaded, for: user)
     }
 
@@ -293,7 +305,7 @@ struct TodayService: RequestScoped {
         guard !questions.isEmpty else { return [] }
         let days = questions.map(\.day)
         let answers = try await DailyAnswer.query(on: db).filter(\.$bond.$id == bondID).filter(\.$day ~~ days).all()
-        let replies = try await DailyReply.query(on: db).filter(\.$bond.$id == bondID).filter(\.$day ~~ days).sort(\.$createdAt).all()
+        let replies = try await DailyReply.query(on: db).filter(\.$bond.$id == bondID).filter(\.$day ~~ days).sort(\.$createdAt).sort(\.$id).all()
         let passes = try await DailyPass.query(on: db).filter(\.$bond.$id == bondID).filter(\.$day ~~ days).all()
         return try questions.compactMap { question in
             guard let day = LocalDay(string: question.day) else { return nil }

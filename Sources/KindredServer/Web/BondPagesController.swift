@@ -30,7 +30,9 @@ struct BondPagesController: RouteCollection {
         let user = try req.requireWebUser()
         let home = HomeService(req)
         var bonds: [BondSummary] = []
-        for loaded in try await BondService(req).list(for: user) {
+        let paging = WebPaging(req, size: 20)
+        let fetched = try await BondService(req).list(for: user).dropFirst(paging.paging.offset).prefix(paging.paging.limit + 1)
+        for loaded in fetched.prefix(paging.paging.limit) {
             let headline = try await home.headline(in: loaded, for: user)
             bonds.append(BondSummary(
                 url: SiteURL.bond(loaded.snapshot.id).path, title: Self.title(of: loaded, for: user),
@@ -38,8 +40,9 @@ struct BondPagesController: RouteCollection {
                 news: headline?.sentence, moreNews: max(0, (headline?.count ?? 0) - 1)
             ))
         }
-        struct ListPage: Encodable { let bonds: [BondSummary] }
-        return try await req.page("bonds", title: "My bonds", section: "bonds", ListPage(bonds: bonds))
+        struct ListPage: Encodable { let bonds: [BondSummary]; let pages: WebPaging.Links }
+        return try await req.page("bonds", title: "My bonds", section: "bonds",
+                                  ListPage(bonds: bonds, pages: paging.links(to: "/bonds", fetched: fetched.count)))
     }
 
     struct KindOption: Encodable {
@@ -74,6 +77,8 @@ struct BondPagesController: RouteCollection {
             return req.redirect(to: .bond(BondID(bond.id!)), flash: .bondCreated)
         } catch let problem as Problem where problem.status == .unprocessableEntity {
             return try await renderNew(req, form: form, errors: problem.fieldErrors, status: .unprocessableEntity)
+        } catch let problem as Problem where problem.code == "too-many-waiting-bonds" {
+            return try await renderNew(req, form: form, errors: [FieldError("kind", problem.detail)], status: .conflict)
         }
     }
 

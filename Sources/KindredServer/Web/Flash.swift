@@ -1,3 +1,4 @@
+import KindredCore
 import Vapor
 
 /// One-time messages shown on the next page after a redirect. The cookie holds only
@@ -6,7 +7,7 @@ enum Flash: String, CaseIterable {
     case welcome, signedOut, sessionExpired, settingsSaved, passwordChanged
     case bondCreated, inviteRevoked, joined, leftBond, accountDeleted, signInFirst
     case resultSaved, resultSavedAndShared, predictionSaved, resultShared, resultUnshared
-    case answerSaved, replySent, replyEmpty, appreciationSent, checkinSaved, conversationFinished
+    case answerSaved, replySent, replyEmpty, repliesFull, appreciationSent, checkinSaved, conversationFinished
     // The day's question under the couple's control, and reactions (issue 10).
     case passed, swapped, nudged, reacted, reactionRemoved, themesSaved, welcomeInvited, checkinRevealed
     case swapUsed, swapAfterAnswer, noOtherQuestion, alreadyAnswered, nudgeUsed, nudgeNotNeeded, nudgePassed
@@ -37,6 +38,7 @@ enum Flash: String, CaseIterable {
         case .answerSaved: "Your answer is saved. It stays private until you've both answered."
         case .replySent: "Reply sent."
         case .replyEmpty: "Write something before sending a reply."
+        case .repliesFull: TextRules.repliesFullMessage
         case .appreciationSent: "Sent. A small thing, and it matters."
         case .checkinSaved: "Your check-in is saved. You'll see each other's once you've both checked in this week."
         case .checkinRevealed: "Your check-in is saved, and you've both checked in: here is the week side by side."

@@ -267,6 +267,8 @@ struct PractisePagesController: RouteCollection {
             return req.redirect(to: back, flash: .replySent)
         } catch let problem as Problem where !problem.fieldErrors.isEmpty {
             return req.redirect(to: back, flash: .replyEmpty)
+        } catch let problem as Problem where problem.code == "replies-full" {
+            return req.redirect(to: back, flash: .repliesFull)
         }
     }
 

@@ -159,14 +159,17 @@ struct SafetyPagesController: RouteCollection {
     func saved(req: Request) async throws -> Response {
         let user = try req.requireWebUser()
         let guide = try SafetyService(req).guide
-        let rows = try await SafetyService(req).saved(for: user).map { entry in
+        let paging = WebPaging(req, size: 20)
+        let fetched = try await SafetyService(req).saved(for: user, paging: paging.paging)
+        let rows = fetched.prefix(paging.paging.limit).map { entry in
             let yes = guide.items.filter { entry.stored.answers[$0.id] == true }.count
             return SavedRow(id: entry.check.id!.uuidString.lowercased(), savedAt: DateText.dayAndTime(entry.check.createdAt, in: user.timeZone),
                             summary: yes == 0 ? "No warning signs answered yes." : "\(yes) of \(guide.items.count) answered yes.",
                             deleteURL: "/support/saved/\(entry.check.id!.uuidString.lowercased())/delete")
         }
-        struct Page: Encodable { let rows: [SavedRow] }
-        return try await req.page("support-saved", title: "Your saved checks", section: "support", Page(rows: rows))
+        struct Page: Encodable { let rows: [SavedRow]; let pages: WebPaging.Links }
+        return try await req.page("support-saved", title: "Your saved checks", section: "support",
+                                  Page(rows: Array(rows), pages: paging.links(to: "/support/saved", fetched: fetched.count)))
     }
 
     func deleteSaved(req: Request) async throws -> Response {
