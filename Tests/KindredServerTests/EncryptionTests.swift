@@ -107,12 +107,12 @@ final class EncryptionTests: XCTestCase {
     func testTheKeyFileIsMadeOnceWithMode0600() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kindred-keys-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let first = try KeyStore.load(environmentValue: nil, dataDirectory: directory)
-        let second = try KeyStore.load(environmentValue: nil, dataDirectory: directory)
+        let first = try KeyStore.load(environmentValue: nil, keyDirectory: directory)
+        let second = try KeyStore.load(environmentValue: nil, keyDirectory: directory)
         XCTAssertEqual(first.currentKeyID, second.currentKeyID, "the same key on every start")
         let attributes = try FileManager.default.attributesOfItem(atPath: directory + "/" + KeyStore.fileName)
         XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600)
-        let fromEnvironment = try KeyStore.load(environmentValue: TextCipher.Key.generate().base64EncodedString(), dataDirectory: directory)
+        let fromEnvironment = try KeyStore.load(environmentValue: TextCipher.Key.generate().base64EncodedString(), keyDirectory: directory)
         XCTAssertNotEqual(fromEnvironment.currentKeyID, first.currentKeyID, "the environment wins over the file")
         // Rotation with the file: a new key first, the old one kept to read with, then dropped.
         let path = directory + "/" + KeyStore.fileName
@@ -120,11 +120,43 @@ final class EncryptionTests: XCTestCase {
         XCTAssertEqual(rotated.count, 2)
         XCTAssertEqual(rotated[1].id, first.currentKeyID)
         try KeyStore.keepOnlyNewest(at: path)
-        let after = try KeyStore.load(environmentValue: nil, dataDirectory: directory)
+        let after = try KeyStore.load(environmentValue: nil, keyDirectory: directory)
         XCTAssertEqual(after.keys.map(\.id), [rotated[0].id])
         let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber
         XCTAssertEqual(mode?.intValue, 0o600, "still private after being replaced")
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".new") }
         XCTAssertEqual(leftovers, [], "no temporary key files are left behind")
+    }
+
+    func testTheKeyLivesOutsideTheDataFolderAndAnOldOneMovesThere() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("kindred-keydir-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var configuration = KindredConfiguration()
+        configuration.dataDirectory = root + "/data/"
+        XCTAssertEqual(configuration.keyDirectory, root + "/data-keys", "beside the data folder by default")
+        XCTAssertNil(configuration.keyInsideDataWarning)
+
+        // A key file where earlier versions kept it moves out of the data folder, unchanged.
+        try FileManager.default.createDirectory(atPath: root + "/data", withIntermediateDirectories: true)
+        let old = TextCipher.Key.generate()
+        try KeyStore.write([old], to: root + "/data/" + KeyStore.fileName, replacing: false)
+        let loaded = try configuration.loadCipher()
+        XCTAssertEqual(loaded.currentKeyID, try TextCipher.Key(old).id, "the same key, so old rows still open")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/data/" + KeyStore.fileName), "no key left in the data folder")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: root + "/data-keys/" + KeyStore.fileName))
+        let mode = try FileManager.default.attributesOfItem(atPath: root + "/data-keys/" + KeyStore.fileName)[.posixPermissions] as? NSNumber
+        XCTAssertEqual(mode?.intValue, 0o600)
+
+        // A different key file left in the data folder stops the start with a clear message.
+        try KeyStore.write([TextCipher.Key.generate()], to: root + "/data/" + KeyStore.fileName, replacing: false)
+        XCTAssertThrowsError(try configuration.loadCipher()) { error in
+            XCTAssertTrue(String(describing: error).contains("two different key files"), String(describing: error))
+        }
+
+        // A key folder chosen inside the data folder is warned about at start.
+        let inside = try KindredConfiguration.load(from: ["KINDRED_DATA_DIR": root + "/data", "KINDRED_KEY_DIR": root + "/data/keys"]).get()
+        XCTAssertNotNil(inside.keyInsideDataWarning)
+        let outside = try KindredConfiguration.load(from: ["KINDRED_DATA_DIR": root + "/data", "KINDRED_KEY_DIR": root + "/secrets"]).get()
+        XCTAssertNil(outside.keyInsideDataWarning)
     }
 }

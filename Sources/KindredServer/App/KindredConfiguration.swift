@@ -13,6 +13,15 @@ public struct KindredConfiguration: Sendable, Equatable {
     public var host = "127.0.0.1"
     public var port = 8080
     public var dataDirectory = "./data"
+    /// Where the encryption key file lives (`KINDRED_KEY_DIR`): by default a folder beside the
+    /// data folder (`./data-keys`), never inside it, so one copy of the data carries no key.
+    public var keyDirectoryOverride: String?
+    public var keyDirectory: String {
+        if let keyDirectoryOverride { return keyDirectoryOverride }
+        var data = dataDirectory
+        while data.count > 1, data.hasSuffix("/") { data.removeLast() }
+        return data + "-keys"
+    }
     public var storage = Storage.sqlite(path: "./data/kindred.sqlite")
     /// The address people reach Kindred at; decides invite links and secure cookies.
     public var publicURL: URL?
@@ -77,6 +86,16 @@ public struct KindredConfiguration: Sendable, Equatable {
             + "Put Kindred behind https (a reverse proxy such as nginx, see \"Operating it\" in the README) and set KINDRED_PUBLIC_URL to the https address."
     }
 
+    /// Said at start-up when the key file would travel with every copy of the data folder.
+    public var keyInsideDataWarning: String? {
+        guard encryptionKeys == nil else { return nil }
+        let data = URL(fileURLWithPath: dataDirectory).standardizedFileURL.path
+        let keys = URL(fileURLWithPath: keyDirectory).standardizedFileURL.path
+        guard keys == data || keys.hasPrefix(data + "/") else { return nil }
+        return "KINDRED_KEY_DIR (\(keyDirectory)) is inside the data folder (\(dataDirectory)): a copy of the data folder would carry the key that opens it. "
+            + "Choose a folder outside it, and back the key up separately (see \"Keys and backups\" in the README)."
+    }
+
     /// Base for links we hand out (invite links), without a trailing slash. A running server
     /// uses `Application.baseURL`, which knows the port `serve --port` chose.
     public var baseURL: String {
@@ -98,7 +117,8 @@ public struct KindredConfiguration: Sendable, Equatable {
         ("KINDRED_TRUST_FORWARDED_FOR", "The number of reverse proxies in front of Kindred that append to X-Forwarded-For: 1 behind one nginx (default 0: the header is ignored)."),
         ("KINDRED_DB_POOL_SIZE", "PostgreSQL connections per event loop (default 4)."),
         ("KINDRED_CONTENT_DIR", "A folder whose content files add to or replace the built-in ones (same layout: instruments/…)."),
-        ("KINDRED_ENCRYPTION_KEY", "Base64 256-bit keys, comma-separated, newest first, for what people write; default: a key file made in the data folder."),
+        ("KINDRED_ENCRYPTION_KEY", "Base64 256-bit keys, comma-separated, newest first, for what people write; default: a key file made in KINDRED_KEY_DIR."),
+        ("KINDRED_KEY_DIR", "Folder for the encryption key file, outside the data folder (default: the data folder's path plus -keys, e.g. ./data-keys)."),
         ("KINDRED_SMTP_URL", "smtp://user:password@host:587 (STARTTLS required) or smtp+insecure://host:port (loopback only) to send email; unset: no email."),
         ("KINDRED_MAIL_FROM", "The sender of Kindred's email, e.g. Kindred <hello@kindred.example.org>; needed with KINDRED_SMTP_URL."),
         ("KINDRED_VAPID_PRIVATE_KEY", "Base64url P-256 private key for Web Push; default: a key file vapid.key made in the data folder. Several nodes must share one."),
@@ -133,6 +153,7 @@ public struct KindredConfiguration: Sendable, Equatable {
         if let host = value("KINDRED_HOST") { config.host = host }
         if let port = integer("KINDRED_PORT", in: 1...65535) { config.port = port }
         if let dir = value("KINDRED_DATA_DIR") { config.dataDirectory = dir }
+        if let dir = value("KINDRED_KEY_DIR") { config.keyDirectoryOverride = dir }
         config.storage = .sqlite(path: (config.dataDirectory as NSString).appendingPathComponent("kindred.sqlite"))
         if let url = value("DATABASE_URL") {
             if let parsed = URLComponents(string: url), ["postgres", "postgresql"].contains(parsed.scheme ?? ""), parsed.host?.isEmpty == false {
@@ -303,8 +324,8 @@ extension KindredConfiguration {
 }
 
 extension KindredConfiguration {
-    /// The cipher for what people write, from the environment or the data folder's key file.
+    /// The cipher for what people write, from the environment or the key folder's key file.
     public func loadCipher() throws -> TextCipher {
-        try KeyStore.load(environmentValue: encryptionKeys, dataDirectory: dataDirectory)
+        try KeyStore.load(environmentValue: encryptionKeys, keyDirectory: keyDirectory, legacyDirectory: dataDirectory)
     }
 }

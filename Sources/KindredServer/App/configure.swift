@@ -81,7 +81,7 @@ private struct StopBackgroundWork: LifecycleHandler {
 
 /// Logs the address to open once the server really listens (`serve --port` may have moved it).
 public func announceWhenListening(_ app: Application) {
-    if let warning = app.kindred.configuration.plainHTTPWarning {
+    for warning in [app.kindred.configuration.plainHTTPWarning, app.kindred.configuration.keyInsideDataWarning].compactMap({ $0 }) {
         app.logger.warning("WARNING: \(warning)")
     }
     let storage = app.kindred.configuration.storageDescription

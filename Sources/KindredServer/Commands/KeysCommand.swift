@@ -30,7 +30,7 @@ struct KeysCommand: AsyncCommand {
         }
         let app = context.application
         let configuration = app.kindred.configuration
-        let keyFile = (configuration.dataDirectory as NSString).appendingPathComponent(KeyStore.fileName)
+        let keyFile = (configuration.keyDirectory as NSString).appendingPathComponent(KeyStore.fileName)
         let usingFile = configuration.encryptionKeys == nil
         let cipher: TextCipher
         if usingFile {

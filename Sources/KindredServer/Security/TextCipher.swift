@@ -95,11 +95,24 @@ public struct TextCipher: Sendable {
 }
 
 /// Where keys come from: `KINDRED_ENCRYPTION_KEY` (base64 keys, comma-separated, newest
-/// first), else a key file in the data folder, made on first run with mode 0600.
+/// first), else a key file in the key folder (`KINDRED_KEY_DIR`, by default beside the data
+/// folder, not in it), made on first run with mode 0600.
 public enum KeyStore {
     public static let fileName = "encryption.keys"
 
-    public static func load(environmentValue: String?, dataDirectory: String) throws -> TextCipher {
+    public enum StoreError: Error, CustomStringConvertible {
+        case twoDifferentKeyFiles(String, String)
+
+        public var description: String {
+            switch self {
+            case .twoDifferentKeyFiles(let kept, let old):
+                "There are two different key files, \(kept) and \(old). Kindred reads only the first; "
+                    + "check which one opens your data, keep it in the key folder, and move the other away."
+            }
+        }
+    }
+
+    public static func load(environmentValue: String?, keyDirectory: String, legacyDirectory: String? = nil) throws -> TextCipher {
         if let value = environmentValue, !value.isEmpty {
             let keys = try value.split(separator: ",").map { part -> TextCipher.Key in
                 guard let data = Data(base64Encoded: part.trimmingCharacters(in: .whitespaces)) else {
@@ -109,13 +122,32 @@ public enum KeyStore {
             }
             return try TextCipher(keys: keys)
         }
-        let path = (dataDirectory as NSString).appendingPathComponent(fileName)
+        let path = (keyDirectory as NSString).appendingPathComponent(fileName)
+        if let legacyDirectory { try moveLegacyFile(from: (legacyDirectory as NSString).appendingPathComponent(fileName), to: path) }
         if !FileManager.default.fileExists(atPath: path) {
+            try FileManager.default.createDirectory(atPath: keyDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             // Two processes starting at once on one folder: only the first file lands;
             // the other finds it in place and reads that key.
             try write([TextCipher.Key.generate()], to: path, replacing: false)
         }
         return try TextCipher(keys: try read(path))
+    }
+
+    /// Earlier versions kept the key file in the data folder. It moves to the key folder the
+    /// first time this version starts (written there, flushed, then removed from the data
+    /// folder); an identical copy left behind is removed, a different one stops the start.
+    static func moveLegacyFile(from old: String, to new: String) throws {
+        let files = FileManager.default
+        guard old != new, files.fileExists(atPath: old) else { return }
+        let oldText = try String(contentsOfFile: old, encoding: .utf8)
+        if files.fileExists(atPath: new) {
+            guard try String(contentsOfFile: new, encoding: .utf8) == oldText else { throw StoreError.twoDifferentKeyFiles(new, old) }
+        } else {
+            try files.createDirectory(atPath: (new as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
+                                      attributes: [.posixPermissions: 0o700])
+            try SecretFile.write(oldText, to: new, replacing: false)
+        }
+        try files.removeItem(atPath: old)
     }
 
     /// One base64 key per line, newest first.
@@ -131,7 +163,7 @@ public enum KeyStore {
     /// Writes keys with mode 0600 from the start (never world-readable, even for an instant),
     /// flushed to disk before it is moved into place: losing this file loses what people wrote.
     static func write(_ keys: [Data], to path: String, replacing: Bool = true) throws {
-        let text = "# Kindred encryption keys, newest first. Back this file up with the database: without it, what people wrote cannot be read.\n"
+        let text = "# Kindred encryption keys, newest first. Back this file up, apart from the database: without it, what people wrote cannot be read.\n"
             + keys.map { $0.base64EncodedString() }.joined(separator: "\n") + "\n"
         try SecretFile.write(text, to: path, replacing: replacing)
     }
