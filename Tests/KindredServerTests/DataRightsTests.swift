@@ -113,13 +113,16 @@ final class DataRightsTests: XCTestCase {
                         if let uuid = try? row.decode(column: column, as: UUID.self) { XCTAssertNotEqual(uuid, benID, "\(table).\(column) still names Ben") }
                         if let text = try? row.decode(column: column, as: String.self) {
                             XCTAssertFalse(text.contains(ben.email), "\(table).\(column) holds Ben's email")
-                            for purpose in KeysCommand.sealedColumns.map(\.purpose) {
-                                if let opened = try? cipher.open(text, purpose: purpose) {
-                                    XCTAssertFalse(opened.contains("Ben"), "\(table).\(column) holds Ben's words: \(opened)")
-                                }
-                            }
                         }
                     }
+                }
+            }
+            // Every sealed value left opens in its place, and none holds Ben's words.
+            for sealed in SealedColumn.all {
+                try await sealed.walk(on: sql) { row in
+                    guard let value = row.value else { return }
+                    let opened = try cipher.open(value, at: sealed.place(of: row))
+                    XCTAssertFalse(opened.contains("Ben"), "\(sealed.table).\(sealed.column) holds Ben's words: \(opened)")
                 }
             }
             let failures = try await SignInFailure.signInsOnly(app.db).count()

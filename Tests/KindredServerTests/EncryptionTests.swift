@@ -6,6 +6,8 @@ import XCTVapor
 
 final class EncryptionTests: XCTestCase {
     static let sentence = "The owl flies at midnight over the old mill"
+    /// How questionnaire answers, scores and check-in ratings looked when they were plain JSON.
+    static let plainMarks = ["\"eis1\"", "\"open-sharing\"", "\"subscales\"", "\"band\"", "Moonlit Orchard"]
 
     /// Writes the known sentence into every kind of sealed text, from a person whose display
     /// name is stored in plain text (the control that proves the scan can find things).
@@ -23,6 +25,11 @@ final class EncryptionTests: XCTestCase {
         ], token: ana.token)
         let check = try await app.send(.POST, "/api/v1/safety-check", json: ["answers": SafetyTests.allNo, "country": Self.sentence, "save": true], token: ana.token)
         XCTAssertEqual(check.status, .ok)
+        let result = try await app.send(.POST, "/api/v1/bonds/\(bond)/assessments",
+                                        json: ["instrument": "eis", "answers": ["eis1": 4, "eis2": 3, "eis3": 5, "eis4": 2, "eis5": 1]], token: ana.token)
+        XCTAssertEqual(result.status, .created)
+        let named = try await app.send(.POST, "/api/v1/bonds", json: ["kind": "friendship", "name": "Moonlit Orchard"], token: ana.token)
+        XCTAssertEqual(named.json["name"] as? String, "Moonlit Orchard", "sealed, yet its name reads back")
         let stillReadable = try await app.send(.GET, "/api/v1/bonds/\(bond)/today", token: ben.token)
         XCTAssertTrue(stillReadable.body.contains(Self.sentence), "sealed, yet readable to the people it is for")
     }
@@ -42,6 +49,9 @@ final class EncryptionTests: XCTestCase {
         XCTAssertNotNil(bytes.range(of: Data("Zebediah Quenton".utf8)), "the scan finds plain text when it is there")
         XCTAssertNil(bytes.range(of: Data(Self.sentence.utf8)), "the sentence is in the database file in plain text")
         XCTAssertNil(bytes.range(of: Data("owl flies".utf8)))
+        for mark in Self.plainMarks {
+            XCTAssertNil(bytes.range(of: Data(mark.utf8)), "\(mark) is in the database file in plain text")
+        }
     }
 
     func testAPostgreSQLDumpNeverHoldsWhatPeopleWrote() async throws {
@@ -66,6 +76,7 @@ final class EncryptionTests: XCTestCase {
         let text = String(decoding: dump, as: UTF8.self)
         XCTAssertTrue(text.contains("Zebediah Quenton"), "the dump holds the data")
         XCTAssertFalse(text.contains(Self.sentence), "the sentence is in the dump in plain text")
+        for mark in Self.plainMarks { XCTAssertFalse(text.contains(mark), "\(mark) is in the dump in plain text") }
     }
 
     func testRotatingTheKeyResealsEverythingAndKeepsItReadable() async throws {
@@ -73,35 +84,51 @@ final class EncryptionTests: XCTestCase {
             try await writeEverywhere(app)
             let old = app.kindred.cipher
             let new = try TextCipher(keys: [TextCipher.Key(TextCipher.Key.generate())] + old.keys)
-            let count = try await KeysCommand.reseal(on: app.db, with: new)
-            XCTAssertEqual(count, 6, "answer, the other answer, reply, appreciation, note and the saved check")
+            let outcome = try await KeysCommand.rotate(on: app.db, with: new)
+            XCTAssertEqual(outcome, .init(resealed: 10, remaining: 0),
+                           "two answers, a reply, an appreciation, a check-in's note and ratings, the saved check, a result's answers and score, a bond's name")
             let onlyNew = try TextCipher(keys: [new.keys[0]])
             let sql = try XCTUnwrap(app.db as? any SQLDatabase)
-            for (table, column, purpose) in KeysCommand.sealedColumns {
-                for row in try await sql.raw("SELECT \(ident: column) AS value FROM \(ident: table)").all() {
-                    guard let value = try row.decode(column: "value", as: String?.self) else { continue }
-                    XCTAssertEqual(TextCipher.keyID(of: value), new.currentKeyID, table)
-                    XCTAssertNoThrow(try onlyNew.open(value, purpose: purpose), "\(table) opens with the new key alone")
+            for sealed in SealedColumn.all {
+                try await sealed.walk(on: sql) { row in
+                    guard let value = row.value else { return }
+                    XCTAssertEqual(TextCipher.keyID(of: value), new.currentKeyID, sealed.table)
+                    XCTAssertNoThrow(try onlyNew.open(value, at: sealed.place(of: row)), "\(sealed.table) opens with the new key alone")
                 }
             }
-            let again = try await KeysCommand.reseal(on: app.db, with: new)
-            XCTAssertEqual(again, 0, "a second run has nothing to do")
+            let again = try await KeysCommand.rotate(on: app.db, with: new)
+            XCTAssertEqual(again, .init(resealed: 0, remaining: 0), "a second run has nothing to do")
         }
     }
 
-    func testSealedTextResistsTamperingAndMisplacement() throws {
+    func testSealedTextOpensOnlyInThePlaceItWasSealedFor() throws {
         let cipher = try TextCipher(keys: [TextCipher.Key(TextCipher.Key.generate())])
-        let sealed = try cipher.seal("hello", purpose: "answers")
-        XCTAssertTrue(sealed.hasPrefix("kc1:\(cipher.currentKeyID):"))
-        XCTAssertNotEqual(try cipher.seal("hello", purpose: "answers"), sealed, "a fresh nonce every time")
-        XCTAssertEqual(try cipher.open(sealed, purpose: "answers"), "hello")
-        XCTAssertThrowsError(try cipher.open(sealed, purpose: "appreciations"), "moved to another table, it will not open")
+        let place = SealedPlace(purpose: "daily_answers.text", row: UUID(), owner: UUID(), bond: UUID(), period: "2026-11-30")
+        let sealed = try cipher.seal("hello", at: place)
+        XCTAssertTrue(sealed.hasPrefix("kc2:\(cipher.currentKeyID):"))
+        XCTAssertNotEqual(try cipher.seal("hello", at: place), sealed, "a fresh nonce every time")
+        XCTAssertEqual(try cipher.open(sealed, at: place), "hello")
+        var elsewhere = [place, place, place, place, place]
+        elsewhere[0].purpose = "appreciations.text"
+        elsewhere[1].row = UUID()
+        elsewhere[2].owner = UUID()
+        elsewhere[3].bond = UUID()
+        elsewhere[4].period = "2026-12-01"
+        for other in elsewhere {
+            XCTAssertThrowsError(try cipher.open(sealed, at: other), "moved to \(other), it will not open")
+        }
         var tampered = Array(sealed)
         tampered[tampered.count - 3] = tampered[tampered.count - 3] == "A" ? "B" : "A"
-        XCTAssertThrowsError(try cipher.open(String(tampered), purpose: "answers"))
+        XCTAssertThrowsError(try cipher.open(String(tampered), at: place))
         let other = try TextCipher(keys: [TextCipher.Key(TextCipher.Key.generate())])
-        XCTAssertThrowsError(try other.open(sealed, purpose: "answers"))
+        XCTAssertThrowsError(try other.open(sealed, at: place))
         XCTAssertThrowsError(try TextCipher.Key(Data(repeating: 1, count: 16)), "keys are 256-bit")
+        // The earlier form, bound to its purpose only, no longer opens anywhere but in the migration.
+        let legacy = try cipher.sealLegacy("hello", purpose: "daily_answers.text")
+        XCTAssertThrowsError(try cipher.open(legacy, at: place)) { error in
+            XCTAssertEqual(String(describing: error), String(describing: TextCipher.CipherError.unbound))
+        }
+        XCTAssertEqual(try cipher.openLegacy(legacy, purpose: "daily_answers.text"), "hello")
     }
 
     func testTheKeyFileIsMadeOnceWithMode0600() throws {

@@ -68,7 +68,7 @@ final class TodayAPITests: XCTestCase {
             _ = try await answer(app, ana, bond, "A sentence nobody should read in the database")
             let rows = try await DailyAnswer.query(on: app.db).all()
             XCTAssertEqual(rows.count, 1)
-            XCTAssertTrue(rows[0].sealedText.hasPrefix("kc1:"))
+            XCTAssertTrue(rows[0].sealedText.hasPrefix("kc2:"), "sealed and bound to its row")
             XCTAssertFalse(rows[0].sealedText.contains("nobody should read"))
         }
     }

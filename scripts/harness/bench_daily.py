@@ -13,8 +13,10 @@ read GET /api/v1/bonds/{id}/today is measured against a year of them, this fills
   history --db PATH --days D --decks DIR
       With the server stopped: for every seeded bond, D days (up to yesterday in the
       members' time zone) of daily_questions rows and, on most days, both members' answers
-      (some days one, a few none), reusing the genuine sealed texts — the server opens a
-      text only when it shows it. Deterministic; prints one JSON line of counts.
+      (some days one, a few none), reusing the genuine sealed texts. Each is bound to its
+      throwaway row, so a copy would not open — and none is opened: the benchmark's requests
+      show today's answers only, and history stops at yesterday. Deterministic; prints one
+      JSON line of counts.
 """
 import argparse
 import datetime
@@ -80,7 +82,7 @@ def prepare(args):
         if model[key] not in ("real", "integer"):
             sys.exit(f"bench_daily: the app stores {key} as {model[key]}, which this script does not know")
     sealed = [row[4] for row in rows]
-    if not all(text.startswith("kc1:") for text in sealed):
+    if not all(text.startswith("kc2:") for text in sealed):
         sys.exit(f"bench_daily: stored answers are not sealed: {sealed!r}")
     json.dump({"sealed": sealed, "model": model, "throwaway_bond": bond.lower()}, open(args.db + ".sealed.json", "w"))
 

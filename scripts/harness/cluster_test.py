@@ -578,7 +578,7 @@ def race_daily_answers():
                           f"GROUP BY bond_id, day HAVING count(*) > 1")
     answer_day_mismatch = int(psql(f"SELECT count(*) FROM daily_answers a WHERE a.bond_id IN ({ids}) AND NOT EXISTS "
                                    f"(SELECT 1 FROM daily_questions q WHERE q.bond_id = a.bond_id AND q.day = a.day)")[0][0])
-    sealed = int(psql(f"SELECT count(*) FROM daily_answers WHERE bond_id IN ({ids}) AND text LIKE 'kc1:%' "
+    sealed = int(psql(f"SELECT count(*) FROM daily_answers WHERE bond_id IN ({ids}) AND text LIKE 'kc2:%' "
                       f"AND position('{RUN}' in text) = 0")[0][0])
     sql = {
         "bonds": len(rows), "answers": total, "answers_per_bond": {str(k): v for k, v in sorted(per_bond.items())},
@@ -601,7 +601,7 @@ def race_daily_answers():
     if answer_day_mismatch:
         anomaly(f"{answer_day_mismatch} answers are for a day without the bond's question")
     if sealed != total:
-        anomaly(f"{total - sealed} answers are not sealed at rest (no kc1: prefix, or the plain text is visible)")
+        anomaly(f"{total - sealed} answers are not sealed at rest (no kc2: prefix, or the plain text is visible)")
     if any(len(d) != 1 for d in days.values()):
         anomaly(f"members of a bond answered different days: {[sorted(d) for d in days.values() if len(d) != 1][:3]}")
 

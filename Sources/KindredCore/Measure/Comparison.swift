@@ -119,11 +119,16 @@ public enum PerceptionGap {
     /// afterwards (new results, sharing and un-sharing) moves the figure: the person guessed
     /// about cannot vary their answers to read the guesses off it.
     public static func pin(predictionAt: Date, instrument: String, among theirs: [ResultSummary]) -> ResultSummary? {
-        let candidates = theirs.filter {
-            $0.mode == .self && $0.instrument == instrument && abs($0.takenAt.timeIntervalSince(predictionAt)) <= Comparison.window
-        }
-        if let before = candidates.filter({ $0.takenAt <= predictionAt }).max(by: { $0.takenAt < $1.takenAt }) { return before }
-        return candidates.filter { $0.takenAt > predictionAt }.min { $0.takenAt < $1.takenAt }
+        let candidates = theirs.filter { $0.mode == .self && $0.instrument == instrument }
+        return pinIndex(predictionAt: predictionAt, takenAt: candidates.map(\.takenAt)).map { candidates[$0] }
+    }
+
+    /// The same rule over the times of the other member's self-results of the instrument
+    /// (all that is needed to choose, so it can run before anything is opened).
+    public static func pinIndex(predictionAt: Date, takenAt: [Date]) -> Int? {
+        let inWindow = takenAt.indices.filter { abs(takenAt[$0].timeIntervalSince(predictionAt)) <= Comparison.window }
+        if let before = inWindow.filter({ takenAt[$0] <= predictionAt }).max(by: { takenAt[$0] < takenAt[$1] }) { return before }
+        return inWindow.filter { takenAt[$0] > predictionAt }.min { takenAt[$0] < takenAt[$1] }
     }
 }
 

@@ -75,7 +75,7 @@ struct BondsAPIController: RouteCollection {
         let preview = try await InviteService(req).preview(code: req.parameters.get("code") ?? "", for: try req.requireUser())
         if let refusal = preview.refusal { throw InviteService.problem(for: refusal) }
         return InvitePreviewDTO(
-            bondKind: preview.bond.kind, bondName: preview.bond.name, invitedBy: preview.inviterName,
+            bondKind: preview.bond.kind, bondName: preview.bondName, invitedBy: preview.inviterName,
             expiresAt: preview.invite.expiresAt
         )
     }

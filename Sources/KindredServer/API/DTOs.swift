@@ -92,7 +92,7 @@ struct BondDTO: Content {
     init(_ loaded: BondService.Loaded, viewer: User, pendingInvite: Invite?) {
         id = loaded.bond.id!
         kind = loaded.bond.kind
-        name = loaded.bond.name
+        name = loaded.name
         status = loaded.snapshot.status
         createdAt = loaded.bond.createdAt
         endedAt = loaded.bond.endedAt

@@ -28,7 +28,7 @@ extension Application {
                 as: .psql
             )
         }
-        migrations.addKindredMigrations()
+        migrations.addKindredMigrations(cipher: kindred.cipher)
     }
 
     /// SQLite's durability and integrity settings. Journal mode is stored in the file;

@@ -65,17 +65,20 @@ public func startBackgroundWork(_ app: Application) {
     // thread, before any task can ask for it (`Application.baseURL` does) while `serve` does
     // too — two servers made at once crash a node as it starts.
     _ = app.http.server.shared
-    guard let task = NoticeScheduler.start(app) else { return }
-    app.lifecycle.use(StopBackgroundWork(task: task, signal: app.kindred.scheduler))
+    let lease = ServerLeases.start(app)
+    app.lifecycle.use(StopBackgroundWork(task: NoticeScheduler.start(app), lease: lease, signal: app.kindred.scheduler))
 }
 
 private struct StopBackgroundWork: LifecycleHandler {
-    let task: Task<Void, Never>
+    let task: Task<Void, Never>?
+    let lease: Task<Void, Never>
     let signal: SchedulerSignal
     func shutdownAsync(_ application: Application) async {
-        task.cancel()
+        task?.cancel()
+        lease.cancel()
         signal.wake()
-        await task.value
+        await task?.value
+        await lease.value
     }
 }
 

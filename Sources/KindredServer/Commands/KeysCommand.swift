@@ -3,25 +3,26 @@ import SQLKit
 import Vapor
 
 /// `kindred keys rotate`: seals everything people wrote again under a new key.
-/// With the key file (the default), a new key is made and put first; once every row is
-/// re-sealed, the old keys are removed. With `KINDRED_ENCRYPTION_KEY`, put the new key
+/// With the key file (the default), a new key is made and put first; once no row uses an
+/// older key, the older keys are removed. With `KINDRED_ENCRYPTION_KEY`, put the new key
 /// first in the variable, run this, then drop the old ones from it.
+///
+/// It refuses to run while any `kindred serve` holds the database (their leases are fresh):
+/// a running node keeps sealing with the key it started with, so rows written meanwhile would
+/// need a key the rotation is about to drop. Each value is replaced by compare-and-set, so an
+/// edit that lands meanwhile (a node that started late) is never overwritten; the tables are
+/// scanned again until none uses an older key, and a key still in use is never dropped.
 struct KeysCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Argument(name: "action", help: "rotate")
         var action: String
     }
 
-    var help: String { "Rotate the encryption key for what people write (kindred keys rotate)." }
+    var help: String { "Rotate the encryption key for what people write (kindred keys rotate). Stop every server first." }
 
-    /// Every sealed column, with the purpose it was sealed for.
-    static let sealedColumns: [(table: String, column: String, purpose: String)] = [
-        ("daily_answers", "text", TodayService.answerPurpose),
-        ("daily_replies", "text", TodayService.replyPurpose),
-        ("appreciations", "text", AppreciationService.purpose),
-        ("checkins", "note", CheckinService.purpose),
-        ("saved_safety_checks", "sealed", SafetyService.purpose),
-    ]
+    struct Refusal: Error, CustomStringConvertible {
+        let description: String
+    }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         guard signature.action == "rotate" else {
@@ -29,6 +30,7 @@ struct KeysCommand: AsyncCommand {
             throw Abort(.badRequest)
         }
         let app = context.application
+        try await Self.refuseBesideAServer(app.db)
         let configuration = app.kindred.configuration
         let keyFile = (configuration.keyDirectory as NSString).appendingPathComponent(KeyStore.fileName)
         let usingFile = configuration.encryptionKeys == nil
@@ -40,31 +42,82 @@ struct KeysCommand: AsyncCommand {
             cipher = app.kindred.cipher
             context.console.print("Using the first key in KINDRED_ENCRYPTION_KEY (\(cipher.currentKeyID)) as the new key.")
         }
-        let total = try await Self.reseal(on: app.db, with: cipher)
-        context.console.print("Re-sealed \(total) value(s) under key \(cipher.currentKeyID).")
+        let outcome = try await Self.rotate(on: app.db, with: cipher)
+        context.console.print("Re-sealed \(outcome.resealed) value(s) under key \(cipher.currentKeyID).")
+        guard outcome.remaining == 0 else {
+            context.console.warning("\(outcome.remaining) value(s) still use an older key, so the older keys are kept. Stop every server and run this again.")
+            return
+        }
         if usingFile {
+            // A server that started meanwhile may have written with an older key after the last
+            // scan: only drop the older keys if none is running now.
+            if try await !ServerLeases.live(on: app.db, now: Date()).isEmpty {
+                context.console.warning("A server started during the rotation, so the older keys are kept. Stop it and run this again.")
+                return
+            }
             try KeyStore.keepOnlyNewest(at: keyFile)
-            context.console.print("Removed the old keys from \(keyFile). Restart every kindred node to pick up the new key.")
+            context.console.print("Removed the older keys from \(keyFile). Start the servers again.")
         } else {
             context.console.print("You can now remove the old keys from KINDRED_ENCRYPTION_KEY and restart every node.")
         }
     }
 
-    /// Opens every value not sealed with the newest key and seals it again with it.
-    static func reseal(on db: any Database, with cipher: TextCipher) async throws -> Int {
+    static func refuseBesideAServer(_ db: any Database) async throws {
+        let live = try await ServerLeases.live(on: db, now: Date())
+        guard live.isEmpty else {
+            let nodes = live.map(\.node).sorted().joined(separator: ", ")
+            throw Refusal(description: "A Kindred server is using this database (\(nodes)). Stop every server, then run `kindred keys rotate` again.")
+        }
+    }
+
+    struct Outcome: Equatable {
+        var resealed: Int
+        /// Values still under an older key after the last scan.
+        var remaining: Int
+    }
+
+    /// Re-seals every value not under the newest key, scanning again until a scan has nothing
+    /// to do (at most `passes` scans); then counts what is still under an older key.
+    static func rotate(on db: any Database, with cipher: TextCipher, passes: Int = 5) async throws -> Outcome {
+        var resealed = 0
+        for _ in 0..<passes {
+            let pass = try await reseal(on: db, with: cipher)
+            resealed += pass.resealed
+            if pass.resealed == 0 && pass.remaining == 0 { break }
+        }
+        return Outcome(resealed: resealed, remaining: try await underOlderKeys(on: db, cipher: cipher))
+    }
+
+    static func underOlderKeys(on db: any Database, cipher: TextCipher) async throws -> Int {
         guard let sql = db as? any SQLDatabase else { return 0 }
-        struct Row: Decodable { let id: UUID; let value: String? }
-        var total = 0
-        for (table, column, purpose) in sealedColumns {
-            let rows = try await sql.raw("SELECT id, \(ident: column) AS value FROM \(ident: table)").all(decoding: Row.self)
-            for row in rows {
-                guard let value = row.value, TextCipher.keyID(of: value) != cipher.currentKeyID else { continue }
-                let resealed = try cipher.seal(try cipher.open(value, purpose: purpose), purpose: purpose)
-                try await sql.raw("UPDATE \(ident: table) SET \(ident: column) = \(bind: resealed) WHERE id = \(bind: row.id)").run()
-                total += 1
+        var count = 0
+        for sealed in SealedColumn.all {
+            try await sealed.walk(on: sql) { row in
+                if let value = row.value, TextCipher.keyID(of: value) != cipher.currentKeyID { count += 1 }
             }
         }
-        return total
+        return count
+    }
+
+    /// One scan: each value under an older key is opened and sealed again under the newest,
+    /// replaced only if the row still holds what was read. `remaining` counts those that
+    /// changed under us (they are seen again on the next scan).
+    static func reseal(on db: any Database, with cipher: TextCipher) async throws -> Outcome {
+        guard let sql = db as? any SQLDatabase else { return Outcome(resealed: 0, remaining: 0) }
+        var outcome = Outcome(resealed: 0, remaining: 0)
+        for sealed in SealedColumn.all {
+            try await sealed.walk(on: sql) { row in
+                guard let value = row.value, TextCipher.keyID(of: value) != cipher.currentKeyID else { return }
+                let place = sealed.place(of: row)
+                let resealed = try cipher.seal(try cipher.open(value, at: place), at: place)
+                if try await sealed.replace(row.id, old: value, new: resealed, on: sql) {
+                    outcome.resealed += 1
+                } else {
+                    outcome.remaining += 1
+                }
+            }
+        }
+        return outcome
     }
 }
 

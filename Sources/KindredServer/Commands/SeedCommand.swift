@@ -45,8 +45,7 @@ struct SeedCommand: AsyncCommand {
                         user.id = UUID()
                         users.append(user)
                     }
-                    let bond = Bond(kind: BondKind.allCases[n % 3], name: n % 4 == 0 ? "Bond \(n)" : nil, now: start)
-                    bond.id = UUID()
+                    let bond = try Bond(kind: BondKind.allCases[n % 3], name: n % 4 == 0 ? "Bond \(n)" : nil, cipher: app.kindred.cipher, now: start)
                     bonds.append(bond)
                 }
                 try await users.create(on: tx)
@@ -64,7 +63,7 @@ struct SeedCommand: AsyncCommand {
                 }
                 try await members.create(on: tx)
                 try await invites.create(on: tx)
-                for chunk in try history(bonds: bonds, users: users, from: start, days: days, content: app.kindred.content).chunked(500) {
+                for chunk in try history(bonds: bonds, users: users, from: start, days: days, content: app.kindred.content, cipher: app.kindred.cipher).chunked(500) {
                     try await chunk.create(on: tx)
                 }
                 return (bonds.first?.id, users.first?.id)
@@ -80,7 +79,7 @@ struct SeedCommand: AsyncCommand {
     /// A year (or `days`) of measuring for each bond, as people really use it: the six-signs
     /// pulse weekly, the EIS and the balance check monthly, CSI-4 and SWLS quarterly, about
     /// half of it shared, and a monthly prediction of the other member's EIS.
-    func history(bonds: [Bond], users: [User], from start: Date, days: Int, content: ContentLibrary) throws -> [Assessment] {
+    func history(bonds: [Bond], users: [User], from start: Date, days: Int, content: ContentLibrary, cipher: TextCipher) throws -> [Assessment] {
         var generator = SeededGenerator(seed: UInt64(bonds.count) &* 2_654_435_761)
         var results: [Assessment] = []
         let cadence: [(key: String, every: Int)] = [("six-signs", 7), ("eis", 30), ("intimacy-balance", 30), ("csi4", 91), ("swls", 91)]
@@ -101,7 +100,7 @@ struct SeedCommand: AsyncCommand {
                         let mode: ResultSummary.Mode = key == "eis" && side == 1 && day % 60 == 0 ? .predict : .self
                         results.append(try Assessment(
                             bondID: bond.id!, userID: person.id!, instrument: instrument, mode: mode,
-                            shared: mode == .self && generator.next() % 2 == 0, takenAt: takenAt, answers: answers, score: score
+                            shared: mode == .self && generator.next() % 2 == 0, takenAt: takenAt, answers: answers, score: score, cipher: cipher
                         ))
                     }
                 }

@@ -3,7 +3,7 @@ import Fluent
 extension Migrations {
     /// Every migration, in order. A shipped migration is never edited: changes are new,
     /// numbered entries below.
-    func addKindredMigrations() {
+    func addKindredMigrations(cipher: TextCipher) {
         // 001 — foundation: accounts, sessions, tokens, bonds, invites, sign-in throttle (issue 2).
         add(CreateUsers())
         add(CreateWebSessions())
@@ -39,10 +39,13 @@ extension Migrations {
         add(CreatePasswordResets())
         add(CreateInviteEmails())
         add(CreateWhatsNewIndexes())
-        // 006 — hardening: a security log that cannot be flushed, tokens that end, pinned comparisons (issue 11).
+        // 006 — hardening: a security log that cannot be flushed, tokens that end, pinned comparisons,
+        // everything sealed and bound to its row (issue 11).
         add(UpdateSecurityEventsAddCount())
         add(UpdateSignInFailuresAddPairKey())
         add(UpdateAPITokensAddExpiry())
         add(UpdateAssessmentsAddComparedWith())
+        add(SealAndBindEverything(cipher: cipher))
+        add(CreateServerLeases())
     }
 }

@@ -16,19 +16,23 @@ final class Assessment: Model, @unchecked Sendable {
     @Field(key: "shared") var shared: Bool
     @OptionalField(key: "shared_at") var sharedAt: Date?
     @Field(key: "taken_at") var takenAt: Date
-    /// The answers as JSON `{"itemId": value}`: numbers only, no free text.
-    @Field(key: "answers") var answersJSON: String
+    /// The answers as JSON `{"itemId": value}`, sealed: what someone marked about their
+    /// relationship is as private as what they write.
+    @Field(key: "answers") var sealedAnswers: String
+    /// Always 0 now: the score is sealed with the rest (the column stays for older databases).
     @Field(key: "total") var total: Double
-    /// The whole `InstrumentScore` as JSON, so history never has to re-score.
-    @Field(key: "score") var scoreJSON: String
+    /// The whole `InstrumentScore` as JSON, sealed, so history never has to re-score.
+    @Field(key: "score") var sealedScore: String
     /// For a prediction: the other member's self-result it is judged against, pinned once
     /// (`PerceptionGap.pin`) so later results and sharing cannot move the figure.
     @OptionalField(key: "compared_with") var comparedWith: UUID?
 
     init() {}
 
+    /// The id is made here, so the answers can be sealed to this row before it is stored.
     init(bondID: UUID, userID: UUID, instrument: Instrument, mode: ResultSummary.Mode, shared: Bool,
-         takenAt: Date, answers: [String: Int], score: InstrumentScore) throws {
+         takenAt: Date, answers: [String: Int], score: InstrumentScore, cipher: TextCipher) throws {
+        self.id = UUID()
         self.$bond.id = bondID
         self.$user.id = userID
         self.instrumentKey = instrument.key
@@ -37,9 +41,10 @@ final class Assessment: Model, @unchecked Sendable {
         self.shared = shared
         self.sharedAt = shared ? takenAt : nil
         self.takenAt = takenAt
-        self.answersJSON = String(decoding: try Self.encoder.encode(answers), as: UTF8.self)
-        self.total = score.total
-        self.scoreJSON = String(decoding: try Self.encoder.encode(score), as: UTF8.self)
+        self.total = 0
+        self.sealedAnswers = try cipher.seal(String(decoding: try Self.encoder.encode(answers), as: UTF8.self), at: answersPlace)
+        self.sealedScore = try cipher.seal(String(decoding: try Self.encoder.encode(score), as: UTF8.self), at: scorePlace)
+        self.opened = (answers, score)
     }
 
     static let encoder: JSONEncoder = {
@@ -48,28 +53,44 @@ final class Assessment: Model, @unchecked Sendable {
         return encoder
     }()
 
-    /// Decoded once per loaded row: pages read these many times.
-    private var decodedAnswers: [String: Int]?
-    private var decodedScore: InstrumentScore??
+    static let answersPurpose = "assessments.answers"
+    static let scorePurpose = "assessments.score"
+    var answersPlace: SealedPlace { SealedPlace(purpose: Self.answersPurpose, row: id!, owner: $user.id, bond: $bond.id) }
+    var scorePlace: SealedPlace { SealedPlace(purpose: Self.scorePurpose, row: id!, owner: $user.id, bond: $bond.id) }
+
+    /// Filled by `open(_:)`, which every read path calls once per loaded row.
+    private var opened: (answers: [String: Int], score: InstrumentScore)?
+
+    func open(_ cipher: TextCipher) throws {
+        guard opened == nil else { return }
+        let answers = try JSONDecoder().decode([String: Int].self, from: Data(try cipher.open(sealedAnswers, at: answersPlace).utf8))
+        let score = try JSONDecoder().decode(InstrumentScore.self, from: Data(try cipher.open(sealedScore, at: scorePlace).utf8))
+        opened = (answers, score)
+    }
 
     var answers: [String: Int] {
-        if let decodedAnswers { return decodedAnswers }
-        let value = (try? JSONDecoder().decode([String: Int].self, from: Data(answersJSON.utf8))) ?? [:]
-        decodedAnswers = value
-        return value
+        assert(opened != nil, "an assessment's answers are read before open(_:)")
+        return opened?.answers ?? [:]
     }
 
     var score: InstrumentScore? {
-        if let decodedScore { return decodedScore }
-        let value = try? JSONDecoder().decode(InstrumentScore.self, from: Data(scoreJSON.utf8))
-        decodedScore = .some(value)
-        return value
+        assert(opened != nil, "an assessment's score is read before open(_:)")
+        return opened?.score
     }
+
     var resultMode: ResultSummary.Mode { ResultSummary.Mode(rawValue: mode) ?? .self }
 
     var summary: ResultSummary? {
         guard let score else { return nil }
         return ResultSummary(owner: UserID($user.id), instrument: instrumentKey, mode: resultMode, shared: shared,
                              takenAt: takenAt, answers: answers, score: score)
+    }
+}
+
+extension Array where Element == Assessment {
+    /// Opens every row's sealed answers and score (once each), for reading.
+    func opened(_ cipher: TextCipher) throws -> [Assessment] {
+        for row in self { try row.open(cipher) }
+        return self
     }
 }

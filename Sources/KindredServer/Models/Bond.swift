@@ -7,7 +7,8 @@ final class Bond: Model, @unchecked Sendable {
 
     @ID(key: .id) var id: UUID?
     @Enum(key: "kind") var kind: BondKind
-    @OptionalField(key: "name") var name: String?
+    /// The name the two of them gave it, sealed (a person wrote it); see `name(_:)`.
+    @OptionalField(key: "name") var sealedName: String?
     @Field(key: "created_at") var createdAt: Date
     /// Set when either member leaves; the bond is then read-only for both.
     @OptionalField(key: "ended_at") var endedAt: Date?
@@ -21,10 +22,20 @@ final class Bond: Model, @unchecked Sendable {
         BondThemes(decks: themeDecks.map { $0.split(separator: ",").map(String.init) }, depth: themeDepth)
     }
 
-    init(kind: BondKind, name: String?, now: Date) {
+    init(kind: BondKind, name: String?, cipher: TextCipher, now: Date) throws {
+        self.id = UUID()
         self.kind = kind
-        self.name = name
         self.createdAt = now
+        self.sealedName = try name.map { try cipher.seal($0, at: namePlace) }
+    }
+
+    static let namePurpose = "bonds.name"
+    var namePlace: SealedPlace { SealedPlace(purpose: Self.namePurpose, row: id!, owner: nil, bond: id!) }
+
+    /// The name, opened. One that does not open in this row (moved here in the database)
+    /// is no name at all: a label is not worth a failed page.
+    func name(_ cipher: TextCipher) -> String? {
+        sealedName.flatMap { try? cipher.open($0, at: namePlace) }
     }
 }
 

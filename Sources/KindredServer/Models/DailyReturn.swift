@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import KindredCore
 
 /// A member passing on one day's question: no penalty, and kept from the other member
 /// until they have answered or passed too.
@@ -31,20 +32,35 @@ final class ReactionRow: Model, @unchecked Sendable {
     @Parent(key: "user_id") var user: User
     @Field(key: "target_kind") var targetKind: String
     @Field(key: "target_key") var targetKey: String
-    @Field(key: "reaction") var reaction: String
+    /// Which of the fixed set, sealed: a mark someone made is as private as their words.
+    @Field(key: "reaction") var sealedReaction: String
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
 
     init() {}
 
-    init(bondID: UUID, userID: UUID, targetKind: String, targetKey: String, reaction: String, now: Date) {
+    init(bondID: UUID, userID: UUID, targetKind: String, targetKey: String, reaction: Reaction, cipher: TextCipher, now: Date) throws {
+        self.id = UUID()
         self.$bond.id = bondID
         self.$user.id = userID
         self.targetKind = targetKind
         self.targetKey = targetKey
-        self.reaction = reaction
         self.createdAt = now
         self.updatedAt = now
+        self.sealedReaction = ""
+        try set(reaction, cipher: cipher)
+    }
+
+    static let purpose = "reactions.reaction"
+    var place: SealedPlace { SealedPlace(purpose: Self.purpose, row: id!, owner: $user.id, bond: $bond.id, period: targetKey) }
+
+    func set(_ reaction: Reaction, cipher: TextCipher) throws {
+        sealedReaction = try cipher.seal(reaction.rawValue, at: place)
+    }
+
+    /// Nil for a value that does not open here (moved in the database): it is simply not shown.
+    func reaction(_ cipher: TextCipher) -> Reaction? {
+        (try? cipher.open(sealedReaction, at: place)).flatMap(Reaction.init(rawValue:))
     }
 }
 

@@ -41,14 +41,18 @@ final class DailyAnswer: Model, @unchecked Sendable {
 
     init() {}
 
-    init(bondID: UUID, day: String, userID: UUID, sealedText: String, now: Date) {
+    /// The id is made here, so the text can be sealed to this row before it is stored.
+    init(bondID: UUID, day: String, userID: UUID, text: String, cipher: TextCipher, now: Date) throws {
+        self.id = UUID()
         self.$bond.id = bondID
         self.day = day
         self.$user.id = userID
-        self.sealedText = sealedText
         self.createdAt = now
         self.updatedAt = now
+        self.sealedText = try cipher.seal(text, at: place)
     }
+
+    var place: SealedPlace { SealedPlace(purpose: TodayService.answerPurpose, row: id!, owner: $user.id, bond: $bond.id, period: day) }
 }
 
 /// A reply in the short thread under a revealed day.
@@ -64,13 +68,16 @@ final class DailyReply: Model, @unchecked Sendable {
 
     init() {}
 
-    init(bondID: UUID, day: String, userID: UUID, sealedText: String, now: Date) {
+    init(bondID: UUID, day: String, userID: UUID, text: String, cipher: TextCipher, now: Date) throws {
+        self.id = UUID()
         self.$bond.id = bondID
         self.day = day
         self.$user.id = userID
-        self.sealedText = sealedText
         self.createdAt = now
+        self.sealedText = try cipher.seal(text, at: place)
     }
+
+    var place: SealedPlace { SealedPlace(purpose: TodayService.replyPurpose, row: id!, owner: $user.id, bond: $bond.id, period: day) }
 }
 
 /// A short note of thanks from one member to the other.
@@ -85,12 +92,15 @@ final class Appreciation: Model, @unchecked Sendable {
 
     init() {}
 
-    init(bondID: UUID, fromUserID: UUID, sealedText: String, now: Date) {
+    init(bondID: UUID, fromUserID: UUID, text: String, cipher: TextCipher, now: Date) throws {
+        self.id = UUID()
         self.$bond.id = bondID
         self.$from.id = fromUserID
-        self.sealedText = sealedText
         self.createdAt = now
+        self.sealedText = try cipher.seal(text, at: place)
     }
+
+    var place: SealedPlace { SealedPlace(purpose: AppreciationService.purpose, row: id!, owner: $from.id, bond: $bond.id) }
 }
 
 /// One member's weekly "state of us": a 1–5 pulse per sign and an optional note.
@@ -102,25 +112,41 @@ final class Checkin: Model, @unchecked Sendable {
     /// ISO week of the member's local date, e.g. `2026-W48`.
     @Field(key: "week") var week: String
     @Parent(key: "user_id") var user: User
-    /// `{"sign": 1…5}` as JSON.
-    @Field(key: "ratings") var ratingsJSON: String
+    /// `{"sign": 1…5}` as JSON, sealed: a person's marks are as private as their words.
+    @Field(key: "ratings") var sealedRatings: String
     @OptionalField(key: "note") var sealedNote: String?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
 
     init() {}
 
-    init(bondID: UUID, week: String, userID: UUID, ratingsJSON: String, sealedNote: String?, now: Date) {
+    init(bondID: UUID, week: String, userID: UUID, ratings: [String: Int], note: String?, cipher: TextCipher, now: Date) throws {
+        self.id = UUID()
         self.$bond.id = bondID
         self.week = week
         self.$user.id = userID
-        self.ratingsJSON = ratingsJSON
-        self.sealedNote = sealedNote
         self.createdAt = now
         self.updatedAt = now
+        self.sealedRatings = ""
+        try write(ratings: ratings, note: note, cipher: cipher)
     }
 
-    var ratings: [String: Int] { (try? JSONDecoder().decode([String: Int].self, from: Data(ratingsJSON.utf8))) ?? [:] }
+    func write(ratings: [String: Int], note: String?, cipher: TextCipher) throws {
+        let json = String(decoding: try Assessment.encoder.encode(ratings), as: UTF8.self)
+        sealedRatings = try cipher.seal(json, at: ratingsPlace)
+        sealedNote = try note.map { try cipher.seal($0, at: notePlace) }
+    }
+
+    func ratings(_ cipher: TextCipher) throws -> [String: Int] {
+        try JSONDecoder().decode([String: Int].self, from: Data(try cipher.open(sealedRatings, at: ratingsPlace).utf8))
+    }
+
+    func note(_ cipher: TextCipher) throws -> String? {
+        try sealedNote.map { try cipher.open($0, at: notePlace) }
+    }
+
+    var ratingsPlace: SealedPlace { SealedPlace(purpose: CheckinService.ratingsPurpose, row: id!, owner: $user.id, bond: $bond.id, period: week) }
+    var notePlace: SealedPlace { SealedPlace(purpose: CheckinService.purpose, row: id!, owner: $user.id, bond: $bond.id, period: week) }
 }
 
 /// A guided deep conversation, done together in one sitting; progress is kept so it can be resumed.

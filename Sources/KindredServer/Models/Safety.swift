@@ -12,11 +12,14 @@ final class SavedSafetyCheck: Model, @unchecked Sendable {
 
     init() {}
 
-    init(userID: UUID, sealed: String, now: Date) {
+    init(userID: UUID, json: String, cipher: TextCipher, now: Date) throws {
+        self.id = UUID()
         self.$user.id = userID
-        self.sealed = sealed
         self.createdAt = now
+        self.sealed = try cipher.seal(json, at: place)
     }
+
+    var place: SealedPlace { SealedPlace(purpose: SafetyService.purpose, row: id!, owner: $user.id) }
 }
 
 /// Something that happened to an account's security, shown to its owner only.

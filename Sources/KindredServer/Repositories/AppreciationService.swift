@@ -24,8 +24,7 @@ struct AppreciationService: RequestScoped {
         case .success(let cleaned): text = cleaned
         case .failure(let problem): throw Problem.invalid([problem])
         }
-        let note = Appreciation(bondID: loaded.bond.id!, fromUserID: try user.requireID(),
-                                sealedText: try services.cipher.seal(text, purpose: Self.purpose), now: services.now)
+        let note = try Appreciation(bondID: loaded.bond.id!, fromUserID: try user.requireID(), text: text, cipher: services.cipher, now: services.now)
         try await note.create(on: db)
         if let partner = loaded.members.first(where: { $0.user.id != user.id })?.user {
             // One notice a day, however many notes: appreciations must never become a way to
@@ -42,7 +41,7 @@ struct AppreciationService: RequestScoped {
         if loaded.snapshot.status == .ended { query.filter(\.$from.$id == (try user.requireID())) }
         if let since { query.filter(\.$createdAt >= since) }
         return try await query.sort(\.$createdAt, .descending).limit(limit).all().map { note in
-            Note(id: note.id!, text: try services.cipher.open(note.sealedText, purpose: Self.purpose),
+            Note(id: note.id!, text: try services.cipher.open(note.sealedText, at: note.place),
                  fromYou: note.$from.id == user.id, at: note.createdAt)
         }
     }

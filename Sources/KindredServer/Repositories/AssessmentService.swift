@@ -47,7 +47,7 @@ struct AssessmentService: RequestScoped {
         let now = services.now
         let assessment = try Assessment(
             bondID: loaded.bond.id!, userID: user.id!, instrument: instrument, mode: mode, shared: share,
-            takenAt: now, answers: answers, score: score
+            takenAt: now, answers: answers, score: score, cipher: services.cipher
         )
         try await db.transaction { tx in
             // The bond's row lock orders a guess and a result made at the same instant, so
@@ -69,9 +69,8 @@ struct AssessmentService: RequestScoped {
             .filter(\.$instrumentKey == prediction.instrumentKey).filter(\.$mode == ResultSummary.Mode.`self`.rawValue)
             .filter(\.$takenAt >= now.addingTimeInterval(-Comparison.window))
             .sort(\.$takenAt, .descending).limit(1).all()
-        let summaries = theirs.compactMap { row in row.summary.map { (row, $0) } }
-        if let pinned = PerceptionGap.pin(predictionAt: now, instrument: prediction.instrumentKey, among: summaries.map(\.1)) {
-            prediction.comparedWith = summaries.first { $0.1 == pinned }?.0.id
+        if let index = PerceptionGap.pinIndex(predictionAt: now, takenAt: theirs.map(\.takenAt)) {
+            prediction.comparedWith = theirs[index].id
         }
     }
 
@@ -104,7 +103,7 @@ struct AssessmentService: RequestScoped {
                 }
             }
         }
-        return try await query.sort(\.$takenAt, .descending).limit(limit).all()
+        return try await query.sort(\.$takenAt, .descending).limit(limit).all().opened(services.cipher)
     }
 
     /// Every result of one instrument in the bond, both members' and both modes — for
@@ -112,7 +111,7 @@ struct AssessmentService: RequestScoped {
     func allResults(in loaded: BondService.Loaded, instrument: String, limit: Int = historyLimit) async throws -> [Assessment] {
         try await Assessment.query(on: db)
             .filter(\.$bond.$id == loaded.bond.id!).filter(\.$instrumentKey == instrument)
-            .sort(\.$takenAt, .descending).limit(limit * 2).all()
+            .sort(\.$takenAt, .descending).limit(limit * 2).all().opened(services.cipher)
     }
 
     /// The rule, applied: yours always; theirs only shared, about themselves, in a bond
@@ -126,6 +125,7 @@ struct AssessmentService: RequestScoped {
     func find(_ id: UUID, in loaded: BondService.Loaded, for viewer: User) async throws -> Assessment {
         guard let assessment = try await Assessment.query(on: db)
             .filter(\.$id == id).filter(\.$bond.$id == loaded.bond.id!).first(),
+              (try? assessment.open(services.cipher)) != nil,
               isVisible(assessment, to: viewer, in: loaded)
         else { throw Self.notFound }
         return assessment
@@ -163,7 +163,7 @@ struct AssessmentService: RequestScoped {
         let guesses = try await Assessment.query(on: db)
             .filter(\.$bond.$id == loaded.bond.id!).filter(\.$instrumentKey == instrument.key)
             .filter(\.$mode == ResultSummary.Mode.predict.rawValue)
-            .sort(\.$takenAt, .descending).limit(Self.predictionsRead).all()
+            .sort(\.$takenAt, .descending).limit(Self.predictionsRead).all().opened(services.cipher)
         let recentIDs = Set(recent.compactMap(\.id))
         let all = recent + guesses.filter { !recentIDs.contains($0.id!) }
         // The pinned results of the predictions read, even if newer results pushed them out
@@ -171,7 +171,7 @@ struct AssessmentService: RequestScoped {
         let have = Set(all.compactMap(\.id))
         let missing = Set(all.compactMap(\.comparedWith)).subtracting(have)
         let extra = missing.isEmpty ? [] : try await Assessment.query(on: db)
-            .filter(\.$bond.$id == loaded.bond.id!).filter(\.$id ~~ Array(missing)).all()
+            .filter(\.$bond.$id == loaded.bond.id!).filter(\.$id ~~ Array(missing)).all().opened(services.cipher)
         let pinned = Dictionary((all + extra).map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
         return MeasureOverview(instrument: instrument, all: all, pinned: pinned, viewer: viewer.userID, bond: loaded.snapshot, now: services.now)
     }

@@ -17,6 +17,8 @@ struct BondService: RequestScoped {
         let members: [(member: BondMember, user: User)]
         let snapshot: BondSnapshot
         let verdict: BondAccess.Verdict
+        /// The bond's name, opened once when loaded.
+        let name: String?
     }
 
     // MARK: - Reading
@@ -36,7 +38,7 @@ struct BondService: RequestScoped {
         )
         let verdict = BondAccess.verdict(for: user.userID, in: snapshot)
         guard verdict != .notFound else { throw Self.notFound }
-        return Loaded(bond: bond, members: members, snapshot: snapshot, verdict: verdict)
+        return Loaded(bond: bond, members: members, snapshot: snapshot, verdict: verdict, name: bond.name(services.cipher))
     }
 
     /// Like `load`, but for changes: an ended bond is read-only.
@@ -68,7 +70,8 @@ struct BondService: RequestScoped {
                 id: BondID(bond.id!), kind: bond.kind, endedAt: bond.endedAt,
                 memberIDs: members.map { UserID($0.0.$user.id) }
             )
-            return Loaded(bond: bond, members: members, snapshot: snapshot, verdict: BondAccess.verdict(for: user.userID, in: snapshot))
+            return Loaded(bond: bond, members: members, snapshot: snapshot, verdict: BondAccess.verdict(for: user.userID, in: snapshot),
+                          name: bond.name(services.cipher))
         }
         .sorted { a, b in
             let (x, y) = (order[a.snapshot.status]!, order[b.snapshot.status]!)
@@ -83,7 +86,7 @@ struct BondService: RequestScoped {
     func create(kind: String?, name: String?, by user: User) async throws -> Bond {
         let problems = BondRules.creationProblems(kind: kind, name: name)
         guard problems.isEmpty, let kind = kind.flatMap(BondKind.init(rawValue:)) else { throw Problem.invalid(problems) }
-        let bond = Bond(kind: kind, name: BondRules.normaliseName(name), now: services.now)
+        let bond = try Bond(kind: kind, name: BondRules.normaliseName(name), cipher: services.cipher, now: services.now)
         let userID = try user.requireID()
         let now = services.now
         try await db.transaction { tx in

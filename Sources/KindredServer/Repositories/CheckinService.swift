@@ -10,6 +10,7 @@ struct CheckinService: RequestScoped {
 
 
     static let purpose = "checkins.note"
+    static let ratingsPurpose = "checkins.ratings"
 
     struct WeekView {
         let week: String
@@ -34,10 +35,10 @@ struct CheckinService: RequestScoped {
         let state = Reveal.state(youAnswered: mine != nil, theyAnswered: theirs != nil)
         let showTheirs = state == .revealed && loaded.snapshot.status != .ended
         return WeekView(
-            week: week, state: state, yourRatings: mine?.ratings,
-            yourNote: try mine?.sealedNote.map { try services.cipher.open($0, purpose: Self.purpose) },
-            theirRatings: showTheirs ? theirs?.ratings : nil,
-            theirNote: showTheirs ? try theirs?.sealedNote.map { try services.cipher.open($0, purpose: Self.purpose) } : nil,
+            week: week, state: state, yourRatings: try mine?.ratings(services.cipher),
+            yourNote: try mine?.note(services.cipher),
+            theirRatings: showTheirs ? try theirs?.ratings(services.cipher) : nil,
+            theirNote: showTheirs ? try theirs?.note(services.cipher) : nil,
             mayWrite: loaded.snapshot.status == .active && Reveal.mayWrite(youAnswered: mine != nil, theyAnswered: theirs != nil)
         )
     }
@@ -64,8 +65,8 @@ struct CheckinService: RequestScoped {
         }
         guard problems.isEmpty else { throw Problem.invalid(problems) }
         let week = week(for: user)
-        let json = String(decoding: try Assessment.encoder.encode(ratings), as: UTF8.self)
-        let sealed = try note.map { try services.cipher.seal($0, purpose: Self.purpose) }
+        let cipher = services.cipher
+        let finalNote = note
         let bondID = loaded.bond.id!, userID = try user.requireID(), now = services.now
         try await db.transaction { tx in
             // Whoever comes second waits, then sees the first check-in.
@@ -77,12 +78,11 @@ struct CheckinService: RequestScoped {
                               detail: "You've both checked in this week, so your check-ins are shared and can't be changed.")
             }
             if let mine {
-                mine.ratingsJSON = json
-                mine.sealedNote = sealed
+                try mine.write(ratings: ratings, note: finalNote, cipher: cipher)
                 mine.updatedAt = now
                 try await mine.update(on: tx)
             } else {
-                try await Checkin(bondID: bondID, week: week, userID: userID, ratingsJSON: json, sealedNote: sealed, now: now).create(on: tx)
+                try await Checkin(bondID: bondID, week: week, userID: userID, ratings: ratings, note: finalNote, cipher: cipher, now: now).create(on: tx)
             }
         }
         return try await view(of: week, in: loaded, for: user)

@@ -71,27 +71,26 @@ struct ExportService: RequestScoped {
             bonds: bonds.map { bond in
                 let snapshot = BondSnapshot(id: BondID(bond.id!), kind: bond.kind, endedAt: bond.endedAt,
                                             memberIDs: (memberCounts[bond.id!] ?? []).map { UserID($0.$user.id) })
-                return .init(id: bond.id!, kind: bond.kind, name: bond.name, status: snapshot.status, createdAt: bond.createdAt,
+                return .init(id: bond.id!, kind: bond.kind, name: bond.name(cipher), status: snapshot.status, createdAt: bond.createdAt,
                              endedAt: bond.endedAt, joinedAt: memberships.first { $0.$bond.id == bond.id }?.joinedAt ?? bond.createdAt)
             },
-            assessments: try await Assessment.query(on: db).filter(\.$user.$id == userID).sort(\.$takenAt).all().map {
+            assessments: try await Assessment.query(on: db).filter(\.$user.$id == userID).sort(\.$takenAt).all().opened(cipher).map {
                 .init(id: $0.id!, bondId: $0.$bond.id, instrument: $0.instrumentKey, instrumentVersion: $0.instrumentVersion,
-                      mode: $0.mode, shared: $0.shared, takenAt: $0.takenAt, answers: $0.answers, total: $0.total)
+                      mode: $0.mode, shared: $0.shared, takenAt: $0.takenAt, answers: $0.answers, total: $0.score?.total ?? 0)
             },
             dailyAnswers: try answers.map { answer in
                 let promptID = promptIDs["\(answer.$bond.id)|\(answer.day)"] ?? ""
                 return .init(bondId: answer.$bond.id, day: answer.day, question: services.content.prompt(promptID)?.text ?? promptID,
-                             text: try cipher.open(answer.sealedText, purpose: TodayService.answerPurpose), answeredAt: answer.updatedAt)
+                             text: try cipher.open(answer.sealedText, at: answer.place), answeredAt: answer.updatedAt)
             },
             replies: try await DailyReply.query(on: db).filter(\.$user.$id == userID).sort(\.$createdAt).all().map {
-                .init(bondId: $0.$bond.id, day: $0.day, text: try cipher.open($0.sealedText, purpose: TodayService.replyPurpose), at: $0.createdAt)
+                .init(bondId: $0.$bond.id, day: $0.day, text: try cipher.open($0.sealedText, at: $0.place), at: $0.createdAt)
             },
             appreciationsSent: try await Appreciation.query(on: db).filter(\.$from.$id == userID).sort(\.$createdAt).all().map {
-                .init(bondId: $0.$bond.id, text: try cipher.open($0.sealedText, purpose: AppreciationService.purpose), at: $0.createdAt)
+                .init(bondId: $0.$bond.id, text: try cipher.open($0.sealedText, at: $0.place), at: $0.createdAt)
             },
             checkins: try await Checkin.query(on: db).filter(\.$user.$id == userID).sort(\.$week).all().map {
-                .init(bondId: $0.$bond.id, week: $0.week, ratings: $0.ratings,
-                      note: try $0.sealedNote.map { try cipher.open($0, purpose: CheckinService.purpose) })
+                .init(bondId: $0.$bond.id, week: $0.week, ratings: try $0.ratings(cipher), note: try $0.note(cipher))
             },
             conversationsStarted: try await Conversation.query(on: db).filter(\.$starter.$id == userID).sort(\.$startedAt).all().map {
                 .init(bondId: $0.$bond.id, startedAt: $0.startedAt, completedAt: $0.completedAt, questionsReached: $0.position)
@@ -103,7 +102,7 @@ struct ExportService: RequestScoped {
                 .init(event: $0.kind, device: $0.device, at: $0.at, count: $0.count)
             },
             reactions: try await ReactionRow.query(on: db).filter(\.$user.$id == userID).sort(\.$updatedAt).all().map {
-                .init(bondId: $0.$bond.id, on: $0.targetKind, target: $0.targetKey, reaction: $0.reaction, at: $0.updatedAt)
+                .init(bondId: $0.$bond.id, on: $0.targetKind, target: $0.targetKey, reaction: $0.reaction(cipher)?.rawValue ?? "", at: $0.updatedAt)
             },
             nudgesSent: try await Nudge.query(on: db).filter(\.$from.$id == userID).sort(\.$createdAt).all().map {
                 .init(bondId: $0.$bond.id, day: $0.day, at: $0.createdAt)
@@ -141,7 +140,7 @@ struct ExportService: RequestScoped {
 
     /// A row per response, a column per item and the score.
     func assessmentsCSV(for user: User) async throws -> String {
-        let rows = try await Assessment.query(on: db).filter(\.$user.$id == user.requireID()).sort(\.$takenAt).all()
+        let rows = try await Assessment.query(on: db).filter(\.$user.$id == user.requireID()).sort(\.$takenAt).all().opened(services.cipher)
         var itemIDs: [String] = []
         for instrument in services.content.instruments { for item in instrument.items where !itemIDs.contains(item.id) { itemIDs.append(item.id) } }
         for row in rows { for id in row.answers.keys.sorted() where !itemIDs.contains(id) { itemIDs.append(id) } }
@@ -151,7 +150,7 @@ struct ExportService: RequestScoped {
         for row in rows {
             let answers = row.answers
             let cells = [row.id!.uuidString.lowercased(), row.$bond.id.uuidString.lowercased(), row.instrumentKey, String(row.instrumentVersion),
-                         row.mode, row.shared ? "true" : "false", formatter.string(from: row.takenAt), MeasureText.number((row.total * 100).rounded() / 100)]
+                         row.mode, row.shared ? "true" : "false", formatter.string(from: row.takenAt), MeasureText.number(((row.score?.total ?? 0) * 100).rounded() / 100)]
                 + itemIDs.map { answers[$0].map(String.init) ?? "" }
             lines.append(cells.map(Self.field).joined(separator: ","))
         }

@@ -91,7 +91,7 @@ struct HomeService: RequestScoped {
             .filter(\.$updatedAt > since).all() {
             let target = Reaction.Target(rawValue: reaction.targetKind)
             events.append(.init(kind: .reacted, at: reaction.updatedAt, day: target == .day ? LocalDay(string: reaction.targetKey) : nil,
-                                detail: Reaction(rawValue: reaction.reaction)?.emoji, target: target))
+                                detail: reaction.reaction(services.cipher)?.emoji, target: target))
         }
         for note in try await Appreciation.query(on: db).filter(\.$bond.$id == bondID).filter(\.$from.$id == partnerID)
             .filter(\.$createdAt > since).all() {

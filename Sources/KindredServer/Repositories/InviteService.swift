@@ -129,6 +129,7 @@ struct InviteService: RequestScoped {
     struct Preview {
         let invite: Invite
         let bond: Bond
+        let bondName: String?
         let inviterName: String
         /// Why it cannot be accepted by this person, if it cannot.
         let refusal: InviteRules.Refusal?
@@ -148,7 +149,7 @@ struct InviteService: RequestScoped {
         )
         let inviter = try await User.find(invite.$creator.id, on: db)
         let refusal = InviteRules.check(invite: invite.rules, bond: snapshot, user: user.userID, now: services.now)
-        return Preview(invite: invite, bond: bond, inviterName: inviter?.displayName ?? "Someone", refusal: refusal)
+        return Preview(invite: invite, bond: bond, bondName: bond.name(services.cipher), inviterName: inviter?.displayName ?? "Someone", refusal: refusal)
     }
 
     /// Joins `user` to the invite's bond. Exactly one of any number of simultaneous

@@ -53,7 +53,7 @@ struct ReactionService: RequestScoped {
         let ended = loaded.snapshot.status == .ended
         var result: [String: Summary] = [:]
         for row in rows {
-            guard let reaction = Reaction(rawValue: row.reaction) else { continue }
+            guard let reaction = row.reaction(services.cipher) else { continue }
             if row.$user.id == user.id {
                 result[row.targetKey, default: Summary()].yours = reaction
             } else if !ended {
@@ -76,16 +76,20 @@ struct ReactionService: RequestScoped {
                 .filter(\.$targetKey == key).filter(\.$user.$id == userID)
         }
         if let reaction {
-            if let row = try await existing().first() {
-                row.reaction = reaction.rawValue
+            let cipher = services.cipher
+            func change(_ row: ReactionRow) async throws {
+                try row.set(reaction, cipher: cipher)
                 row.updatedAt = now
                 try await row.update(on: db)
+            }
+            if let row = try await existing().first() {
+                try await change(row)
             } else {
                 do {
                     try await ReactionRow(bondID: bondID, userID: userID, targetKind: target.rawValue, targetKey: key,
-                                          reaction: reaction.rawValue, now: now).create(on: db)
+                                          reaction: reaction, cipher: cipher, now: now).create(on: db)
                 } catch let error as any DatabaseError where error.isConstraintFailure {
-                    try await existing().set(\.$reaction, to: reaction.rawValue).set(\.$updatedAt, to: now).update()
+                    if let row = try await existing().first() { try await change(row) }
                 }
             }
         } else {

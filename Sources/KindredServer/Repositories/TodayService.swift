@@ -130,15 +130,15 @@ struct TodayService: RequestScoped {
         let active = loaded.verdict == .member && loaded.snapshot.status == .active
         let ended = loaded.snapshot.status == .ended
         // What the other member wrote is opened only for a revealed day of a living bond.
-        let theirText = ended ? nil : try Reveal.visibleText(of: theirs.map { try services.cipher.open($0.sealedText, purpose: Self.answerPurpose) }, state: state)
+        let theirText = ended ? nil : try Reveal.visibleText(of: theirs.map { try services.cipher.open($0.sealedText, at: $0.place) }, state: state)
         let prompt = services.content.prompt(question.promptID)
             ?? Deck.Prompt(id: question.promptID, text: "(This question is no longer in the deck.)", depth: 1, sign: .openSharing, kinds: BondKind.allCases)
         let visibleReplies = try replies.filter { !ended || $0.$user.id == user.id }.compactMap { reply -> (String, Bool, Date)? in
-            state == .revealed ? (try services.cipher.open(reply.sealedText, purpose: Self.replyPurpose), reply.$user.id == user.id, reply.createdAt) : nil
+            state == .revealed ? (try services.cipher.open(reply.sealedText, at: reply.place), reply.$user.id == user.id, reply.createdAt) : nil
         }
         return DayView(
             day: day, prompt: prompt, state: state,
-            yourText: try mine.map { try services.cipher.open($0.sealedText, purpose: Self.answerPurpose) },
+            yourText: try mine.map { try services.cipher.open($0.sealedText, at: $0.place) },
             yourAnsweredAt: mine?.updatedAt,
             theirText: theirText, theirAnsweredAt: state == .revealed && !ended ? theirs?.createdAt : nil,
             mayWrite: active && Reveal.mayWrite(youAnswered: mine != nil, theyAnswered: theirs != nil),
@@ -168,7 +168,7 @@ struct TodayService: RequestScoped {
         }
         let day = today(for: user)
         _ = try await question(for: day, in: loaded)
-        let sealed = try services.cipher.seal(text, purpose: Self.answerPurpose)
+        let cipher = services.cipher
         let bondID = loaded.bond.id!, userID = try user.requireID(), now = services.now
         // Nil when this only changed an answer; else whether the other member had answered already.
         let firstAnswer = try await db.transaction { tx -> Bool? in
@@ -187,12 +187,12 @@ struct TodayService: RequestScoped {
                               detail: "You've both answered, so today's answers are shared and can't be changed. Add a reply instead.")
             }
             if let mine {
-                mine.sealedText = sealed
+                mine.sealedText = try cipher.seal(text, at: mine.place)
                 mine.updatedAt = now
                 try await mine.update(on: tx)
                 return nil
             }
-            try await DailyAnswer(bondID: bondID, day: day.description, userID: userID, sealedText: sealed, now: now).create(on: tx)
+            try await DailyAnswer(bondID: bondID, day: day.description, userID: userID, text: text, cipher: cipher, now: now).create(on: tx)
             // Changed your mind after passing: the answer takes the pass's place.
             try await DailyPass.query(on: tx).filter(\.$bond.$id == bondID).filter(\.$day == day.description)
                 .filter(\.$user.$id == userID).delete()
@@ -279,7 +279,7 @@ struct TodayService: RequestScoped {
         case .success(let cleaned): text = cleaned
         case .failure(let problem): throw Problem.invalid([problem])
         }
-        let sealed = try services.cipher.seal(text, purpose: Self.replyPurpose)
+        let cipher = services.cipher
         let bondID = loaded.bond.id!
         let userID = try user.requireID()
         let now = services.now
@@ -291,7 +291,7 @@ struct TodayService: RequestScoped {
             guard yours < TextRules.repliesPerMemberPerDay else {
                 throw Problem(status: .conflict, detail: TextRules.repliesFullMessage, code: "replies-full")
             }
-            try await DailyReply(bondID: bondID, day: day.description, userID: userID, sealedText: sealed, now: now).create(on: tx)
+            try await DailyReply(bondID: bondID, day: day.description, userID: userID, text: text, cipher: cipher, now: now).create(on: tx)
         }
         return try await view(of: day, in: loaded, for: user)
     }
@@ -345,7 +345,7 @@ struct TodayService: RequestScoped {
         let shared = try await Assessment.query(on: db)
             .filter(\.$bond.$id == loaded.bond.id!).filter(\.$instrumentKey == "six-signs")
             .filter(\.$mode == ResultSummary.Mode.`self`.rawValue).filter(\.$shared == true)
-            .sort(\.$takenAt, .descending).limit(10).all()
+            .sort(\.$takenAt, .descending).limit(10).all().opened(services.cipher)
         var latestPerMember: [UUID: InstrumentScore] = [:]
         for result in shared where latestPerMember[result.$user.id] == nil { latestPerMember[result.$user.id] = result.score }
         guard !latestPerMember.isEmpty else { return nil }

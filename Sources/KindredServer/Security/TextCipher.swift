@@ -4,9 +4,34 @@ import Foundation
 import Glibc
 #endif
 
-/// Encrypts what people write before it reaches the database (AES-GCM, 256-bit keys).
-/// Each ciphertext names the key that sealed it — `kc1:<key id>:<base64>` — so keys can be
-/// rotated: new writes use the newest key, old rows stay readable until re-encrypted.
+/// Where a sealed value lives: its table and column (`purpose`), its row, the person it
+/// belongs to, the bond and the day or week. All of it is the AES-GCM associated data, so a
+/// ciphertext opens only in the place it was sealed for: copied to another row, person, bond
+/// or day by someone with the database but not the key, it fails to open.
+public struct SealedPlace: Sendable, Equatable {
+    public var purpose: String
+    public var row: UUID
+    public var owner: UUID?
+    public var bond: UUID?
+    public var period: String?
+
+    public init(purpose: String, row: UUID, owner: UUID?, bond: UUID? = nil, period: String? = nil) {
+        self.purpose = purpose
+        self.row = row
+        self.owner = owner
+        self.bond = bond
+        self.period = period
+    }
+
+    var associatedData: Data {
+        func text(_ id: UUID?) -> String { id?.uuidString.lowercased() ?? "-" }
+        return Data("kindred/2|\(purpose)|row=\(text(row))|owner=\(text(owner))|bond=\(text(bond))|period=\(period ?? "-")".utf8)
+    }
+}
+
+/// Encrypts what people write and mark before it reaches the database (AES-GCM, 256-bit
+/// keys). Each ciphertext names the key that sealed it — `kc2:<key id>:<base64>` — so keys can
+/// be rotated: new writes use the newest key, old rows stay readable until re-sealed.
 public struct TextCipher: Sendable {
     public struct Key: Sendable {
         public let id: String
@@ -27,17 +52,22 @@ public struct TextCipher: Sendable {
         case badKey(String)
         case unknownKey(String)
         case malformed
+        /// An earlier, unbound form (`kc1`): only the migration that binds it opens it.
+        case unbound
 
         public var description: String {
             switch self {
             case .badKey(let reason): reason
             case .unknownKey(let id): "text was sealed with key \(id), which is not configured"
             case .malformed: "stored text is not in Kindred's encrypted form"
+            case .unbound: "stored text is in the earlier form not bound to its row; run `kindred migrate`"
             }
         }
     }
 
-    static let prefix = "kc1"
+    static let prefix = "kc2"
+    /// The form before issue 11: bound to its purpose only.
+    static let legacyPrefix = "kc1"
     /// The newest key first: it seals; all of them open.
     public let keys: [Key]
     public var currentKeyID: String { keys[0].id }
@@ -47,20 +77,37 @@ public struct TextCipher: Sendable {
         self.keys = keys
     }
 
-    /// `purpose` binds a ciphertext to where it belongs (e.g. "answers"), so one cannot be
-    /// copied into another table and still open.
-    public func seal(_ text: String, purpose: String) throws -> String {
-        let box = try AES.GCM.seal(Data(text.utf8), using: keys[0].key, authenticating: Data(purpose.utf8))
-        guard let combined = box.combined else { throw CipherError.malformed }
-        return "\(Self.prefix):\(keys[0].id):\(combined.base64EncodedString())"
+    public func seal(_ text: String, at place: SealedPlace) throws -> String {
+        try seal(Data(text.utf8), prefix: Self.prefix, associatedData: place.associatedData)
     }
 
-    public func open(_ sealed: String, purpose: String) throws -> String {
+    public func open(_ sealed: String, at place: SealedPlace) throws -> String {
+        if sealed.hasPrefix(Self.legacyPrefix + ":") { throw CipherError.unbound }
+        return try open(sealed, prefix: Self.prefix, associatedData: place.associatedData)
+    }
+
+    /// Opens the earlier form (bound to its purpose only), for the migration that binds it.
+    func openLegacy(_ sealed: String, purpose: String) throws -> String {
+        try open(sealed, prefix: Self.legacyPrefix, associatedData: Data(purpose.utf8))
+    }
+
+    /// Makes the earlier form, so tests can prove the migration binds it.
+    func sealLegacy(_ text: String, purpose: String) throws -> String {
+        try seal(Data(text.utf8), prefix: Self.legacyPrefix, associatedData: Data(purpose.utf8))
+    }
+
+    private func seal(_ plain: Data, prefix: String, associatedData: Data) throws -> String {
+        let box = try AES.GCM.seal(plain, using: keys[0].key, authenticating: associatedData)
+        guard let combined = box.combined else { throw CipherError.malformed }
+        return "\(prefix):\(keys[0].id):\(combined.base64EncodedString())"
+    }
+
+    private func open(_ sealed: String, prefix: String, associatedData: Data) throws -> String {
         let parts = sealed.split(separator: ":", maxSplits: 2).map(String.init)
-        guard parts.count == 3, parts[0] == Self.prefix, let data = Data(base64Encoded: parts[2]) else { throw CipherError.malformed }
+        guard parts.count == 3, parts[0] == prefix, let data = Data(base64Encoded: parts[2]) else { throw CipherError.malformed }
         guard let key = keys.first(where: { $0.id == parts[1] }) else { throw CipherError.unknownKey(parts[1]) }
         let box = try AES.GCM.SealedBox(combined: data)
-        let plain = try AES.GCM.open(box, using: key.key, authenticating: Data(purpose.utf8))
+        let plain = try AES.GCM.open(box, using: key.key, authenticating: associatedData)
         return String(decoding: plain, as: UTF8.self)
     }
 
@@ -90,7 +137,7 @@ public struct TextCipher: Sendable {
     /// The key id a stored value was sealed with, if it is one of ours.
     public static func keyID(of sealed: String) -> String? {
         let parts = sealed.split(separator: ":", maxSplits: 2)
-        return parts.count == 3 && parts[0] == prefix ? String(parts[1]) : nil
+        return parts.count == 3 && (parts[0] == prefix || parts[0] == legacyPrefix) ? String(parts[1]) : nil
     }
 }
 

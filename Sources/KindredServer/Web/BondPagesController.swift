@@ -125,7 +125,7 @@ struct BondPagesController: RouteCollection {
     // MARK: - Wording
 
     static func title(of loaded: BondService.Loaded, for user: User) -> String {
-        if let name = loaded.bond.name { return name }
+        if let name = loaded.name { return name }
         if let partner = loaded.members.first(where: { $0.user.id != user.id }) {
             return "You and \(partner.user.displayName)"
         }

@@ -125,7 +125,7 @@ struct InvitePagesController: RouteCollection {
         let preview = try await InviteService(req).preview(code: code, for: user)
         let page = JoinPage(
             signedIn: true, nextQuery: "", inviterName: preview.inviterName,
-            kindLabelLower: BondPagesController.kindPhrase(preview.bond.kind), bondName: preview.bond.name,
+            kindLabelLower: BondPagesController.kindPhrase(preview.bond.kind), bondName: preview.bondName,
             refusal: preview.refusal?.message, acceptURL: joinPath
         )
         return try await req.page("join", title: "You're invited", status: preview.refusal == nil ? .ok : InviteService.problem(for: preview.refusal!).status, page)

@@ -46,7 +46,9 @@ func withApp(
     tweak(&configuration)
     do {
         let content = try configuration.loadContent().get()
-        let cipher = try TextCipher(keys: [TextCipher.Key(TextCipher.Key.generate())])
+        // A fresh key per test, unless the test chose keys (`encryptionKeys`, newest first).
+        let cipher = try configuration.encryptionKeys.map { try KeyStore.load(environmentValue: $0, keyDirectory: "/nonexistent") }
+            ?? TextCipher(keys: [TextCipher.Key(TextCipher.Key.generate())])
         let delivery = Delivery(mail: configuration.smtp == nil ? nil : FakeMail(), push: FakePush(), vapid: VAPIDKey.generate())
         try await configure(app, services: KindredServices(
             configuration: configuration, content: content, cipher: cipher, clock: clock.clock, throttle: .init(), delivery: delivery

@@ -12,11 +12,8 @@ struct UpdateAssessmentsAddComparedWith: AsyncMigration {
             let theirs = try await Assessment.query(on: database)
                 .filter(\.$bond.$id == prediction.$bond.id).filter(\.$user.$id != prediction.$user.id)
                 .filter(\.$instrumentKey == prediction.instrumentKey).filter(\.$mode == ResultSummary.Mode.`self`.rawValue).all()
-            let summaries = theirs.compactMap { row in row.summary.map { (row, $0) } }
-            guard let pinned = PerceptionGap.pin(predictionAt: prediction.takenAt, instrument: prediction.instrumentKey, among: summaries.map(\.1)),
-                  let row = summaries.first(where: { $0.1 == pinned })?.0
-            else { continue }
-            prediction.comparedWith = row.id
+            guard let index = PerceptionGap.pinIndex(predictionAt: prediction.takenAt, takenAt: theirs.map(\.takenAt)) else { continue }
+            prediction.comparedWith = theirs[index].id
             try await prediction.update(on: database)
         }
     }

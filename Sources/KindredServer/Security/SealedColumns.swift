@@ -1,0 +1,82 @@
+import Fluent
+import Foundation
+import SQLKit
+
+/// Every sealed column, and where the parts of its place (`SealedPlace`) are kept in its row.
+/// The migration that binds and seals, and `kindred keys rotate`, walk these; the README's
+/// security section lists them, and what stays plain.
+struct SealedColumn: Sendable {
+    enum Before: Sendable {
+        /// Sealed for its purpose only (`kc1`), before issue 11.
+        case legacySealed
+        /// Plain JSON before issue 11.
+        case plain
+    }
+
+    let table: String
+    let column: String
+    let purpose: String
+    let owner: String?
+    let bond: String?
+    let period: String?
+    let before: Before
+
+    static let all: [SealedColumn] = [
+        .init(table: "daily_answers", column: "text", purpose: TodayService.answerPurpose, owner: "user_id", bond: "bond_id", period: "day", before: .legacySealed),
+        .init(table: "daily_replies", column: "text", purpose: TodayService.replyPurpose, owner: "user_id", bond: "bond_id", period: "day", before: .legacySealed),
+        .init(table: "appreciations", column: "text", purpose: AppreciationService.purpose, owner: "from_user_id", bond: "bond_id", period: nil, before: .legacySealed),
+        .init(table: "checkins", column: "note", purpose: CheckinService.purpose, owner: "user_id", bond: "bond_id", period: "week", before: .legacySealed),
+        .init(table: "checkins", column: "ratings", purpose: CheckinService.ratingsPurpose, owner: "user_id", bond: "bond_id", period: "week", before: .plain),
+        .init(table: "saved_safety_checks", column: "sealed", purpose: SafetyService.purpose, owner: "user_id", bond: nil, period: nil, before: .legacySealed),
+        .init(table: "assessments", column: "answers", purpose: Assessment.answersPurpose, owner: "user_id", bond: "bond_id", period: nil, before: .plain),
+        .init(table: "reactions", column: "reaction", purpose: ReactionRow.purpose, owner: "user_id", bond: "bond_id", period: "target_key", before: .plain),
+        .init(table: "bonds", column: "name", purpose: Bond.namePurpose, owner: nil, bond: "id", period: nil, before: .plain),
+        .init(table: "assessments", column: "score", purpose: Assessment.scorePurpose, owner: "user_id", bond: "bond_id", period: nil, before: .plain),
+    ]
+
+    struct Row: Decodable, Sendable {
+        let id: UUID
+        let value: String?
+        let owner: UUID?
+        let bond: UUID?
+        let period: String?
+    }
+
+    func place(of row: Row) -> SealedPlace {
+        SealedPlace(purpose: purpose, row: row.id, owner: row.owner, bond: row.bond, period: row.period)
+    }
+
+    /// Every row, a page at a time in id order, so a large table never sits in memory at once.
+    func walk(on sql: any SQLDatabase, pageSize: Int = 500, _ body: (Row) async throws -> Void) async throws {
+        var after: UUID?
+        while true {
+            let select = sql.select()
+                .column(SQLIdentifier("id"))
+                .column(SQLAlias(SQLIdentifier(column), as: SQLIdentifier("value")))
+                .column(SQLAlias(owner.map { SQLIdentifier($0) as any SQLExpression } ?? SQLLiteral.null, as: SQLIdentifier("owner")))
+                .column(SQLAlias(bond.map { SQLIdentifier($0) as any SQLExpression } ?? SQLLiteral.null, as: SQLIdentifier("bond")))
+                .column(SQLAlias(period.map { SQLIdentifier($0) as any SQLExpression } ?? SQLLiteral.null, as: SQLIdentifier("period")))
+                .from(table)
+                .orderBy("id")
+                .limit(pageSize)
+            if let after { select.where(SQLIdentifier("id"), .greaterThan, SQLBind(after)) }
+            let rows = try await select.all(decoding: Row.self)
+            for row in rows { try await body(row) }
+            guard rows.count == pageSize, let last = rows.last else { return }
+            after = last.id
+        }
+    }
+
+    /// Compare-and-set: writes `new` only if the row still holds `old`, so an edit made in the
+    /// meantime is never overwritten. Whether it wrote.
+    func replace(_ id: UUID, old: String, new: String, on sql: any SQLDatabase) async throws -> Bool {
+        struct Changed: Decodable { let id: UUID }
+        let changed = try await sql.update(table)
+            .set(SQLIdentifier(column), to: SQLBind(new))
+            .where(SQLIdentifier("id"), .equal, SQLBind(id))
+            .where(SQLIdentifier(column), .equal, SQLBind(old))
+            .returning(SQLIdentifier("id"))
+            .all(decoding: Changed.self)
+        return !changed.isEmpty
+    }
+}
