@@ -17,6 +17,13 @@ import Testing
         #expect(throttle.decide(failures: failures, now: now) == .wait(seconds: 810))
     }
 
+    /// Another node (or a guess that got the lock first) may stamp its failure a moment after
+    /// this guess read the clock: it still counts, or a burst across nodes gets one guess too many.
+    @Test func failuresStampedJustAfterNowStillCount() {
+        let failures = (0..<9).map { now.addingTimeInterval(-Double($0)) } + [now.addingTimeInterval(0.05)]
+        #expect(throttle.decide(failures: failures, now: now) != .allowed)
+    }
+
     @Test func failuresOutsideTheWindowDoNotCount() {
         let old = (0..<20).map { now.addingTimeInterval(-900 - Double($0)) }
         #expect(throttle.decide(failures: old, now: now) == .allowed)

@@ -13,6 +13,9 @@ Two `kindred serve` nodes share one PostgreSQL; nginx round-robins in front. Pro
       final (a further answer gets 409 answers-revealed) and sealed at rest;
   (d) in the same bonds, both members check in for the week at the same instant through
       different nodes: both 200, both see both notes revealed, 2 rows per bond;
+  (f) a burst of 200 password guesses for one account from one client, split across both
+      nodes: at most 10 checked (401), the rest refused before checking (429); the owner still
+      signs in from their own address through either node; one security-log entry counts them;
   (e) --reminders people (default 500) in active bonds, in several time zones, each with a
       daily email reminder at the local time that makes all of them due in the same UTC
       minute, half set up through each node: the real SMTP sink (smtp_sink.py, --mail-dir)
@@ -990,9 +993,52 @@ def reminders_at_one_minute():
           + (f"; {killed['node']} killed holding {killed['unsent_claims']} unsent claims" if killed else ""))
 
 
+# ---------------------------------------------------------------- (f) guessing across nodes
+
+def race_sign_in_guesses(guesses=200, limit=10):
+    """(f) One client guesses one account's password `guesses` times at once, half through
+    each node: no more than `limit` guesses are ever checked (401), every other one is refused
+    before checking (429), and none fails. The owner, from their own address, still signs in
+    through either node, and their security log adds the checked failures up in one entry."""
+    print(f"\n==> (f) {guesses} guesses at one account's password from one client at once, half through each node")
+    owner = make_people(1, "owner")[0]
+    attacker = {"X-Forwarded-For": "203.0.113.66"}
+    barrier = threading.Barrier(min(guesses, 64))
+
+    def guess(i):
+        base = args.node1 if i % 2 == 0 else args.node2
+        try:
+            barrier.wait(timeout=30)
+        except threading.BrokenBarrierError:
+            pass
+        r = node_client(base).request("POST", "/api/v1/tokens", {"email": owner["email"], "password": f"guess {i} of many"},
+                                      headers=attacker)
+        return r.status
+
+    with concurrent.futures.ThreadPoolExecutor(64) as pool:
+        statuses = Counter(pool.map(guess, range(guesses)))
+    checked, refused = statuses.get(401, 0), statuses.get(429, 0)
+    RESULTS["guess_race"] = {"guesses": guesses, "statuses": {str(k): v for k, v in sorted(statuses.items())}}
+    print(f"    {guesses} guesses at once through both nodes: {checked} checked (401), {refused} refused before checking (429)")
+    if checked > limit:
+        anomaly(f"{checked} guesses were checked against the password; the limit is {limit}")
+    if checked + refused != guesses:
+        anomaly(f"guesses answered other than 401 or 429: {dict(statuses)}")
+    for n, base in enumerate((args.node1, args.node2), 1):
+        r = node_client(base).request("POST", "/api/v1/tokens", {"email": owner["email"], "password": PASSWORD},
+                                      headers={"X-Forwarded-For": f"198.51.100.{20 + n}"})
+        if r.status != 201:
+            anomaly(f"the owner, from their own address, could not sign in through node {n}: {r.status}")
+    log = expect(node_client(args.node2).request("GET", "/api/v1/me/security-log", token=owner["token"]), 200, what="security log")
+    failed = [e for e in log.json() if e["event"] == "sign-in-failed"]
+    if sum(e["count"] for e in failed) != checked or len(failed) != 1:
+        anomaly(f"the security log has {len(failed)} failure entries adding up to {sum(e['count'] for e in failed)}; "
+                f"expected one adding up to {checked}")
+
+
 def main():
     started = time.monotonic()
-    for test in (session_test, race_invite_accepts, race_daily_answers, race_checkins, reminders_at_one_minute):
+    for test in (session_test, race_invite_accepts, race_daily_answers, race_checkins, race_sign_in_guesses, reminders_at_one_minute):
         try:
             test()
         except Exception as e:  # a broken step is an anomaly, reported with what we have

@@ -25,7 +25,9 @@ public struct SignInThrottle: Sendable, Equatable {
     /// any order, any age — older ones are ignored.
     public func decide(failures: [Date], now: Date) -> Decision {
         let start = windowStart(now: now)
-        let recent = failures.filter { $0 > start && $0 <= now }.sorted()
+        // A failure stamped a little after `now` still counts: another node (or a request that
+        // got the lock first) may have read its clock a moment later than this one did.
+        let recent = failures.filter { $0 > start }.sorted()
         guard recent.count >= maxFailures else { return .allowed }
         // Allowed again once enough of them have aged out of the window.
         let freeing = recent[recent.count - maxFailures]

@@ -56,7 +56,7 @@ struct SignInGuard: RequestScoped {
     /// Counts one guess, or refuses it (429 with `Retry-After`) when the limit is reached.
     /// Returns the reservation to release if the guess turns out right.
     func reserve(_ keys: Keys) async throws -> UUID {
-        let throttle = services.throttle, now = services.now
+        let throttle = services.throttle, services = self.services
         return try await db.transaction { tx in
             guard let sql = tx as? any SQLDatabase else { throw Abort(.internalServerError) }
             if sql.dialect.name == "postgresql" {
@@ -65,6 +65,9 @@ struct SignInGuard: RequestScoped {
                     try await sql.raw("SELECT pg_advisory_xact_lock(hashtextextended(\(bind: key), 0))").run()
                 }
             }
+            // The time is read once the lock is held: a guess that waited behind others is
+            // stamped after theirs, never before.
+            let now = services.now
             // Writing first takes SQLite's write lock for the whole transaction (its
             // transactions start deferred), and keeps the table small: old guesses no longer count.
             try await SignInFailure.query(on: tx).filter(\.$failedAt <= throttle.windowStart(now: now)).delete()
