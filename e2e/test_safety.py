@@ -17,6 +17,8 @@ import html
 import io
 import json
 import re
+import urllib.error
+import urllib.request
 import uuid
 
 import pytest
@@ -551,6 +553,38 @@ def test_alex_deletes_his_saved_check(alex):
     assert export_of(alex)["savedSafetyChecks"] == []
     status, _ = alex.fetch(f"/support/saved/{story['saved id']}/delete", {})
     assert status == 404, "a deleted check could be deleted again"
+
+
+def api(kindred, method: str, path: str, body: dict | None = None, token: str | None = None) -> tuple[int, dict]:
+    """A client app's request to the API (not the browser's)."""
+    request = urllib.request.Request(kindred.url(path), method=method, data=json.dumps(body).encode() if body is not None else None,
+                                     headers={"Content-Type": "application/json", "User-Agent": "KindredTestApp/1.0",
+                                              **({"Authorization": f"Bearer {token}"} if token else {})})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+def test_alex_sees_the_app_he_signed_in_to_and_revokes_it(alex, kindred):
+    needs("bond")
+    status, made = api(kindred, "POST", "/api/v1/tokens", {"email": alex.email, "password": alex.password,
+                                                            "name": "Kitchen tablet", "idleDays": 30})
+    assert status == 201, made
+    assert made["idleDays"] == 30
+    alex.visit("/settings/devices")
+    assert "Apps with access" in headings(alex)
+    entry = alex.text("ul.device-list li")
+    assert entry.startswith("Kitchen tablet"), entry
+    assert "last used: not yet" in entry and "ends if unused until" in entry, entry
+
+    alex.click_through(alex.driver.find_element(By.CSS_SELECTOR, "form[action^='/settings/devices/tokens/'] button"))
+    assert alex.path == "/settings/devices"
+    assert alex.flash() == "That app's access is ended."
+    assert "Kitchen tablet" not in alex.text("main")
+    status, _ = api(kindred, "GET", "/api/v1/me", token=made["token"])
+    assert status == 401, "a revoked token still works"
 
 
 # --------------------------------------------------------------------------------------
