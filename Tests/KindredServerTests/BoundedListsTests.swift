@@ -159,6 +159,9 @@ final class BoundedListsTests: XCTestCase {
             XCTAssertFalse(second.body.contains("?page=3"))
             let nonsense = try await browser.get("/bonds?page=-3")
             XCTAssertEqual(nonsense.status, .ok, "a page number that makes no sense shows the first page")
+            let pastTheEnd = try await browser.get("/bonds?page=9")
+            XCTAssertEqual(pastTheEnd.status, .seeOther, "a page past the end goes back to the first")
+            XCTAssertEqual(pastTheEnd.location, "/bonds")
         }
     }
 

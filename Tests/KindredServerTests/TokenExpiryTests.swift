@@ -150,6 +150,7 @@ final class TokenExpiryTests: XCTestCase {
             let page = try await browser.get("/settings/devices")
             XCTAssertTrue(page.text.contains("Kitchen tablet"), page.text)
             XCTAssertTrue(page.text.contains("last used: not yet"), page.text)
+            XCTAssertTrue(page.text.contains("made from curl"), page.text)
             XCTAssertTrue(page.text.contains("ends if unused until"), page.text)
 
             // Ten minutes on (the browser still signed in), the tablet is used.

@@ -32,6 +32,8 @@ struct BondPagesController: RouteCollection {
         var bonds: [BondSummary] = []
         let paging = WebPaging(req, size: 20)
         let fetched = try await BondService(req).list(for: user).dropFirst(paging.paging.offset).prefix(paging.paging.limit + 1)
+        // A page past the end (bonds were left since the link was made) goes back to the first.
+        if fetched.isEmpty && paging.page > 1 { return req.redirect(to: "/bonds") }
         for loaded in fetched.prefix(paging.paging.limit) {
             let headline = try await home.headline(in: loaded, for: user)
             bonds.append(BondSummary(

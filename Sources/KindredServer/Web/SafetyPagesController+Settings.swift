@@ -31,7 +31,7 @@ extension SafetyPagesController {
                       current: $0.id == req.webSession?.id, endURL: "/settings/devices/\($0.id!.uuidString.lowercased())/end")
         }
         let tokens = try await service.tokens(for: user, paging: .init(limit: Paging.maxLimit)).prefix(Paging.maxLimit).map {
-            TokenRow(name: $0.name, device: $0.device.isEmpty ? "an unknown device" : $0.device,
+            TokenRow(name: $0.name, device: Self.midSentence($0.device),
                      created: DateText.dayAndTime($0.createdAt, in: zone),
                      lastUsed: $0.lastUsedAt.map { DateText.dayAndTime($0, in: zone) } ?? "not yet",
                      ends: DateText.dayAndTime($0.expiresAt, in: zone),
@@ -40,6 +40,13 @@ extension SafetyPagesController {
         struct Page: Encodable { let sessions: [DeviceRow]; let tokens: [TokenRow]; let quickExitSignsOut: Bool }
         return try await req.page("devices", title: "Devices", section: "settings",
                                   Page(sessions: Array(sessions), tokens: Array(tokens), quickExitSignsOut: user.quickExitSignsOut))
+    }
+
+    /// "A browser on iOS" reads "made from a browser on iOS"; names ("Chrome on Linux") stay.
+    static func midSentence(_ device: String) -> String {
+        if device.isEmpty { return "an unknown device" }
+        for article in ["A ", "An "] where device.hasPrefix(article) { return article.lowercased() + device.dropFirst(article.count) }
+        return device
     }
 
     func revokeToken(req: Request) async throws -> Response {

@@ -161,6 +161,7 @@ struct SafetyPagesController: RouteCollection {
         let guide = try SafetyService(req).guide
         let paging = WebPaging(req, size: 20)
         let fetched = try await SafetyService(req).saved(for: user, paging: paging.paging)
+        if fetched.isEmpty && paging.page > 1 { return req.redirect(to: "/support/saved") }
         let rows = fetched.prefix(paging.paging.limit).map { entry in
             let yes = guide.items.filter { entry.stored.answers[$0.id] == true }.count
             return SavedRow(id: entry.check.id!.uuidString.lowercased(), savedAt: DateText.dayAndTime(entry.check.createdAt, in: user.timeZone),
