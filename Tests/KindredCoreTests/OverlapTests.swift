@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+@testable import KindredCore
+
+/// Both-awake hours for two people in different zones, across a change of clocks.
+@Suite struct OverlapTests {
+    let iso = ISO8601DateFormatter()
+    func member(_ zone: String, _ wake: Int = 8, _ sleep: Int = 22) -> BondDay.Member {
+        BondDay.Member(zone: TimeZone(identifier: zone)!, wake: LocalTime(hour: wake, minute: 0)!, sleep: LocalTime(hour: sleep, minute: 0)!)
+    }
+
+    @Test func londonAndNewYorkShareTheirAfternoon() {
+        // Winter: London 08–22 is 08–22 UTC; New York 08–22 is 13–03 UTC. Both awake 13–22 UTC.
+        let from = iso.date(from: "2027-01-11T00:00:00Z")!
+        let stretches = Overlap.bothAwake([member("Europe/London"), member("America/New_York")], from: from, days: 1)
+        #expect(stretches == [DateInterval(start: iso.date(from: "2027-01-11T13:00:00Z")!, end: iso.date(from: "2027-01-11T22:00:00Z")!)])
+        #expect(Overlap.fits(start: iso.date(from: "2027-01-11T19:00:00Z")!, duration: 3600, in: stretches))
+        #expect(!Overlap.fits(start: iso.date(from: "2027-01-11T21:30:00Z")!, duration: 3600, in: stretches), "runs past London's bedtime")
+    }
+
+    @Test func theSharedHoursMoveWhenOneSideChangesItsClocks() {
+        // 14 March 2027: New York springs forward, London not until the 28th. Before: 13–22 UTC;
+        // from the 14th, New York wakes at 12:00 UTC, so both are awake 12–22 UTC.
+        let from = iso.date(from: "2027-03-13T00:00:00Z")!
+        let stretches = Overlap.bothAwake([member("Europe/London"), member("America/New_York")], from: from, days: 3)
+        let hours: [TimeInterval] = [9 * 3600, 10 * 3600, 10 * 3600]
+        #expect(stretches.map(\.duration) == hours)
+        #expect(stretches.first?.start == iso.date(from: "2027-03-13T13:00:00Z"))
+        #expect(stretches.last?.start == iso.date(from: "2027-03-15T12:00:00Z"))
+    }
+
+    @Test func farApartZonesMayShareNothingAndNightOwlsReachPastMidnight() {
+        let from = iso.date(from: "2027-01-11T00:00:00Z")!
+        // Kiritimati (UTC+14) 08–22 is 18:00–08:00 UTC; Pago Pago (UTC−11) 08–22 is 19:00–09:00 UTC.
+        let kiribati = Overlap.bothAwake([member("Pacific/Kiritimati"), member("Pacific/Pago_Pago")], from: from, days: 2)
+        let end = from.addingTimeInterval(2 * 86_400)
+        let whole: [Bool] = kiribati.map { stretch in stretch.duration == 13 * 3600 || stretch.start == from || stretch.end == end }
+        #expect(!kiribati.isEmpty && !whole.contains(false), "\(kiribati)")
+        let owl = member("UTC", 18, 2), lark = member("UTC", 5, 19)
+        let shared = Overlap.bothAwake([owl, lark], from: from, days: 1)
+        #expect(shared == [DateInterval(start: iso.date(from: "2027-01-11T18:00:00Z")!, end: iso.date(from: "2027-01-11T19:00:00Z")!)])
+        #expect(Overlap.awake(owl, from: from, to: from.addingTimeInterval(86_400)).first?.end == iso.date(from: "2027-01-11T02:00:00Z"),
+                "the night before reaches into the day")
+    }
+}
