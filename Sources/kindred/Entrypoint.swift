@@ -52,6 +52,9 @@ enum Entrypoint {
             }
             if command == "serve" || command.hasPrefix("-") {
                 try await app.autoMigrate()
+                // What a node of an earlier version wrote after the migration ran (a rolling
+                // upgrade) is sealed and bound now, before anyone reads it.
+                try await checkKeysAndBindEarlierForms(app)
                 try await app.applySQLitePragmas()
                 startBackgroundWork(app)
                 announceWhenListening(app)

@@ -163,14 +163,19 @@ final class EncryptionTests: XCTestCase {
         XCTAssertEqual(configuration.keyDirectory, root + "/data-keys", "beside the data folder by default")
         XCTAssertNil(configuration.keyInsideDataWarning)
 
-        // A key file where earlier versions kept it moves out of the data folder, unchanged.
+        // A key file where earlier versions kept it is copied out of the data folder, unchanged,
+        // and the copy left behind is warned about until the operator removes it.
         try FileManager.default.createDirectory(atPath: root + "/data", withIntermediateDirectories: true)
         let old = TextCipher.Key.generate()
         try KeyStore.write([old], to: root + "/data/" + KeyStore.fileName, replacing: false)
         let loaded = try configuration.loadCipher()
         XCTAssertEqual(loaded.currentKeyID, try TextCipher.Key(old).id, "the same key, so old rows still open")
-        XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/data/" + KeyStore.fileName), "no key left in the data folder")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: root + "/data/" + KeyStore.fileName), "never deleted: the key folder may not survive a redeploy")
         XCTAssertTrue(FileManager.default.fileExists(atPath: root + "/data-keys/" + KeyStore.fileName))
+        XCTAssertNotNil(configuration.keyLeftInDataWarning)
+        XCTAssertEqual(try configuration.loadCipher().currentKeyID, loaded.currentKeyID, "the same key on the next start")
+        try FileManager.default.removeItem(atPath: root + "/data/" + KeyStore.fileName)
+        XCTAssertNil(configuration.keyLeftInDataWarning, "no warning once the copy is gone")
         let mode = try FileManager.default.attributesOfItem(atPath: root + "/data-keys/" + KeyStore.fileName)[.posixPermissions] as? NSNumber
         XCTAssertEqual(mode?.intValue, 0o600)
 

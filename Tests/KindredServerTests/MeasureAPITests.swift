@@ -222,6 +222,37 @@ final class MeasureAPITests: XCTestCase {
         }
     }
 
+    func testOneMembersManyGuessesNeverPushOutTheOthers() async throws {
+        try await withApp { app, clock in
+            let (ana, ben, bond) = try await app.pair()
+            _ = try await take(app, ana, bond: bond, answers: ["eis1": 5, "eis2": 5, "eis3": 5, "eis4": 5, "eis5": 5], mode: "predict")
+            for _ in 0..<30 {  // more than every row an overview reads, and than its latest guesses
+                clock.advance(60)
+                _ = try await take(app, ben, bond: bond, mode: "predict")
+            }
+            _ = try await take(app, ben, bond: bond, answers: ["eis1": 5, "eis2": 5, "eis3": 5, "eis4": 5, "eis5": 5], share: true)
+            let anaView = try await app.send(.GET, "/api/v1/bonds/\(bond)/measures/eis", token: ana.token)
+            XCTAssertEqual((anaView.json["yourUnderstanding"] as? [String: Any])?["understanding"] as? Int, 100, anaView.body)
+        }
+    }
+
+    /// Predictions made before pinning existed are pinned by the migration, by the same rule.
+    func testTheMigrationPinsGuessesMadeBefore() async throws {
+        try await withApp { app, clock in
+            let (ana, ben, bond) = try await app.pair()
+            _ = try await take(app, ben, bond: bond, answers: ["eis1": 5, "eis2": 5, "eis3": 5, "eis4": 5, "eis5": 5], share: true)
+            clock.advance(3600)
+            _ = try await take(app, ana, bond: bond, answers: ["eis1": 5, "eis2": 5, "eis3": 5, "eis4": 5, "eis5": 4], mode: "predict")
+            // As before pinning existed: no prediction pinned.
+            try await Assessment.query(on: app.db).set(\.$comparedWith, to: nil).update()
+            try await UpdateAssessmentsAddComparedWith.pinAll(on: app.db)
+            let pinned = try await Assessment.query(on: app.db).filter(\.$mode == "predict").first()?.comparedWith
+            XCTAssertNotNil(pinned)
+            let anaView = try await app.send(.GET, "/api/v1/bonds/\(bond)/measures/eis", token: ana.token)
+            XCTAssertEqual((anaView.json["yourUnderstanding"] as? [String: Any])?["understanding"] as? Int, 95, anaView.body)
+        }
+    }
+
     func testAGuessMadeAfterAResultIsJudgedAgainstThatResult() async throws {
         try await withApp { app, clock in
             let (ana, ben, bond) = try await app.pair()

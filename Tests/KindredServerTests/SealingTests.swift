@@ -38,6 +38,22 @@ final class SealingTests: XCTestCase {
         }
     }
 
+    func testARotationStepsPastAValueThatOpensNowhere() async throws {
+        try await withApp { app, _ in
+            let ana = try await app.person("Ana")
+            let ben = try await app.person("Ben")
+            for person in [ana, ben] {
+                _ = try await app.send(.POST, "/api/v1/safety-check", json: ["answers": SafetyTests.allNo, "save": true], token: person.token)
+            }
+            let rows = try await SavedSafetyCheck.query(on: app.db).all()
+            let sql = try XCTUnwrap(app.db as? any SQLDatabase)
+            try await sql.update("saved_safety_checks").set("sealed", to: SQLBind(rows[0].sealed)).where("id", .equal, SQLBind(rows[1].id!)).run()
+            let new = try TextCipher(keys: [TextCipher.Key(TextCipher.Key.generate())] + app.kindred.cipher.keys)
+            let outcome = try await KeysCommand.rotate(on: app.db, with: new)
+            XCTAssertEqual(outcome, .init(resealed: 1, remaining: 0, unreadable: 1), "the good one moves on; the moved one holds no key back")
+        }
+    }
+
     func testAnAnswerCopiedToAnotherDayOrRowDoesNotOpen() async throws {
         try await withApp { app, clock in
             let (ana, ben, bond) = try await app.pair()
@@ -108,6 +124,26 @@ final class SealingTests: XCTestCase {
         }
     }
 
+    /// A node that lost its key file (and so made a new one) must not start on a database sealed
+    /// under the old key: nothing would open, and new writes would use a key nobody backed up.
+    func testAServerWithoutTheDatabasesKeyRefusesToStart() async throws {
+        try await withApp { app, _ in
+            let ana = try await app.person("Ana")
+            _ = try await app.send(.POST, "/api/v1/safety-check", json: ["answers": SafetyTests.allNo, "save": true], token: ana.token)
+            let configuration = app.kindred.configuration
+            let right = try await SealedColumn.missingKey(on: app.db, cipher: app.kindred.cipher, configuration: configuration)
+            XCTAssertNil(right)
+            let stranger = try TextCipher(keys: [TextCipher.Key(TextCipher.Key.generate())])
+            let wrong = try await SealedColumn.missingKey(on: app.db, cipher: stranger, configuration: configuration)
+            XCTAssertTrue(wrong?.contains("Kindred will not start") ?? false, wrong ?? "nil")
+            XCTAssertTrue(wrong?.contains(app.kindred.cipher.currentKeyID) ?? false, "names the key it needs")
+            // An older key kept beside the new one (mid-rotation) is enough.
+            let both = try TextCipher(keys: stranger.keys + app.kindred.cipher.keys)
+            let withBoth = try await SealedColumn.missingKey(on: app.db, cipher: both, configuration: configuration)
+            XCTAssertNil(withBoth)
+        }
+    }
+
     func testRotatingIsRefusedWhileAServerHoldsTheDatabase() async throws {
         try await withApp { app, _ in
             let lease = ServerLeases.start(app)
@@ -118,11 +154,17 @@ final class SealingTests: XCTestCase {
             } catch let refusal as KeysCommand.Refusal {
                 XCTAssertTrue(refusal.description.contains("Stop every server"), refusal.description)
             }
+            let rotationBegan = Date()
             lease.cancel()
             await lease.value
-            let left = try await ServerLease.query(on: app.db).count()
-            XCTAssertEqual(left, 0, "a server that stops gives its lease up")
+            let live = try await ServerLeases.live(on: app.db, now: Date())
+            XCTAssertEqual(live.count, 0, "a server that stops gives its lease up")
             try await KeysCommand.refuseBesideAServer(app.db)
+            // ...but a rotation that began while it ran still knows it ran, and keeps the older keys.
+            let ran = try await ServerLeases.anyRan(since: rotationBegan, on: app.db)
+            XCTAssertTrue(ran)
+            let later = try await ServerLeases.anyRan(since: Date().addingTimeInterval(60), on: app.db)
+            XCTAssertFalse(later)
         }
     }
 

@@ -96,6 +96,17 @@ public struct KindredConfiguration: Sendable, Equatable {
             + "Choose a folder outside it, and back the key up separately (see \"Keys and backups\" in the README)."
     }
 
+    /// Said at start-up while a copy of the key file an earlier version kept in the data folder
+    /// is still there (it was copied to the key folder, never deleted, in case that folder does
+    /// not survive a redeploy).
+    public var keyLeftInDataWarning: String? {
+        guard encryptionKeys == nil, keyInsideDataWarning == nil else { return nil }
+        let old = (dataDirectory as NSString).appendingPathComponent(KeyStore.fileName)
+        guard FileManager.default.fileExists(atPath: old) else { return nil }
+        return "A copy of the encryption key is still in the data folder (\(old)); Kindred now uses the one in \(keyDirectory). "
+            + "Make sure \(keyDirectory) is kept (and backed up) wherever the data folder is, then delete the copy in the data folder."
+    }
+
     /// Base for links we hand out (invite links), without a trailing slash. A running server
     /// uses `Application.baseURL`, which knows the port `serve --port` chose.
     public var baseURL: String {

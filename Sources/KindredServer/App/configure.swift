@@ -58,6 +58,21 @@ private struct ShutdownPasswords: LifecycleHandler {
     }
 }
 
+/// Before serving: the database must hold nothing sealed under a key this node lacks (a lost
+/// or misplaced key file stops the start, rather than a new key making everything unreadable);
+/// then anything a node of an earlier version wrote in an older form is sealed and bound.
+public func checkKeysAndBindEarlierForms(_ app: Application) async throws {
+    if let problem = try await SealedColumn.missingKey(on: app.db, cipher: app.kindred.cipher, configuration: app.kindred.configuration) {
+        throw KeyMismatch(description: problem)
+    }
+    let bound = try await SealedColumn.bindEarlierForms(on: app.db, with: app.kindred.cipher)
+    if bound > 0 { app.logger.notice("Sealed and bound \(bound) value(s) written in an earlier form.") }
+}
+
+struct KeyMismatch: Error, CustomStringConvertible {
+    let description: String
+}
+
 /// Work a serving node does besides answering requests: the reminder scheduler. Started
 /// only by `serve` (never by `migrate` or other commands), after migrations.
 public func startBackgroundWork(_ app: Application) {
@@ -84,7 +99,8 @@ private struct StopBackgroundWork: LifecycleHandler {
 
 /// Logs the address to open once the server really listens (`serve --port` may have moved it).
 public func announceWhenListening(_ app: Application) {
-    for warning in [app.kindred.configuration.plainHTTPWarning, app.kindred.configuration.keyInsideDataWarning].compactMap({ $0 }) {
+    let configuration = app.kindred.configuration
+    for warning in [configuration.plainHTTPWarning, configuration.keyInsideDataWarning, configuration.keyLeftInDataWarning].compactMap({ $0 }) {
         app.logger.warning("WARNING: \(warning)")
     }
     let storage = app.kindred.configuration.storageDescription

@@ -88,9 +88,10 @@ final class Assessment: Model, @unchecked Sendable {
 }
 
 extension Array where Element == Assessment {
-    /// Opens every row's sealed answers and score (once each), for reading.
+    /// Opens every row's sealed answers and score (once each), for reading. A row that does not
+    /// open in its place (moved or altered in the database) is left out: one bad row must not
+    /// take both members' pages down, and it is nobody's to see.
     func opened(_ cipher: TextCipher) throws -> [Assessment] {
-        for row in self { try row.open(cipher) }
-        return self
+        filter { (try? $0.open(cipher)) != nil }
     }
 }

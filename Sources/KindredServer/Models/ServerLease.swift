@@ -10,6 +10,9 @@ final class ServerLease: Model, @unchecked Sendable {
     @ID(key: .id) var id: UUID?
     @Field(key: "node") var node: String
     @Field(key: "seen_at") var seenAt: Date
+    /// Set when the node stops cleanly; the row stays a while, so a rotation can still tell
+    /// that a node ran while it worked.
+    @OptionalField(key: "stopped_at") var stoppedAt: Date?
 
     init() {}
 
@@ -22,11 +25,17 @@ final class ServerLease: Model, @unchecked Sendable {
 
 enum ServerLeases {
     static let heartbeat: TimeInterval = 5
-    /// A lease not renewed for this long belongs to a node that stopped (or was killed).
-    static let lifetime: TimeInterval = 20
+    /// A lease not renewed for this long belongs to a node that was killed (generous, so a
+    /// database hiccup or a little clock skew between hosts does not make a live node look gone).
+    static let lifetime: TimeInterval = 30
 
     static func live(on db: any Database, now: Date) async throws -> [ServerLease] {
-        try await ServerLease.query(on: db).filter(\.$seenAt > now.addingTimeInterval(-lifetime)).all()
+        try await ServerLease.query(on: db).filter(\.$stoppedAt == nil).filter(\.$seenAt > now.addingTimeInterval(-lifetime)).all()
+    }
+
+    /// Whether any node was serving at some moment since `instant` (stopped since or not).
+    static func anyRan(since instant: Date, on db: any Database) async throws -> Bool {
+        try await ServerLease.query(on: db).filter(\.$seenAt >= instant).count() > 0
     }
 
     /// Renews this node's lease until cancelled, then gives it up.
@@ -49,7 +58,7 @@ enum ServerLeases {
                 }
                 try? await Task.sleep(for: .seconds(heartbeat))
             }
-            try? await ServerLease.query(on: app.db).filter(\.$id == id).delete()
+            try? await ServerLease.query(on: app.db).filter(\.$id == id).set(\.$stoppedAt, to: Date()).set(\.$seenAt, to: Date()).update()
         }
     }
 }

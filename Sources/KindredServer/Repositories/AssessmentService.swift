@@ -159,11 +159,15 @@ struct AssessmentService: RequestScoped {
 
     func overview(of instrument: Instrument, in loaded: BondService.Loaded, for viewer: User, limit: Int = overviewLimit) async throws -> MeasureOverview {
         let recent = try await allResults(in: loaded, instrument: instrument.key, limit: limit)
-        // The latest guesses, even when many results came after them (one bounded query).
-        let guesses = try await Assessment.query(on: db)
-            .filter(\.$bond.$id == loaded.bond.id!).filter(\.$instrumentKey == instrument.key)
-            .filter(\.$mode == ResultSummary.Mode.predict.rawValue)
-            .sort(\.$takenAt, .descending).limit(Self.predictionsRead).all().opened(services.cipher)
+        // Each member's latest guesses, even when many results came after them (one bounded
+        // query per member, so one member's many guesses never push out the other's).
+        var guesses: [Assessment] = []
+        for member in loaded.members {
+            guesses += try await Assessment.query(on: db)
+                .filter(\.$bond.$id == loaded.bond.id!).filter(\.$instrumentKey == instrument.key)
+                .filter(\.$user.$id == member.member.$user.id).filter(\.$mode == ResultSummary.Mode.predict.rawValue)
+                .sort(\.$takenAt, .descending).limit(Self.predictionsRead).all().opened(services.cipher)
+        }
         let recentIDs = Set(recent.compactMap(\.id))
         let all = recent + guesses.filter { !recentIDs.contains($0.id!) }
         // The pinned results of the predictions read, even if newer results pushed them out

@@ -61,7 +61,10 @@ struct SignInGuard: RequestScoped {
             guard let sql = tx as? any SQLDatabase else { throw Abort(.internalServerError) }
             if sql.dialect.name == "postgresql" {
                 // One guess at a time per pair and per client, across every node.
-                for key in [keys.pair, keys.client] where keys.countsClient || key == keys.pair {
+                var locks = [keys.pair, keys.client].enumerated().filter { keys.countsClient || $0.offset == 0 }.map(\.element)
+                // A ceiling for everyone (new accounts) is counted under one lock for all.
+                if keys.accountLimit != nil { locks.append(keys.account) }
+                for key in locks {
                     try await sql.raw("SELECT pg_advisory_xact_lock(hashtextextended(\(bind: key), 0))").run()
                 }
             }

@@ -21,7 +21,12 @@ struct SealedColumn: Sendable {
     let period: String?
     let before: Before
 
-    static let all: [SealedColumn] = [
+    /// Every sealed column there is. A later issue that seals a new column adds it here; the
+    /// issue-11 migration keeps its own list, so it never reaches for a column made after it.
+    static let all: [SealedColumn] = sealedInIssue11
+
+    /// The columns as issue 11 left them (fixed: the migration that sealed them walks exactly these).
+    static let sealedInIssue11: [SealedColumn] = [
         .init(table: "daily_answers", column: "text", purpose: TodayService.answerPurpose, owner: "user_id", bond: "bond_id", period: "day", before: .legacySealed),
         .init(table: "daily_replies", column: "text", purpose: TodayService.replyPurpose, owner: "user_id", bond: "bond_id", period: "day", before: .legacySealed),
         .init(table: "appreciations", column: "text", purpose: AppreciationService.purpose, owner: "from_user_id", bond: "bond_id", period: nil, before: .legacySealed),
@@ -33,6 +38,26 @@ struct SealedColumn: Sendable {
         .init(table: "bonds", column: "name", purpose: Bond.namePurpose, owner: nil, bond: "id", period: nil, before: .plain),
         .init(table: "assessments", column: "score", purpose: Assessment.scorePurpose, owner: "user_id", bond: "bond_id", period: nil, before: .plain),
     ]
+
+    /// Why this node cannot open what the database holds, if it cannot: a value sealed under a
+    /// key that is not configured. One value per column is looked at.
+    static func missingKey(on db: any Database, cipher: TextCipher, configuration: KindredConfiguration) async throws -> String? {
+        guard let sql = db as? any SQLDatabase else { return nil }
+        struct Value: Decodable { let value: String }
+        let known = Set(cipher.keys.map(\.id))
+        for sealed in all {
+            let rows = try await sql.select().column(SQLAlias(SQLIdentifier(sealed.column), as: SQLIdentifier("value")))
+                .from(sealed.table).where(SQLIdentifier(sealed.column), .like, SQLBind("kc_:%")).limit(1).all(decoding: Value.self)
+            guard let value = rows.first?.value, let id = TextCipher.keyID(of: value), !known.contains(id) else { continue }
+            let source = configuration.encryptionKeys == nil
+                ? "the key file \((configuration.keyDirectory as NSString).appendingPathComponent(KeyStore.fileName))"
+                : "KINDRED_ENCRYPTION_KEY"
+            return "The database holds what people wrote sealed under key \(id), which \(source) does not have "
+                + "(it has \(known.sorted().joined(separator: ", "))). Kindred will not start: put back the key file from your backup "
+                + "(or set KINDRED_KEY_DIR to where it is). If Kindred has just made a new key file there, replace it."
+        }
+        return nil
+    }
 
     struct Row: Decodable, Sendable {
         let id: UUID

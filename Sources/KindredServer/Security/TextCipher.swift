@@ -180,21 +180,22 @@ public enum KeyStore {
         return try TextCipher(keys: try read(path))
     }
 
-    /// Earlier versions kept the key file in the data folder. It moves to the key folder the
-    /// first time this version starts (written there, flushed, then removed from the data
-    /// folder); an identical copy left behind is removed, a different one stops the start.
+    /// Earlier versions kept the key file in the data folder. It is copied to the key folder
+    /// the first time this version starts (written there and flushed). The original is left
+    /// where it was — the key folder may not survive a redeploy that only the data folder does —
+    /// and start-up says so (`KindredConfiguration.keyLeftInDataWarning`) until the operator
+    /// removes it. A different key already in the key folder stops the start.
     static func moveLegacyFile(from old: String, to new: String) throws {
         let files = FileManager.default
         guard old != new, files.fileExists(atPath: old) else { return }
         let oldText = try String(contentsOfFile: old, encoding: .utf8)
         if files.fileExists(atPath: new) {
             guard try String(contentsOfFile: new, encoding: .utf8) == oldText else { throw StoreError.twoDifferentKeyFiles(new, old) }
-        } else {
-            try files.createDirectory(atPath: (new as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
-                                      attributes: [.posixPermissions: 0o700])
-            try SecretFile.write(oldText, to: new, replacing: false)
+            return
         }
-        try files.removeItem(atPath: old)
+        try files.createDirectory(atPath: (new as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
+                                  attributes: [.posixPermissions: 0o700])
+        try SecretFile.write(oldText, to: new, replacing: false)
     }
 
     /// One base64 key per line, newest first.

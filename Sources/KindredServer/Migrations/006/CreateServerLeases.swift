@@ -7,6 +7,7 @@ struct CreateServerLeases: AsyncMigration {
             .id()
             .field("node", .string, .required)
             .field("seen_at", .datetime, .required)
+            .field("stopped_at", .datetime)
             .create()
     }
 
