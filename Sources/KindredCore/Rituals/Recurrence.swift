@@ -138,12 +138,7 @@ public struct Recurrence: Codable, Sendable, Equatable {
             // UNTIL in UTC, at the end of the last local day, so that day's occurrence is included.
             var copy = self
             copy.time = LocalTime(hour: 23, minute: 59)!
-            let end = copy.instant(on: until)
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.timeZone = TimeZone(identifier: "UTC")
-            formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-            parts.append("UNTIL=" + formatter.string(from: end))
+            parts.append("UNTIL=" + CalendarFeed.utcStamp(copy.instant(on: until)))
         }
         return parts.joined(separator: ";")
     }

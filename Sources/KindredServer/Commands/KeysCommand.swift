@@ -92,7 +92,8 @@ struct KeysCommand: AsyncCommand {
         for _ in 0..<passes {
             let pass = try await reseal(on: db, with: cipher)
             resealed += pass.resealed
-            if pass.resealed == 0 && pass.remaining == 0 { break }
+            // A scan with nothing to do and nothing changed under it is the count itself.
+            if pass.resealed == 0 && pass.remaining == 0 { return Outcome(resealed: resealed, remaining: 0, unreadable: pass.unreadable) }
         }
         let (remaining, unreadable) = try await underOlderKeys(on: db, cipher: cipher)
         return Outcome(resealed: resealed, remaining: remaining, unreadable: unreadable)
@@ -103,26 +104,32 @@ struct KeysCommand: AsyncCommand {
         guard let sql = db as? any SQLDatabase else { return (0, 0) }
         var remaining = 0, unreadable = 0
         for sealed in SealedColumn.all {
-            try await sealed.walk(on: sql) { row in
-                guard let value = row.value, TextCipher.keyID(of: value) != cipher.currentKeyID else { return }
+            try await sealed.walk(on: sql, skipping: current(cipher)) { row in
+                guard let value = row.value else { return }
                 if (try? cipher.open(value, at: sealed.place(of: row))) == nil { unreadable += 1 } else { remaining += 1 }
             }
         }
         return (remaining, unreadable)
     }
 
+    /// How a value sealed under the newest key begins (those are skipped by the database).
+    static func current(_ cipher: TextCipher) -> String { "\(TextCipher.prefix):\(cipher.currentKeyID):" }
+
     /// One scan: each value under an older key is opened and sealed again under the newest,
     /// replaced only if the row still holds what was read. `remaining` counts those that
-    /// changed under us (they are seen again on the next scan).
+    /// changed under us (they are seen again on the next scan), `unreadable` those that open nowhere.
     static func reseal(on db: any Database, with cipher: TextCipher) async throws -> Outcome {
         guard let sql = db as? any SQLDatabase else { return Outcome(resealed: 0, remaining: 0) }
         var outcome = Outcome(resealed: 0, remaining: 0)
         for sealed in SealedColumn.all {
-            try await sealed.walk(on: sql) { row in
-                guard let value = row.value, TextCipher.keyID(of: value) != cipher.currentKeyID else { return }
+            try await sealed.walk(on: sql, skipping: current(cipher)) { row in
+                guard let value = row.value else { return }
                 let place = sealed.place(of: row)
-                // One that opens nowhere is counted at the end, never a reason to stop.
-                guard let plain = try? cipher.open(value, at: place) else { return }
+                // One that opens nowhere is counted, never a reason to stop.
+                guard let plain = try? cipher.open(value, at: place) else {
+                    outcome.unreadable += 1
+                    return
+                }
                 let resealed = try cipher.seal(plain, at: place)
                 if try await sealed.replace(row.id, old: value, new: resealed, on: sql) {
                     outcome.resealed += 1

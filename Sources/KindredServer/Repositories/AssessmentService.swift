@@ -159,17 +159,21 @@ struct AssessmentService: RequestScoped {
 
     func overview(of instrument: Instrument, in loaded: BondService.Loaded, for viewer: User, limit: Int = overviewLimit) async throws -> MeasureOverview {
         let recent = try await allResults(in: loaded, instrument: instrument.key, limit: limit)
-        // Each member's latest guesses, even when many results came after them (one bounded
-        // query per member, so one member's many guesses never push out the other's).
-        var guesses: [Assessment] = []
-        for member in loaded.members {
-            guesses += try await Assessment.query(on: db)
-                .filter(\.$bond.$id == loaded.bond.id!).filter(\.$instrumentKey == instrument.key)
-                .filter(\.$user.$id == member.member.$user.id).filter(\.$mode == ResultSummary.Mode.predict.rawValue)
-                .sort(\.$takenAt, .descending).limit(Self.predictionsRead).all().opened(services.cipher)
-        }
         let recentIDs = Set(recent.compactMap(\.id))
-        let all = recent + guesses.filter { !recentIDs.contains($0.id!) }
+        // Each member's latest guesses, even when many results came after them (a bounded
+        // query per member, so one member's many guesses never push out the other's). Only
+        // when the rows read may not be all there are; only the new ones are opened.
+        var guesses: [Assessment] = []
+        if recent.count >= limit * 2 {
+            for member in loaded.members {
+                guesses += try await Assessment.query(on: db)
+                    .filter(\.$bond.$id == loaded.bond.id!).filter(\.$instrumentKey == instrument.key)
+                    .filter(\.$user.$id == member.member.$user.id).filter(\.$mode == ResultSummary.Mode.predict.rawValue)
+                    .sort(\.$takenAt, .descending).limit(Self.predictionsRead).all()
+                    .filter { !recentIDs.contains($0.id!) }.opened(services.cipher)
+            }
+        }
+        let all = recent + guesses
         // The pinned results of the predictions read, even if newer results pushed them out
         // of the rows read (one query, only when needed).
         let have = Set(all.compactMap(\.id))

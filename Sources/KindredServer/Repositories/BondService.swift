@@ -17,8 +17,9 @@ struct BondService: RequestScoped {
         let members: [(member: BondMember, user: User)]
         let snapshot: BondSnapshot
         let verdict: BondAccess.Verdict
-        /// The bond's name, opened once when loaded.
-        let name: String?
+        /// Opens the name only where a page or answer shows it (most requests never do).
+        let cipher: TextCipher
+        var name: String? { bond.name(cipher) }
     }
 
     // MARK: - Reading
@@ -38,7 +39,7 @@ struct BondService: RequestScoped {
         )
         let verdict = BondAccess.verdict(for: user.userID, in: snapshot)
         guard verdict != .notFound else { throw Self.notFound }
-        return Loaded(bond: bond, members: members, snapshot: snapshot, verdict: verdict, name: bond.name(services.cipher))
+        return Loaded(bond: bond, members: members, snapshot: snapshot, verdict: verdict, cipher: services.cipher)
     }
 
     /// Like `load`, but for changes: an ended bond is read-only.
@@ -71,7 +72,7 @@ struct BondService: RequestScoped {
                 memberIDs: members.map { UserID($0.0.$user.id) }
             )
             return Loaded(bond: bond, members: members, snapshot: snapshot, verdict: BondAccess.verdict(for: user.userID, in: snapshot),
-                          name: bond.name(services.cipher))
+                          cipher: services.cipher)
         }
         .sorted { a, b in
             let (x, y) = (order[a.snapshot.status]!, order[b.snapshot.status]!)

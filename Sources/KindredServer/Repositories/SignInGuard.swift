@@ -61,7 +61,8 @@ struct SignInGuard: RequestScoped {
             guard let sql = tx as? any SQLDatabase else { throw Abort(.internalServerError) }
             if sql.dialect.name == "postgresql" {
                 // One guess at a time per pair and per client, across every node.
-                var locks = [keys.pair, keys.client].enumerated().filter { keys.countsClient || $0.offset == 0 }.map(\.element)
+                var locks = [keys.pair]
+                if keys.countsClient { locks.append(keys.client) }
                 // A ceiling for everyone (new accounts) is counted under one lock for all.
                 if keys.accountLimit != nil { locks.append(keys.account) }
                 for key in locks {

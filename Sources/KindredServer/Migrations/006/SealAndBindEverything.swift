@@ -28,8 +28,8 @@ extension SealedColumn {
         guard let sql = database as? any SQLDatabase else { return 0 }
         var count = 0
         for sealed in columns {
-            try await sealed.walk(on: sql) { row in
-                guard let value = row.value, !value.hasPrefix(TextCipher.prefix + ":") else { return }
+            try await sealed.walk(on: sql, skipping: TextCipher.prefix + ":") { row in
+                guard let value = row.value else { return }
                 let plain: String
                 if value.hasPrefix(TextCipher.legacyPrefix + ":") {
                     plain = try cipher.openLegacy(value, purpose: sealed.purpose)
