@@ -123,6 +123,7 @@ def kindred(neutral_site, mailbox, tmp_path_factory):
         )
     server = Server(f"http://127.0.0.1:{port}", process, log_path, neutral_site,
                     binary=binary, env=env, data_dir=data_dir)
+    server.mailbox = mailbox
     Server.current = server
     try:
         _wait_until_healthy(server)

@@ -148,6 +148,7 @@ class Server:
         self.log_path = log_path
         self.quick_exit_url = quick_exit_url
         self.binary = binary
+        self.mailbox = None  # the test SMTP server's Mailbox, where sign-up links arrive
         self.env = env or {}
         self.data_dir = data_dir
 
@@ -470,6 +471,7 @@ def ensure_signed_in(person: Person, name: str, password: str, tag: str, time_zo
         person.type_into("password", person.password)
         person.choose("timeZone", time_zone)
         person.submit("Create account")
+        finish_sign_up(person)
     person.visit("/bonds")
     if person.h1() != "My bonds":
         person.visit("/sign-in")
@@ -479,6 +481,20 @@ def ensure_signed_in(person: Person, name: str, password: str, tag: str, time_zo
         # Signing in lands on the one active bond's home, or on the list: either way, the list.
         person.visit("/bonds")
     assert person.path == "/bonds" and person.h1() == "My bonds", f"{person.label} could not sign in"
+
+
+def finish_sign_up(person: Person) -> None:
+    """After "Create account": Kindred sends a link to the address (it sends email here), and
+    the account starts when the person opens it and presses "Create my account"."""
+    assert person.h1() == "Check your email", f"{person.label} sees {person.h1()!r} after signing up"
+    assert person.email in person.text("main")
+    mails = person.server.mailbox.wait_for(person.email)
+    links = [re.search(r"https?://\S+/register/confirm/[A-Za-z0-9_-]+", m.get_body(("plain",)).get_content()) for m in mails]
+    links = [found.group(0) for found in links if found]
+    assert links, f"no sign-up link reached {person.email}"
+    person.visit(links[-1])
+    assert person.h1() == "Finish creating your account"
+    person.submit("Create my account")
 
 
 def bond_settings(person: Person, bond: str) -> None:

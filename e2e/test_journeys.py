@@ -18,7 +18,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from support import Person, bond_settings, new_story
+from support import Person, bond_settings, finish_sign_up, new_story
 
 PASSWORD_ALEX = "quiet river morning tea"
 PASSWORD_BEA = "lanterns over the harbour"
@@ -75,6 +75,7 @@ def test_alex_signs_up(alex):
     assert alex.h1() == "Create your account"
     fill_registration(alex, alex.name, alex.email, alex.password, "Europe/London")
     alex.submit("Create account")
+    finish_sign_up(alex)
 
     assert alex.path == "/bonds"
     assert alex.h1() == "My bonds"
@@ -162,6 +163,7 @@ def test_bea_signs_up_through_the_link_and_joins(bea, alex):
     assert bea.driver.find_element(By.CSS_SELECTOR, "main form input[name=next]").get_attribute("value") == code_path
     fill_registration(bea, bea.name, bea.email, bea.password, "America/New_York")
     bea.submit("Create account")
+    finish_sign_up(bea)
 
     # Back on the invite, which now says who it is from, welcomed as someone invited: not
     # told to start by making a bond of her own.

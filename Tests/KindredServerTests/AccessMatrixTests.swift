@@ -35,6 +35,7 @@ final class AccessMatrixTests: XCTestCase {
         // API: accounts and tokens (bodies are empty, so validation answers)
         Case(.POST, "/api/v1/accounts", .unprocessableEntity, .unprocessableEntity, member: .unprocessableEntity),
         Case(.POST, "/api/v1/tokens", .unprocessableEntity, .unprocessableEntity, member: .unprocessableEntity),
+        Case(.POST, "/api/v1/signups/:token", .notFound, .notFound, member: .notFound),
         Case(.GET, "/api/v1/tokens", .unauthorized, .ok, member: .ok),
         Case(.DELETE, "/api/v1/tokens/current", .unauthorized, .noContent, member: .noContent),
         Case(.DELETE, "/api/v1/tokens/:memberToken", .unauthorized, .notFound, member: .noContent, other: .notFound),
@@ -175,6 +176,8 @@ final class AccessMatrixTests: XCTestCase {
         Case(.POST, "/forgot-password", .unprocessableEntity, .unprocessableEntity, member: .unprocessableEntity),
         Case(.GET, "/reset-password/:token", .notFound, .notFound, member: .notFound),
         Case(.POST, "/reset-password/:token", .notFound, .notFound, member: .notFound),
+        Case(.GET, "/register/confirm/:token", .notFound, .notFound, member: .notFound),
+        Case(.POST, "/register/confirm/:token", .notFound, .notFound, member: .notFound),
         Case(.GET, "/manifest.webmanifest", .ok, .ok, member: .ok),
         // Web: help, safety and data rights
         Case(.GET, "/support", .ok, .ok, member: .ok),

@@ -304,7 +304,7 @@ final class BondsAPITests: XCTestCase {
     }
 
     func testSimultaneousSignUpsWithOneEmailMakeOneAccount() async throws {
-        try await withApp { app, _ in
+        try await withApp({ $0.signupConfirmation = .atOnce }) { app, _ in
             let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
                 for n in 0..<6 {
                     group.addTask {

@@ -134,6 +134,25 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertTrue(badFrom.problems.contains { $0.contains("KINDRED_MAIL_FROM must be") })
     }
 
+    func testSignUpIsConfirmedByEmailWheneverEmailIsSentUnlessTurnedOff() throws {
+        let mail = ["KINDRED_SMTP_URL": "smtp://mail.example.org", "KINDRED_MAIL_FROM": "hello@kindred.example.org"]
+        XCTAssertTrue(try KindredConfiguration.load(from: mail).get().confirmsSignupByEmail)
+        XCTAssertFalse(try KindredConfiguration.load(from: [:]).get().confirmsSignupByEmail, "no email, no link to send")
+        var off = mail
+        off["KINDRED_SIGNUP_CONFIRMATION"] = "none"
+        XCTAssertFalse(try KindredConfiguration.load(from: off).get().confirmsSignupByEmail)
+        off["KINDRED_SIGNUP_CONFIRMATION"] = "EMAIL"
+        XCTAssertTrue(try KindredConfiguration.load(from: off).get().confirmsSignupByEmail)
+        guard case .failure(let noMail) = KindredConfiguration.load(from: ["KINDRED_SIGNUP_CONFIRMATION": "email"]) else {
+            return XCTFail("confirmation by email without email loaded")
+        }
+        XCTAssertTrue(noMail.problems.contains { $0.contains("needs KINDRED_SMTP_URL") }, "\(noMail.problems)")
+        guard case .failure(let typo) = KindredConfiguration.load(from: ["KINDRED_SIGNUP_CONFIRMATION": "sometimes"]) else {
+            return XCTFail("a made-up choice loaded")
+        }
+        XCTAssertTrue(typo.problems.contains { $0.contains("must be email or none") })
+    }
+
     func testTheWebPushKeyFileIsMadeOncePrivateAndKept() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kindred-vapid-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }

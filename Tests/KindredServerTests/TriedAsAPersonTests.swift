@@ -68,10 +68,13 @@ final class TriedAsAPersonTests: XCTestCase {
             let (code, _) = try await app.invite(to: bond, by: ana)
             let ben = Browser(app)
             try await ben.get("/register?next=/join/\(code)")
-            let registered = try await ben.post("/register", [
-                "displayName": "Ben", "email": "ben-\(UUID().uuidString.prefix(6))@example.org",
+            let email = "ben-\(UUID().uuidString.prefix(6))@example.org"
+            let asked = try await ben.post("/register", [
+                "displayName": "Ben", "email": email,
                 "password": "a long and lovely passphrase", "timeZone": "Europe/London", "next": "/join/\(code)",
             ])
+            // The link in the email carries where Ben was going.
+            let registered = try await ben.finishSignup(asked, email: email)
             XCTAssertEqual(registered.location, "/join/\(code)")
             let join = try await ben.get("/join/\(code)")
             XCTAssertFalse(join.text.contains("Start by making a bond"))

@@ -6,6 +6,7 @@ import Vapor
 struct AccountsAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.post("accounts", use: register)
+        routes.post("signups", ":token", use: confirmSignup)
         routes.post("tokens", use: createToken)
 
         let signedIn = routes.grouped(BearerAuthMiddleware())
@@ -25,9 +26,22 @@ struct AccountsAPIController: RouteCollection {
         let displayName = body.string("displayName")
         let timeZone = body.optionalString("timeZone") ?? "UTC"
         try body.validate()
-        let user = try await AccountService(req).register(
-            email: email, password: password, displayName: displayName, timeZone: timeZone, clientAddress: req.clientAddress
+        let outcome = try await SignupService(req).begin(
+            email: email, password: password, displayName: displayName, timeZone: timeZone, next: nil,
+            clientAddress: req.clientAddress, app: req.application, logger: req.logger
         )
+        switch outcome {
+        case .started(let user):
+            return try await MeDTO(user).encodeResponse(status: .created, for: req)
+        case .awaitingLink(let message):
+            // The same answer whether or not the email was free: the inbox hears which.
+            return try await AcceptedDTO(message: message).encodeResponse(status: .accepted, for: req)
+        }
+    }
+
+    /// The link from a sign-up email: makes the account (201), once.
+    func confirmSignup(req: Request) async throws -> Response {
+        let (user, _) = try await SignupService(req).complete(token: req.parameters.get("token") ?? "", device: req.device)
         return try await MeDTO(user).encodeResponse(status: .created, for: req)
     }
 

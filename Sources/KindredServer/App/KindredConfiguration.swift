@@ -62,6 +62,13 @@ public struct KindredConfiguration: Sendable, Equatable {
     /// New accounts per client (or IPv6 /64), and from everyone together, per 15 minutes.
     public var registrationsPerClient = 20
     public var registrationsTotal = 1000
+    /// `KINDRED_SIGNUP_CONFIRMATION`: whether a new account waits for a link sent to its email
+    /// (`email`) or starts at once (`none`). Unset: by email whenever this Kindred sends email.
+    public var signupConfirmation: SignupConfirmation?
+    public enum SignupConfirmation: String, Sendable { case byEmail = "email", atOnce = "none" }
+    /// Whether sign-up ends with a link by email: then a new address and one already taken get
+    /// the same answer, and nobody learns from sign-up which emails have accounts.
+    public var confirmsSignupByEmail: Bool { smtp != nil && signupConfirmation != .atOnce }
     /// Password hashes waiting for a thread at most; beyond it sign-ups and sign-ins get 503.
     public var passwordQueueLimit = 64
     /// bcrypt work factor. Not an environment setting: production is always 12;
@@ -138,6 +145,7 @@ public struct KindredConfiguration: Sendable, Equatable {
         ("KINDRED_PUSH_ALLOW_LOOPBACK", "1 accepts push endpoints on plain http at loopback addresses — for tests only (default 0)."),
         ("KINDRED_REGISTRATIONS_PER_CLIENT", "New accounts one client address (or IPv6 /64) may make per 15 minutes (default 20)."),
         ("KINDRED_REGISTRATIONS_TOTAL", "New accounts everyone together may make per 15 minutes (default 1000)."),
+        ("KINDRED_SIGNUP_CONFIRMATION", "email: a new account starts from a link sent to its address, and sign-up never says whether an email is taken; none: it starts at once (default: email when KINDRED_SMTP_URL is set, else none)."),
         ("KINDRED_PUSH_HOSTS", "The push services endpoints may be on, comma-separated host names (default: the browsers' own — Google, Mozilla, Apple, Microsoft)."),
     ]
 
@@ -264,6 +272,14 @@ public struct KindredConfiguration: Sendable, Equatable {
         if let seconds = integer("KINDRED_SCHEDULER_SECONDS", in: 0...3600) { config.schedulerSeconds = seconds }
         if let limit = integer("KINDRED_REGISTRATIONS_PER_CLIENT", in: 1...10_000_000) { config.registrationsPerClient = limit }
         if let limit = integer("KINDRED_REGISTRATIONS_TOTAL", in: 1...10_000_000) { config.registrationsTotal = limit }
+        if let raw = value("KINDRED_SIGNUP_CONFIRMATION") {
+            switch SignupConfirmation(rawValue: raw.lowercased()) {
+            case .byEmail? where config.smtp == nil:
+                problems.append("KINDRED_SIGNUP_CONFIRMATION=email needs KINDRED_SMTP_URL: the link is sent by email.")
+            case let choice?: config.signupConfirmation = choice
+            case nil: problems.append("KINDRED_SIGNUP_CONFIRMATION must be email or none.")
+            }
+        }
         if let raw = value("KINDRED_PUSH_ALLOW_LOOPBACK") {
             switch raw.lowercased() {
             case "1", "true", "yes": config.pushAllowLoopback = true

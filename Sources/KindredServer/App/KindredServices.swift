@@ -69,6 +69,9 @@ public final class PasswordService: Sendable {
     /// rather than queued behind a flood, so sign-ins keep their place.
     private let queueLimit: Int
     private let inFlight = NIOLockedValueBox(0)
+    private let made = NIOLockedValueBox(0)
+    /// Hashes made since start: every sign-up makes one, whatever its email (a test checks it).
+    public var hashesMade: Int { made.withLockedValue { $0 } }
     /// Verified against when the email is unknown, so both paths take as long.
     private let decoyHash: String
 
@@ -95,6 +98,7 @@ public final class PasswordService: Sendable {
 
     public func hash(_ password: String) async throws -> String {
         let cost = self.cost
+        made.withLockedValue { $0 += 1 }
         return try await queued { try await self.pool.runIfActive { try Self.prehashedPrefix + Bcrypt.hash(Self.prehash(password), cost: cost) } }
     }
 

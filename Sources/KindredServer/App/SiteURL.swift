@@ -43,6 +43,7 @@ enum SiteURL {
     case unsubscribe(token: String)
     case forgotPassword
     case resetPassword(token: String)
+    case confirmSignup(token: String)
     case inviteEmail(BondID)
 
     var path: String {
@@ -87,6 +88,7 @@ enum SiteURL {
         case .unsubscribe(let token): "/unsubscribe/\(token)"
         case .forgotPassword: "/forgot-password"
         case .resetPassword(let token): "/reset-password/\(token)"
+        case .confirmSignup(let token): "/register/confirm/\(token)"
         case .inviteEmail(let id): "/bonds/\(id)/invites/email"
         }
     }

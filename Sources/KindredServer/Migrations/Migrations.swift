@@ -47,5 +47,7 @@ extension Migrations {
         add(UpdateAssessmentsAddComparedWith())
         add(SealAndBindEverything(cipher: cipher))
         add(CreateServerLeases())
+        // 007 — sign-up by a link sent to the address, when this Kindred sends email (issue 11).
+        add(CreatePendingSignups())
     }
 }

@@ -27,6 +27,6 @@ final class SignInFailure: Model, @unchecked Sendable {
 extension SignInFailure {
     /// Sign-in guesses, without the new-account attempts counted beside them.
     static func signInsOnly(_ db: any Database) -> QueryBuilder<SignInFailure> {
-        query(on: db).filter(\.$accountKey != Secrets.sha256("register"))
+        query(on: db).filter(\.$accountKey !~ [Secrets.sha256("register"), Secrets.sha256("signup-email")])
     }
 }

@@ -36,7 +36,10 @@ enum NoticeScheduler {
                 rounds += 1
                 if rounds % 1000 == 1 { try? await NoticeService(db: app.db, services: app.kindred).prune() }
                 // Ended sessions and tokens are already refused and unlisted; this only tidies.
-                if rounds % 100 == 1 { _ = try? await DeviceService(db: app.db, services: app.kindred).sweep() }
+                if rounds % 100 == 1 {
+                    _ = try? await DeviceService(db: app.db, services: app.kindred).sweep()
+                    _ = try? await SignupService(db: app.db, services: app.kindred).sweep()
+                }
                 await signal.wait(seconds: Double(seconds))
             }
         }

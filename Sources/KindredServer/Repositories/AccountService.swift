@@ -12,26 +12,11 @@ struct AccountService: RequestScoped {
     // MARK: - Registration
 
     func register(email: String, password: String, displayName: String, timeZone: String, clientAddress: String) async throws -> User {
-        let problems = AccountRules.registrationProblems(
-            email: email, password: password, displayName: displayName, timeZone: timeZone
-        )
-        guard problems.isEmpty else { throw Problem.invalid(problems) }
-        // Every attempt counts, whatever its outcome: one client cannot make accounts, or ask
-        // which emails are taken, more than a few times in 15 minutes.
-        _ = try await SignInGuard(db: db, services: services)
-            .reserve(SignInGuard.registration(clientAddress: clientAddress, configuration: services.configuration))
-        let normalised = AccountRules.normaliseEmail(email)
-        // The password is hashed before anything is looked up, so learning that an email is
-        // taken costs as much as a real sign-up.
-        let hash = try await services.passwords.hash(password)
-        // 409, not 422: the email is well formed; it clashes with an existing account.
-        let taken = Problem(
-            status: .conflict, detail: "There is already an account with this email.",
-            fieldErrors: [FieldError("email", "There is already an account with this email. Sign in instead?")],
-            code: "email-taken"
+        let (normalised, hash) = try await prepareSignup(
+            email: email, password: password, displayName: displayName, timeZone: timeZone, clientAddress: clientAddress
         )
         if try await User.query(on: db).filter(\.$email == normalised).first() != nil {
-            throw taken
+            throw Self.emailTaken
         }
         let user = User(
             email: normalised, displayName: AccountRules.normaliseDisplayName(displayName),
@@ -41,10 +26,33 @@ struct AccountService: RequestScoped {
             try await user.create(on: db)
         } catch let error as any DatabaseError where error.isConstraintFailure {
             // Two sign-ups with one email at the same instant: the unique index decides.
-            throw taken
+            throw Self.emailTaken
         }
         return user
     }
+
+    /// What every sign-up does before it looks at the email: checks the fields, counts the
+    /// attempt, and hashes the password. Returns the normalised email and the hash.
+    func prepareSignup(email: String, password: String, displayName: String, timeZone: String, clientAddress: String) async throws -> (email: String, passwordHash: String) {
+        let problems = AccountRules.registrationProblems(
+            email: email, password: password, displayName: displayName, timeZone: timeZone
+        )
+        guard problems.isEmpty else { throw Problem.invalid(problems) }
+        // Every attempt counts, whatever its outcome: one client cannot make accounts, or ask
+        // which emails are taken, more than a few times in 15 minutes.
+        _ = try await SignInGuard(db: db, services: services)
+            .reserve(SignInGuard.registration(clientAddress: clientAddress, configuration: services.configuration))
+        // The password is hashed before anything is looked up, so learning that an email is
+        // taken costs as much as a real sign-up.
+        return (AccountRules.normaliseEmail(email), try await services.passwords.hash(password))
+    }
+
+    /// 409, not 422: the email is well formed; it clashes with an existing account.
+    static let emailTaken = Problem(
+        status: .conflict, detail: "There is already an account with this email.",
+        fieldErrors: [FieldError("email", "There is already an account with this email. Sign in instead?")],
+        code: "email-taken"
+    )
 
     // MARK: - Sign-in
 
@@ -184,6 +192,9 @@ struct AccountService: RequestScoped {
             try await bonds.deleteBondsWithoutMembers(among: bondIDs)
             // Failed sign-ins are keyed by a hash of the email; they go too.
             try await SignInFailure.query(on: tx).filter(\.$accountKey == accountKey).delete()
+            // The sign-up that made the account held its name and email: it goes, with any
+            // later attempt to sign up again with that address.
+            try await PendingSignup.query(on: tx).filter(\.$email == user.email).delete()
         }
     }
 }

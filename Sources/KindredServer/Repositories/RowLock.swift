@@ -21,12 +21,13 @@ extension Database {
 enum RowLockTable: String {
     case bonds, users
     case passwordResets = "password_resets"
+    case pendingSignups = "pending_signups"
 
     var column: String {
         switch self {
         case .bonds: "kind"
         case .users: "updated_at"
-        case .passwordResets: "expires_at"
+        case .passwordResets, .pendingSignups: "expires_at"
         }
     }
 }

@@ -45,6 +45,14 @@ struct SignInGuard: RequestScoped {
                     tooMany: Problem.tooManyRegistrations(retryAfter:))
     }
 
+    /// An email about signing up (a link, or "you already have an account") to this address:
+    /// a few per 15 minutes, however many clients ask.
+    static func signupEmail(to email: String) -> Keys {
+        let key = Secrets.sha256("signup-email:" + email)
+        return Keys(account: Secrets.sha256("signup-email"), client: key, pair: key, countsClient: false,
+                    pairLimit: SignupLink.emailsPerAddress)
+    }
+
     /// A signed-in person asked for their password again (changing it, deleting the account):
     /// counted for that person on that session or token alone, so no one else's guessing at
     /// their email can ever stop them.

@@ -60,13 +60,18 @@ struct AccountPagesController: RouteCollection {
     func register(req: Request) async throws -> Response {
         let form = (try? req.content.decode(RegisterForm.self)) ?? RegisterForm()
         do {
-            let user = try await AccountService(req).register(
+            let outcome = try await SignupService(req).begin(
                 email: form.email ?? "", password: form.password ?? "",
-                displayName: form.displayName ?? "", timeZone: form.timeZone ?? "UTC", clientAddress: req.clientAddress
+                displayName: form.displayName ?? "", timeZone: form.timeZone ?? "UTC", next: form.next,
+                clientAddress: req.clientAddress, app: req.application, logger: req.logger
             )
-            // Someone arriving through an invite goes on to accept it: no "make a bond" advice.
-            let joining = form.next.map { SiteURL.isSafeNext($0) && $0.hasPrefix("/join/") } ?? false
-            return try await signedIn(user, req: req, next: form.next, flash: joining ? .welcomeInvited : .welcome)
+            switch outcome {
+            case .started(let user):
+                return try await Self.signedIn(user, req: req, next: form.next, flash: Self.welcome(next: form.next))
+            case .awaitingLink(let message):
+                // The same page whether or not the email was free: the inbox hears which.
+                return try await req.page("register-sent", title: "Check your email", section: "register", SignupSentPage(message: message))
+            }
         } catch let problem as Problem where !problem.fieldErrors.isEmpty {
             return try await renderRegister(req, form: form, errors: problem.fieldErrors, status: problem.status)
         } catch is PasswordService.Busy {
@@ -80,6 +85,14 @@ struct AccountPagesController: RouteCollection {
             for (name, value) in problem.headers { response.headers.replaceOrAdd(name: name, value: value) }
             return response
         }
+    }
+
+    struct SignupSentPage: Encodable { let message: String }
+
+    /// Someone arriving through an invite goes on to accept it: no "make a bond" advice.
+    static func welcome(next: String?) -> Flash {
+        let joining = next.map { SiteURL.isSafeNext($0) && $0.hasPrefix("/join/") } ?? false
+        return joining ? .welcomeInvited : .welcome
     }
 
     private func renderRegister(_ req: Request, form: RegisterForm, errors: [FieldError], status: HTTPStatus = .ok) async throws -> Response {
@@ -125,7 +138,7 @@ struct AccountPagesController: RouteCollection {
             let user = try await AccountService(req).authenticate(
                 email: form.email ?? "", password: form.password ?? "", clientAddress: req.clientAddress, device: req.device
             )
-            return try await signedIn(user, req: req, next: form.next, flash: nil)
+            return try await Self.signedIn(user, req: req, next: form.next, flash: nil)
         } catch let problem as Problem where problem.status == .unauthorized || problem.status == .tooManyRequests {
             let response = try await renderSignIn(req, email: form.email ?? "", problem: problem.detail, next: form.next, status: problem.status)
             for (name, value) in problem.headers { response.headers.replaceOrAdd(name: name, value: value) }
@@ -141,7 +154,7 @@ struct AccountPagesController: RouteCollection {
     }
 
     /// Starts a fresh session (a new id, whatever this browser had before) and goes on.
-    private func signedIn(_ user: User, req: Request, next: String?, flash: Flash?) async throws -> Response {
+    static func signedIn(_ user: User, req: Request, next: String?, flash: Flash?) async throws -> Response {
         try await req.webSession?.delete(on: req.db)
         let secret = try await AccountService(req).startSession(for: user, userAgent: req.headers.first(name: .userAgent))
         let response = SiteURL.isSafeNext(next)

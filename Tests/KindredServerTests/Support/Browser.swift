@@ -77,8 +77,24 @@ final class Browser {
         let email = email ?? "\(name.lowercased())-\(UUID().uuidString.prefix(8).lowercased())@example.org"
         try await get("/register")
         let response = try await post("/register", ["displayName": name, "email": email, "password": password, "timeZone": timeZone])
-        XCTAssertEqual(response.status, .seeOther, response.body)
+        try await finishSignup(response, email: email)
         return email
+    }
+
+    /// After `POST /register`: signed in at once, or (sign-up confirmed by email, the default
+    /// here) through the link in the email and its "Create my account" button.
+    @discardableResult
+    func finishSignup(_ response: TestResponse, email: String) async throws -> TestResponse {
+        guard response.status == .ok, response.body.contains("Check your email") else {
+            XCTAssertEqual(response.status, .seeOther, response.body)
+            return response
+        }
+        let message = try await app.fakeMail.waitAndTake(to: email.lowercased())
+        let path = try XCTUnwrap(FakeMail.signupLink(in: message), message.text)
+        try await get(path)
+        let created = try await post(path, [:])
+        XCTAssertEqual(created.status, .seeOther, created.body)
+        return created
     }
 
     func signIn(_ email: String, password: String = "a long and lovely passphrase") async throws -> TestResponse {

@@ -10,6 +10,31 @@ final class FakeMail: MailSending, Sendable {
     var sent: [MailMessage] { state.withLockedValue { $0.sent } }
     /// The next session breaks (as a node dying would) after this many messages were taken.
     func breakNextSession(after count: Int) { state.withLockedValue { $0.breakAfter = count } }
+    /// Removes and returns the messages to `address` (a helper's own sign-up email, so tests
+    /// that count what was sent count only their own).
+    func take(to address: String) -> [MailMessage] {
+        state.withLockedValue { state in
+            let taken = state.sent.filter { $0.to == address }
+            state.sent.removeAll { $0.to == address }
+            return taken
+        }
+    }
+
+    /// Waits (up to two seconds) for a message to `address`, and takes it.
+    func waitAndTake(to address: String) async throws -> MailMessage {
+        for _ in 0..<100 {
+            if let message = take(to: address).last { return message }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        struct NoMail: Error, CustomStringConvertible { let description: String }
+        throw NoMail(description: "no email arrived for \(address)")
+    }
+
+    /// The sign-up link's path in a message.
+    static func signupLink(in message: MailMessage) -> String? {
+        message.text.range(of: #"/register/confirm/[A-Za-z0-9_-]+"#, options: .regularExpression).map { String(message.text[$0]) }
+    }
+
     func refuse(_ address: String) { state.withLockedValue { _ = $0.refuseTo.insert(address) } }
     func setDown(_ down: Bool) { state.withLockedValue { $0.down = down } }
 

@@ -19,13 +19,27 @@ extension Application {
         let created = try await send(.POST, "/api/v1/accounts", json: [
             "email": email, "password": passwordForTests, "displayName": name, "timeZone": timeZone,
         ])
-        XCTAssertEqual(created.status, .created, created.body)
+        let account = try await finishSignup(created, email: email)
         let token = try await send(.POST, "/api/v1/tokens", json: ["email": email, "password": passwordForTests])
         XCTAssertEqual(token.status, .created, token.body)
         return APIPerson(
             email: email, password: passwordForTests,
-            token: token.json["token"] as? String ?? "", id: created.json["id"] as? String ?? ""
+            token: token.json["token"] as? String ?? "", id: account.json["id"] as? String ?? ""
         )
+    }
+
+    /// After `POST /api/v1/accounts`: the account itself (201), at once or, when sign-up is
+    /// confirmed by email (the default here), through the link in the email.
+    func finishSignup(_ created: TestResponse, email: String) async throws -> TestResponse {
+        guard created.status == .accepted else {
+            XCTAssertEqual(created.status, .created, created.body)
+            return created
+        }
+        let message = try await fakeMail.waitAndTake(to: email.lowercased())
+        let path = try XCTUnwrap(FakeMail.signupLink(in: message), message.text)
+        let confirmed = try await send(.POST, "/api/v1/signups/" + path.split(separator: "/").last!, json: [:])
+        XCTAssertEqual(confirmed.status, .created, confirmed.body)
+        return confirmed
     }
 
     /// Makes a bond as `owner` and returns its id.
