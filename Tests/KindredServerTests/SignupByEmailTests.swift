@@ -188,6 +188,11 @@ final class SignupByEmailTests: XCTestCase {
             let ben = try await User.query(on: app.db).filter(\.$email == "ben@example.org").first()
             XCTAssertEqual(ben?.timeZone, "America/New_York")
 
+            let signedIn = try await browser.get(path)
+            XCTAssertEqual(signedIn.status, .gone)
+            XCTAssertTrue(signedIn.body.contains("you're signed in") || signedIn.body.contains("you&#39;re signed in"), signedIn.body)
+            XCTAssertTrue(signedIn.body.contains(#"href="/bonds""#))
+
             let used = Browser(app)
             let again = try await used.get(path)
             XCTAssertEqual(again.status, .gone)
