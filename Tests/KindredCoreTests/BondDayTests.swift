@@ -111,6 +111,48 @@ import Testing
         #expect(seen.count > 350, "the days went on")
     }
 
+    @Test func aNewClockNamesTheDayForTheFirstMembersCalendar() {
+        // 15 January 2027, 08:00 UTC: 08:00 in London, 03:00 in New York.
+        let morning = Date(timeIntervalSince1970: 1_800_000_000)
+        let alone = BondClock.starting(for: [member("Europe/London")], at: morning)
+        #expect(alone.day(at: morning) == LocalDay(morning, inZone: "Europe/London"))
+        // London first, New York second, or the other way: one day for both, named by the first.
+        // Both asleep from 03:00 to 08:00 UTC: London first turns over at its 04:00, New York
+        // first at 08:00 UTC (03:00 there, the moment London wakes), the nearest to its own 04:00.
+        let pair = BondClock.starting(for: [member("Europe/London"), member("America/New_York")], at: morning)
+        let reversed = BondClock.starting(for: [member("America/New_York"), member("Europe/London")], at: morning)
+        #expect(pair.day(at: morning) == LocalDay(year: 2027, month: 1, day: 15))
+        #expect(reversed.day(at: morning) == LocalDay(year: 2027, month: 1, day: 15))
+        #expect(pair.nextTurnover(after: morning) == morning.addingTimeInterval(20 * 3600))
+        #expect(reversed.nextTurnover(after: morning) == morning.addingTimeInterval(24 * 3600))
+        // Across the date line (22:00 on the 15th in Kiritimati, 22:00 on the 14th in Honolulu):
+        // the day is Kai's, who made the bond, and turns over at 04:00 for both of them.
+        let kai = BondClock.starting(for: [member("Pacific/Kiritimati"), member("Pacific/Honolulu")], at: morning)
+        #expect(kai.day(at: morning) == LocalDay(year: 2027, month: 1, day: 15))
+        #expect(kai.nextTurnover(after: morning) == morning.addingTimeInterval(6 * 3600))
+    }
+
+    @Test(arguments: zones)
+    func anUpdatedClockKeepsTheDayUnderWayAndForgetsThePast(zone: String) {
+        let members = [member("Europe/London"), member(zone)]
+        var clock = BondClock.starting(for: [member("Europe/London")], at: reference)
+        let first = clock.day(at: reference)
+        // The second member joins from `zone` at once, then 400 days of daily visits.
+        var previous = first
+        var instant = reference
+        for _ in 0..<(400 * 3) {
+            instant.addTimeInterval(8 * 3600)
+            clock = clock.updated(for: members, at: instant)
+            let day = clock.day(at: instant)
+            #expect(day == previous || day == previous.adding(days: 1), "\(zone): \(previous) then \(day)")
+            previous = day
+            #expect(clock.segments.count <= 2, "past segments are forgotten")
+        }
+        #expect(first.days(to: previous) >= 398 && first.days(to: previous) <= 401)
+        let unchanged = clock.updated(for: members, at: instant)
+        #expect(unchanged == clock, "nothing to change, nothing changes")
+    }
+
     @Test func aChangeNeverShortensTheDayUnderWayBelowTwelveHours() {
         var clock = BondClock(turnoverMinute: 0, day: LocalDay(year: 2027, month: 1, day: 1), at: Date(timeIntervalSince1970: 1_798_761_600 + 3600))
         let began = clock.start(of: Date(timeIntervalSince1970: 1_798_761_600 + 3600))

@@ -5,6 +5,19 @@ import Testing
 @Suite struct PassingTests {
     let actions: [DayAction] = [.none, .answered, .passed]
 
+    @Test func anAnswerLandsOnTheDayItWasOpenedForOrTheDayJustBefore() {
+        let today = LocalDay(year: 2027, month: 3, day: 28)
+        #expect(DayControl.landingDay(opened: nil, today: today) == today)
+        #expect(DayControl.landingDay(opened: today, today: today) == today)
+        // Opened on the 27th, sent after the turnover: it stays with the 27th's question.
+        #expect(DayControl.landingDay(opened: today.adding(days: -1), today: today) == today.adding(days: -1))
+        #expect(DayControl.landingDay(opened: today.adding(days: -2), today: today) == nil)
+        #expect(DayControl.landingDay(opened: today.adding(days: 1), today: today) == nil, "a day that has not begun")
+        // Across a month's and a year's end.
+        let newYear = LocalDay(year: 2028, month: 1, day: 1)
+        #expect(DayControl.landingDay(opened: LocalDay(year: 2027, month: 12, day: 31), today: newYear) == LocalDay(year: 2027, month: 12, day: 31))
+    }
+
     @Test func aPassStaysQuietUntilYouHaveActed() {
         #expect(Reveal.state(you: .none, them: .passed) == .open, "their pass looks like nothing yet")
         #expect(!Reveal.theyPassedIsVisible(you: .none, them: .passed))

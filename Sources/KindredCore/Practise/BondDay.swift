@@ -112,6 +112,29 @@ public struct BondClock: Sendable, Equatable, Codable {
         segments.append(Segment(start: next, firstDay: today.adding(days: 1), turnoverMinute: minute))
     }
 
+    /// A bond's first clock, for its members as they are at `instant`. The day under way is
+    /// named for the first member's calendar at its middle, so for someone alone, or two people
+    /// in one zone, the bond's day is simply today's date from the early hours on.
+    public static func starting(for members: [BondDay.Member], at instant: Date) -> BondClock {
+        let minute = BondDay.turnover(for: members, on: instant)
+        let began = turnover(atOrBefore: instant, minute: minute)
+        let zone = members.first?.zone ?? TimeZone(identifier: "UTC")!
+        return BondClock(turnoverMinute: minute, day: LocalDay(began.addingTimeInterval(12 * 3600), in: zone), at: instant)
+    }
+
+    /// The clock brought up to date at `instant` for the members as they are then: a new
+    /// turnover when their zones, waking hours or summer time moved it, and segments wholly in
+    /// the past forgotten (past days keep their names in the database, not here).
+    public func updated(for members: [BondDay.Member], at instant: Date) -> BondClock {
+        var clock = self
+        let minute = BondDay.turnover(for: members, on: instant)
+        if clock.segments.last?.turnoverMinute != minute { clock.changeTurnover(to: minute, at: instant) }
+        if let current = clock.segments.lastIndex(where: { $0.start <= instant }), current > 0 {
+            clock.segments.removeFirst(current)
+        }
+        return clock
+    }
+
     /// The latest instant at or before `instant` whose UTC time of day is `minute`.
     static func turnover(atOrBefore instant: Date, minute: Int) -> Date {
         let seconds = instant.timeIntervalSince1970

@@ -8,6 +8,15 @@ public enum DayAction: String, Codable, Sendable, Equatable {
 /// The couple's say over the day's question: passing, asking for another prompt, and
 /// nudging the other member. Each rule answers with the refusal people see, or nil.
 public enum DayControl {
+    /// The bond's day an answer lands on. Without the day it was opened for: today. With it:
+    /// that day, when it is today or the day just before (the bond's day turned over while they
+    /// wrote, and words in progress are never moved to a question they did not see); nil
+    /// when it is older, or a day that has not begun.
+    public static func landingDay(opened: LocalDay?, today: LocalDay) -> LocalDay? {
+        guard let opened else { return today }
+        return (0...1).contains(opened.days(to: today)) ? opened : nil
+    }
+
     public enum Refusal: Error, Equatable, Sendable {
         case bondNotActive
         case alreadyAnswered

@@ -38,7 +38,7 @@ struct DailyReturnAPIController: RouteCollection {
             mayNudge: picture.nudge?.mayNudge ?? false, nudgedToday: picture.nudge?.nudgedToday ?? false,
             since: picture.since,
             news: picture.news.map {
-                NewsItemDTO(kind: $0.kind, text: home.sentence(for: $0, partner: partner, user: user), day: $0.day?.description, count: $0.count)
+                NewsItemDTO(kind: $0.kind, text: home.sentence(for: $0, partner: partner, user: user, today: picture.today?.day), day: $0.day?.description, count: $0.count)
             },
             week: picture.checkin.map { checkin in
                 HomeDTO.Week(checkin: checkin.state, checkinText: BondPagesController.checkinText(checkin.state, partner: partner),
@@ -110,7 +110,7 @@ struct DailyReturnAPIController: RouteCollection {
     func nudge(req: Request) async throws -> Response {
         let (user, loaded) = try await practise.loaded(req)
         try await NudgeService(req).nudge(in: loaded, by: user)
-        return try await NudgeDTO(day: TodayService(req).today(for: user).description, nudged: true).encodeResponse(status: .created, for: req)
+        return try await NudgeDTO(day: try await TodayService(req).today(in: loaded).description, nudged: true).encodeResponse(status: .created, for: req)
     }
 
     // MARK: - Themes

@@ -34,14 +34,15 @@ struct PractiseAPIController: RouteCollection {
     func today(req: Request) async throws -> TodayDTO {
         let (user, loaded) = try await loaded(req)
         let service = TodayService(req)
-        let day = service.today(for: user)
+        let day = try await service.today(in: loaded)
         let view = try await service.view(of: day, in: loaded, for: user)
         return try await todayDTO(view, loaded: loaded, user: user, req: req)
     }
 
     func todayDTO(_ view: TodayService.DayView, loaded: BondService.Loaded, user: User, req: Request) async throws -> TodayDTO {
         TodayDTO(today: try await dayDTOs([view], loaded: loaded, user: user, req: req)[0], canAnswer: view.mayWrite,
-                 consistency: ConsistencyDTO(try await TodayService(req).consistency(in: loaded, today: view.day)))
+                 consistency: ConsistencyDTO(try await TodayService(req).consistency(in: loaded, today: view.day)),
+                 nextQuestionAt: try await BondDayService(req).clock(in: loaded).nextTurnover(after: req.kindred.now))
     }
 
     /// Days with the reactions on those that are revealed, in one query.
@@ -56,8 +57,11 @@ struct PractiseAPIController: RouteCollection {
         var body = try JSONBody(req, required: true)
         let text = body.string("text")
         let promptID = body.optionalString("promptId")
+        let dayText = body.optionalString("day")
+        let openedDay = dayText.flatMap(LocalDay.init(string:))
+        if dayText != nil, openedDay == nil { body.add([FieldError("day", "Give the day as YYYY-MM-DD, as the question came with it.")]) }
         try body.validate()
-        let view = try await TodayService(req).answer(text, to: promptID, in: loaded, by: user)
+        let view = try await TodayService(req).answer(text, to: promptID, openedDay: openedDay, in: loaded, by: user)
         return try await todayDTO(view, loaded: loaded, user: user, req: req)
     }
 
@@ -123,7 +127,7 @@ struct PractiseAPIController: RouteCollection {
         return AppreciationsDTO(
             received: notes.filter { !$0.fromYou }.map(dto),
             sent: notes.filter(\.fromYou).map(dto),
-            starter: service.starter(for: TodayService(req).today(for: user))
+            starter: service.starter(for: try await TodayService(req).today(in: loaded))
         )
     }
 

@@ -81,6 +81,9 @@ struct TodayDTO: Content {
     let today: DayDTO
     let canAnswer: Bool
     let consistency: ConsistencyDTO
+    /// When the bond's day turns over and the next question arrives: one instant for both
+    /// members (each shows it in their own time).
+    let nextQuestionAt: Date
 }
 
 struct AppreciationDTO: Content {

@@ -49,5 +49,7 @@ extension Migrations {
         add(CreateServerLeases())
         // 007 — sign-up by a link sent to the address, when this Kindred sends email (issue 11).
         add(CreatePendingSignups())
+        // One day for both members of a bond, wherever they live (issue 12).
+        add(UpdateBondsAddDayClock())
     }
 }

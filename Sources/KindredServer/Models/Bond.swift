@@ -15,6 +15,9 @@ final class Bond: Model, @unchecked Sendable {
     /// Deck keys, comma-separated; nil draws from every deck.
     @OptionalField(key: "theme_decks") var themeDecks: String?
     @OptionalField(key: "theme_depth") var themeDepth: Int?
+    /// The bond's day clock (`BondClock`, JSON; see `BondDayService`). Plain: it holds only
+    /// instants and the minute the day turns over.
+    @OptionalField(key: "day_clock") var dayClock: String?
 
     init() {}
 

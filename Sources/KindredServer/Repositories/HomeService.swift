@@ -32,7 +32,7 @@ struct HomeService: RequestScoped {
                            suggestion: nil, conversationUnderway: false)
         }
         let todayService = TodayService(db: db, services: services)
-        let day = todayService.today(for: user)
+        let day = try await todayService.today(in: loaded)
         let today = try await todayService.view(of: day, in: loaded, for: user)
         let checkins = CheckinService(db: db, services: services)
         let conversation = try await ConversationService(db: db, services: services).current(in: loaded)
@@ -124,11 +124,14 @@ struct HomeService: RequestScoped {
         let news = try await news(in: loaded, for: user, since: since).filter { $0.kind != .conversation }
         guard let first = news.first else { return nil }
         let partner = loaded.members.first { $0.user.id != user.id }?.user.displayName ?? "The other person"
-        return (sentence(for: first, partner: partner, user: user), news.count)
+        let today = loaded.snapshot.status == .active ? try await BondDayService(db: db, services: services).today(in: loaded) : nil
+        return (sentence(for: first, partner: partner, user: user, today: today), news.count)
     }
 
-    func sentence(for event: WhatsNew.Event, partner: String, user: User) -> String {
-        WhatsNew.sentence(for: event, partner: partner, today: LocalDay(services.now, inZone: user.timeZone),
+    /// `today` is the bond's day (an event's day is one of the bond's); without one, the
+    /// person's own date.
+    func sentence(for event: WhatsNew.Event, partner: String, user: User, today: LocalDay?) -> String {
+        WhatsNew.sentence(for: event, partner: partner, today: today ?? LocalDay(services.now, inZone: user.timeZone),
                           dayLabel: { DateText.day($0.noonDate, in: "UTC") })
     }
 

@@ -95,17 +95,23 @@ struct NoticeService: RequestScoped {
     /// neither answered nor passed.
     func hasQuestionWaiting(for user: User, at instant: Date) async throws -> Bool {
         let userID = try user.requireID()
-        let day = LocalDay(instant, inZone: user.timeZone).description
         let memberships = try await BondMember.query(on: db).filter(\.$user.$id == userID).all().map { $0.$bond.id }
         guard !memberships.isEmpty else { return false }
-        let bonds = try await Bond.query(on: db).filter(\.$id ~~ memberships).filter(\.$endedAt == nil).all().compactMap(\.id)
-        let counts = try await BondMember.query(on: db).filter(\.$bond.$id ~~ bonds).all()
-        let active = bonds.filter { bond in counts.filter { $0.$bond.id == bond }.count == BondSnapshot.capacity }
+        let bonds = try await Bond.query(on: db).filter(\.$id ~~ memberships).filter(\.$endedAt == nil).all()
+        let members = try await BondMember.query(on: db).filter(\.$bond.$id ~~ bonds.compactMap(\.id))
+            .join(User.self, on: \BondMember.$user.$id == \User.$id).sort(\.$slot).all()
+        // Each active bond's own day at that instant: the same for both of its members.
+        let active = bonds.compactMap { bond -> (id: UUID, day: String)? in
+            let people = try? members.filter { $0.$bond.id == bond.id }.map { try $0.joined(User.self) }
+            guard let people, people.count == BondSnapshot.capacity, let id = bond.id else { return nil }
+            return (id, BondDayService.day(of: bond, members: people, at: instant).description)
+        }
         guard !active.isEmpty else { return false }
-        let answered = try await DailyAnswer.query(on: db).filter(\.$bond.$id ~~ active).filter(\.$user.$id == userID).filter(\.$day == day).all()
-        let passed = try await DailyPass.query(on: db).filter(\.$bond.$id ~~ active).filter(\.$user.$id == userID).filter(\.$day == day).all()
-        let done = Set(answered.map { $0.$bond.id } + passed.map { $0.$bond.id })
-        return active.contains { !done.contains($0) }
+        let ids = active.map(\.id), days = Array(Set(active.map(\.day)))
+        let answered = try await DailyAnswer.query(on: db).filter(\.$bond.$id ~~ ids).filter(\.$user.$id == userID).filter(\.$day ~~ days).all()
+        let passed = try await DailyPass.query(on: db).filter(\.$bond.$id ~~ ids).filter(\.$user.$id == userID).filter(\.$day ~~ days).all()
+        let done = Set(answered.map { "\($0.$bond.id)|\($0.day)" } + passed.map { "\($0.$bond.id)|\($0.day)" })
+        return active.contains { !done.contains("\($0.id)|\($0.day)") }
     }
 
     // MARK: - Claiming and finishing

@@ -25,7 +25,7 @@ struct NudgeService: RequestScoped {
 
     func nudge(in loaded: BondService.Loaded, by user: User) async throws {
         let today = TodayService(db: db, services: services)
-        let day = today.today(for: user)
+        let day = try await today.today(in: loaded)
         let view = try await today.view(of: day, in: loaded, for: user)
         let userID = try user.requireID()
         guard let partner = loaded.members.first(where: { $0.user.id != userID })?.user else {

@@ -34,9 +34,9 @@ struct TodayService: RequestScoped {
         let maySwap: Bool
     }
 
-    /// The viewer's own calendar date, in their own time zone.
-    func today(for user: User) -> LocalDay {
-        LocalDay(services.now, inZone: user.timeZone)
+    /// The bond's day under way: one for both members, wherever each lives (`BondDayService`).
+    func today(in loaded: BondService.Loaded) async throws -> LocalDay {
+        try await BondDayService(db: db, services: services).today(in: loaded)
     }
 
     // MARK: - The day's question
@@ -158,16 +158,30 @@ struct TodayService: RequestScoped {
     /// locked first, so two answers at the same instant are applied one after the other,
     /// and an answer never changes once both are in.
     /// `promptID`, when given, is the question the person was answering: if it has been swapped
-    /// (or the day turned) meanwhile, nothing is saved — two answers always answer one question.
-    func answer(_ raw: String, to promptID: String? = nil, in loaded: BondService.Loaded, by user: User) async throws -> DayView {
+    /// meanwhile, nothing is saved — two answers always answer one question. `openedDay`, when
+    /// given, is the day the question was opened for: an answer written across the turnover
+    /// lands on that day (`DayControl.landingDay`), never on the next day's question.
+    func answer(_ raw: String, to promptID: String? = nil, openedDay: LocalDay? = nil, in loaded: BondService.Loaded, by user: User) async throws -> DayView {
         try loaded.requireActive(waitingDetail: "The question of the day begins once the other person has joined.")
         let text: String
         switch TextRules.clean(raw, field: "text", allowed: TextRules.answerLength) {
         case .success(let cleaned): text = cleaned
         case .failure(let problem): throw Problem.invalid([problem])
         }
-        let day = today(for: user)
-        _ = try await question(for: day, in: loaded)
+        let today = try await today(in: loaded)
+        guard let day = DayControl.landingDay(opened: openedDay, today: today) else {
+            throw Problem(status: .conflict, code: "day-over",
+                          detail: "That day's question has closed. Your words are still here: have a look at today's question.")
+        }
+        if day != today {
+            // The day turned while they wrote: its question was open on their screen, so it exists.
+            guard try await DailyQuestion.query(on: db).filter(\.$bond.$id == loaded.bond.id!).filter(\.$day == day.description).first() != nil else {
+                throw Problem(status: .conflict, code: "day-over",
+                              detail: "That day's question has closed. Your words are still here: have a look at today's question.")
+            }
+        } else {
+            _ = try await question(for: day, in: loaded)
+        }
         let cipher = services.cipher
         let bondID = loaded.bond.id!, userID = try user.requireID(), now = services.now
         // Nil when this only changed an answer; else whether the other member had answered already.
@@ -211,7 +225,7 @@ struct TodayService: RequestScoped {
     /// Passes on the viewer's today. Passing twice changes nothing.
     func pass(in loaded: BondService.Loaded, by user: User) async throws -> DayView {
         try loaded.requireActive(waitingDetail: "The question of the day begins once the other person has joined.")
-        let day = today(for: user)
+        let day = try await today(in: loaded)
         _ = try await question(for: day, in: loaded)
         let bondID = loaded.bond.id!, userID = try user.requireID(), now = services.now
         let partner = loaded.members.first { $0.user.id != userID }?.user.displayName ?? "the other person"
@@ -235,7 +249,7 @@ struct TodayService: RequestScoped {
     /// prompt is cleared: the new question is a fresh chance for both.
     func swap(in loaded: BondService.Loaded, by user: User) async throws -> DayView {
         try loaded.requireActive(waitingDetail: "The question of the day begins once the other person has joined.")
-        let day = today(for: user)
+        let day = try await today(in: loaded)
         _ = try await question(for: day, in: loaded)
         let bondID = loaded.bond.id!, userID = try user.requireID()
         let partner = loaded.members.first { $0.user.id != userID }?.user.displayName ?? "the other person"

@@ -74,7 +74,7 @@ extension BondPagesController {
             inviteURL: SiteURL.bondInvites(bondID).path,
             pendingInviteUntil: pending.flatMap { $0.$creator.id == user.id ? DateText.dayAndTime($0.expiresAt, in: user.timeZone) : nil },
             today: picture.today.map { todayCard($0, picture: picture, bondID: bondID, partner: partner) },
-            news: picture.news.map { home.sentence(for: $0, partner: partner, user: user) },
+            news: picture.news.map { home.sentence(for: $0, partner: partner, user: user, today: picture.today?.day) },
             week: picture.checkin.map { checkin in
                 WeekCard(
                     checkinText: Self.checkinText(checkin.state, partner: partner), checkinURL: SiteURL.checkin(bondID).path,

@@ -35,6 +35,22 @@ extension DateText {
     }
 }
 
+extension DateText {
+    /// When the bond's next question arrives, in the viewer's own time: "at 16:00", "tomorrow
+    /// at 04:00" or "on 2 December at 05:00" (a day can last up to two days after a move).
+    static func nextQuestion(at next: Date, now: Date, in timeZone: String) -> String {
+        let zone = TimeZone(identifier: timeZone) ?? .gmt
+        let clock = clock(next, in: zone)
+        let days = LocalDay(now, in: zone).days(to: LocalDay(next, in: zone))
+        let when = switch days {
+        case ...0: "at \(clock)"
+        case 1: "tomorrow at \(clock)"
+        default: "on \(time(next, in: timeZone, onDay: LocalDay(now, in: zone)).replacingOccurrences(of: ", ", with: " at "))"
+        }
+        return "The next question arrives \(when) your time."
+    }
+}
+
 /// The time-zone picker's options.
 struct TimeZoneOption: Encodable {
     let id: String

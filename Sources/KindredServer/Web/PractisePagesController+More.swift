@@ -71,7 +71,7 @@ extension PractisePagesController {
         return try await req.page("appreciations", title: "Appreciations", section: "bonds", status: status, AppreciationsPage(
             bondTitle: context.bondTitle, bondURL: context.bondURL, partnerName: context.partnerName ?? "them",
             active: context.loaded.snapshot.status == .active,
-            starter: service.starter(for: TodayService(req).today(for: context.user)),
+            starter: service.starter(for: try await TodayService(req).today(in: context.loaded)),
             actionURL: SiteURL.appreciations(context.bondID).path, draft: draft, error: error,
             received: notes.filter { !$0.fromYou }.map(row),
             sent: notes.filter(\.fromYou).map(row)

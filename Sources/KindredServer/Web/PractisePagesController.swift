@@ -168,6 +168,8 @@ struct PractisePagesController: RouteCollection {
         let nudged: Bool
         let back = "today"
         let hasControls: Bool
+        /// "The next question arrives at 04:00 your time."
+        let nextQuestion: String
     }
 
     func today(req: Request) async throws -> Response {
@@ -190,8 +192,11 @@ struct PractisePagesController: RouteCollection {
         let text = (try? req.content.get(String.self, at: "text")) ?? ""
         do {
             let promptID = try? req.content.get(String.self, at: "promptId")
-            _ = try await TodayService(req).answer(text, to: promptID, in: context.loaded, by: context.user)
-            return req.redirect(to: .today(context.bondID), flash: .answerSaved)
+            let opened = (try? req.content.get(String.self, at: "day")).flatMap(LocalDay.init(string:))
+            let view = try await TodayService(req).answer(text, to: promptID, openedDay: opened, in: context.loaded, by: context.user)
+            // Written across the turnover: it landed on its own day, which is where to see it.
+            let today = try await TodayService(req).today(in: context.loaded)
+            return req.redirect(to: view.day == today ? .today(context.bondID) : .day(context.bondID, view.day.description), flash: .answerSaved)
         } catch let problem as Problem where !problem.fieldErrors.isEmpty || problem.status == .conflict {
             return try await renderToday(req, context: context, error: problem.fieldErrors.first?.message ?? problem.detail,
                                          draft: text, status: problem.status)
@@ -200,17 +205,19 @@ struct PractisePagesController: RouteCollection {
 
     private func renderToday(_ req: Request, context: Context, error: String?, draft: String?, status: HTTPStatus = .ok) async throws -> Response {
         let service = TodayService(req)
-        let day = service.today(for: context.user)
+        let day = try await service.today(in: context.loaded)
         let view = try await service.view(of: day, in: context.loaded, for: context.user)
         let consistency = try await service.consistency(in: context.loaded, today: day)
         let nudge = try await NudgeService(req).status(in: context.loaded, for: context.user, day: view)
+        let next = try await BondDayService(req).clock(in: context.loaded).nextTurnover(after: req.kindred.now)
         return try await req.page("today", title: "Today's question", section: "bonds", status: status, TodayPage(
             bondTitle: context.bondTitle, bondURL: context.bondURL, active: context.loaded.snapshot.status == .active,
             card: try await cards([view], context: context, req: req)[0], consistency: consistency.sentence,
             answerURL: SiteURL.today(context.bondID).path, historyURL: SiteURL.days(context.bondID).path,
             error: error, draft: draft ?? view.yourText ?? "",
             nudgeURL: nudge.mayNudge ? SiteURL.nudge(context.bondID).path : nil, nudged: nudge.nudgedToday,
-            hasControls: view.maySwap || view.mayPass || nudge.mayNudge
+            hasControls: view.maySwap || view.mayPass || nudge.mayNudge,
+            nextQuestion: DateText.nextQuestion(at: next, now: req.kindred.now, in: context.user.timeZone)
         ))
     }
 
@@ -218,7 +225,7 @@ struct PractisePagesController: RouteCollection {
     func cards(_ views: [TodayService.DayView], context: Context, req: Request) async throws -> [DayCard] {
         let revealed = views.filter { $0.state == .revealed }.map(\.day.description)
         let reactions = try await ReactionService(req).summaries(.day, keys: revealed, in: context.loaded, for: context.user)
-        let today = TodayService(req).today(for: context.user)
+        let today = try await TodayService(req).today(in: context.loaded)
         return views.map { DayCard($0, context: context, today: today, reactions: reactions[$0.day.description]) }
     }
 
