@@ -12,10 +12,11 @@ public struct ContentLibrary: Sendable {
     public private(set) var appreciationStarters: [String] = []
     public private(set) var safety: SafetyGuide?
     public private(set) var resources: [CountryResources] = []
+    public private(set) var ritualIdeas: [RitualIdea] = []
 
     public init(instruments: [Instrument] = [], decks: [Deck] = [], conversation: ConversationGuide? = nil,
                 checkin: CheckinGuide? = nil, appreciationStarters: [String] = [], safety: SafetyGuide? = nil,
-                resources: [CountryResources] = []) {
+                resources: [CountryResources] = [], ritualIdeas: [RitualIdea] = []) {
         self.instruments = instruments
         self.decks = decks
         self.conversation = conversation
@@ -23,6 +24,7 @@ public struct ContentLibrary: Sendable {
         self.appreciationStarters = appreciationStarters
         self.safety = safety
         self.resources = resources
+        self.ritualIdeas = ritualIdeas
     }
 
     /// Every prompt of every deck.
@@ -64,6 +66,7 @@ public struct ContentLibrary: Sendable {
         var starters: AppreciationStarters?
         var safety: SafetyGuide?
         var resources: [String: CountryResources] = [:]
+        var rituals: RitualIdeas?
         for directory in directories {
             let safetyFile = directory.appendingPathComponent("safety/check.yaml")
             if FileManager.default.fileExists(atPath: safetyFile.path) { safety = decode(SafetyGuide.self, safetyFile, &problems) ?? safety }
@@ -82,6 +85,8 @@ public struct ContentLibrary: Sendable {
             if FileManager.default.fileExists(atPath: checkinFile.path) { checkin = decode(CheckinGuide.self, checkinFile, &problems) ?? checkin }
             let startersFile = directory.appendingPathComponent("appreciations.yaml")
             if FileManager.default.fileExists(atPath: startersFile.path) { starters = decode(AppreciationStarters.self, startersFile, &problems) ?? starters }
+            let ritualsFile = directory.appendingPathComponent("rituals.yaml")
+            if FileManager.default.fileExists(atPath: ritualsFile.path) { rituals = decode(RitualIdeas.self, ritualsFile, &problems) ?? rituals }
         }
         let allDecks = deckOrder.compactMap { decks[$0] }
         problems += DeckValidator.problems(in: allDecks).map { "decks: \($0)" }
@@ -92,6 +97,9 @@ public struct ContentLibrary: Sendable {
             problems.append("checkin.yaml is missing")
         }
         if (starters?.starters ?? []).isEmpty { problems.append("appreciations.yaml is missing or has no starters") }
+        if let rituals { problems += RitualIdea.problems(in: rituals.ideas).map { "rituals.yaml: \($0)" } } else {
+            problems.append("rituals.yaml is missing")
+        }
         if allDecks.isEmpty { problems.append("there are no decks") }
         if let safety { problems += SafetyCheck.guideProblems(safety).map { "safety/check.yaml: \($0)" } } else {
             problems.append("safety/check.yaml is missing")
@@ -101,7 +109,8 @@ public struct ContentLibrary: Sendable {
         guard problems.isEmpty else { return .failure(ContentProblems(problems: problems)) }
         return .success(ContentLibrary(
             instruments: order.compactMap { byKey[$0] }, decks: allDecks, conversation: conversation,
-            checkin: checkin, appreciationStarters: starters?.starters ?? [], safety: safety, resources: allResources
+            checkin: checkin, appreciationStarters: starters?.starters ?? [], safety: safety, resources: allResources,
+            ritualIdeas: rituals?.ideas ?? []
         ))
     }
 

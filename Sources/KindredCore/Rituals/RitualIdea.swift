@@ -1,0 +1,78 @@
+import Foundation
+
+/// A suggestion for a ritual, from `Content/rituals.yaml`.
+public struct RitualIdea: Codable, Sendable, Equatable, Identifiable {
+    public enum Place: String, Codable, Sendable, CaseIterable {
+        case home, out, apart
+
+        public var label: String {
+            switch self {
+            case .home: "At home"
+            case .out: "Out together"
+            case .apart: "Apart (works across a distance)"
+            }
+        }
+    }
+
+    public enum Cost: String, Codable, Sendable, CaseIterable {
+        case free, low, medium, high
+
+        public var label: String {
+            switch self {
+            case .free: "Free"
+            case .low: "Costs a little"
+            case .medium: "Costs something"
+            case .high: "A treat"
+            }
+        }
+    }
+
+    public enum Rhythm: String, Codable, Sendable, CaseIterable {
+        case daily, weekly, monthly, yearly
+    }
+
+    public var id: String
+    public var title: String
+    public var description: String
+    public var kinds: [BondKind]
+    public var place: Place
+    public var cost: Cost
+    public var sign: Sign
+    public var every: Rhythm
+
+    /// The ideas that suit a bond: its kind only, and for a bond apart, the ones that work across
+    /// a distance first.
+    public static func suggestions(_ ideas: [RitualIdea], for kind: BondKind, apart: Bool) -> [RitualIdea] {
+        let suitable = ideas.filter { $0.kinds.contains(kind) }
+        guard apart else { return suitable }
+        return suitable.filter { $0.place == .apart } + suitable.filter { $0.place != .apart }
+    }
+
+    /// What would make the ideas wrong to offer: too few, duplicates, lengths, and anything
+    /// romantic offered outside romantic bonds (the decks' rule).
+    public static func problems(in ideas: [RitualIdea]) -> [String] {
+        var problems: [String] = []
+        if ideas.count < 40 { problems.append("there are \(ideas.count) ritual ideas; there should be at least 40") }
+        var ids = Set<String>(), titles = Set<String>()
+        for idea in ideas {
+            let at = "idea \(idea.id)"
+            if !ids.insert(idea.id).inserted { problems.append("\(at): id is used twice") }
+            if !titles.insert(DeckValidator.normalised(idea.title)).inserted { problems.append("\(at): same title as another idea") }
+            if !RitualRules.titleLength.contains(idea.title.count) { problems.append("\(at): title is \(idea.title.count) characters") }
+            if !(12...240).contains(idea.description.count) { problems.append("\(at): description is \(idea.description.count) characters") }
+            if idea.kinds.isEmpty { problems.append("\(at): kinds is empty") }
+            if let word = DeckValidator.romanticWord(in: idea.title + " " + idea.description), idea.kinds != [.romantic] {
+                problems.append("\(at): mentions \"\(word)\", so it must be for romantic bonds only")
+            }
+        }
+        for kind in BondKind.allCases where ideas.filter({ $0.kinds.contains(kind) }).count < 10 {
+            problems.append("fewer than 10 ritual ideas suit \(kind.rawValue) bonds")
+        }
+        if ideas.filter({ $0.place == .apart }).count < 10 { problems.append("fewer than 10 ritual ideas work apart") }
+        return problems
+    }
+}
+
+struct RitualIdeas: Codable {
+    var ideas: [RitualIdea]
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+@testable import KindredCore
+
+/// Rituals: outcomes from both members' marks, proposals, marking, gentle consistency, and a
+/// schedule that changes from a date on without rewriting the past.
+@Suite struct RitualTests {
+    let monday = LocalDay(year: 2027, month: 3, day: 1)
+    let seven = LocalTime(hour: 19, minute: 0)!
+
+    func weekly(_ weekdays: [Int], from start: LocalDay) -> Recurrence {
+        Recurrence(rule: .weekly(every: 1, weekdays: weekdays), start: start, time: seven, zone: "Europe/London")
+    }
+
+    @Test func anEitherRitualIsKeptByOneAndABothRitualByBoth() {
+        #expect(RitualRules.outcome(.either, marks: [.done]) == .done)
+        #expect(RitualRules.outcome(.both, marks: [.done]) == .partlyDone)
+        #expect(RitualRules.outcome(.both, marks: [.done, .done]) == .done)
+        #expect(RitualRules.outcome(.both, marks: [.done, .skipped]) == .partlyDone)
+        #expect(RitualRules.outcome(.either, marks: [.skipped, .done]) == .done)
+        #expect(RitualRules.outcome(.both, marks: [.skipped]) == .skipped)
+        #expect(RitualRules.outcome(.either, marks: []) == .open)
+    }
+
+    @Test func onlyTheOtherMemberAnswersAProposalAndOnlyOnce() {
+        #expect(RitualRules.mayRespond(status: .proposed, proposedByViewer: false))
+        #expect(!RitualRules.mayRespond(status: .proposed, proposedByViewer: true))
+        #expect(!RitualRules.mayRespond(status: .active, proposedByViewer: false))
+        #expect(!RitualRules.mayRespond(status: .declined, proposedByViewer: false))
+    }
+
+    @Test func anOccurrenceIsMarkedOnlyWhenSharedOnItsDayAndNotAhead() {
+        let schedule = RitualSchedule(weekly([1, 5], from: monday))
+        let friday = monday.adding(days: 4)
+        #expect(RitualRules.markProblem(status: .active, schedule: schedule, day: friday, today: friday) == nil)
+        #expect(RitualRules.markProblem(status: .active, schedule: schedule, day: monday, today: friday) == nil)
+        #expect(RitualRules.markProblem(status: .proposed, schedule: schedule, day: monday, today: friday) != nil)
+        #expect(RitualRules.markProblem(status: .active, schedule: schedule, day: monday.adding(days: 1), today: friday) != nil, "a Tuesday")
+        #expect(RitualRules.markProblem(status: .active, schedule: schedule, day: monday.adding(days: 7), today: friday) != nil, "next week")
+    }
+
+    @Test func consistencyCountsTheRecentTimesAndNeverResets() {
+        let schedule = RitualSchedule(weekly([7], from: monday))  // Sundays
+        let sundays = schedule.occurrences(from: monday, through: monday.adding(days: 70))
+        #expect(sundays.count == 10)
+        var outcomes: [LocalDay: OccurrenceOutcome] = [:]
+        for (index, day) in sundays.enumerated() where index != 3 && index != 9 { outcomes[day] = .done }
+        outcomes[sundays[9]] = .partlyDone
+        let kept = RitualRules.consistency(schedule: schedule, outcomes: outcomes, today: sundays[9])
+        #expect(kept?.kept == 6 && kept?.of == 8, "the last 8: one missed, one only half done")
+        #expect(RitualRules.consistencySentence(kept) == "Kept 6 of the last 8 times.")
+        #expect(RitualRules.consistency(schedule: schedule, outcomes: [:], today: monday) == nil)
+        #expect(RitualRules.consistencySentence(nil) == "Its first time is still to come.")
+    }
+
+    @Test func aChangeFromADateLeavesThePastAsItWas() {
+        var schedule = RitualSchedule(weekly([1], from: monday))  // Mondays
+        let change = monday.adding(days: 14)
+        schedule.change(from: change, to: weekly([3], from: change))  // Wednesdays from then
+        let all = schedule.occurrences(from: monday, through: monday.adding(days: 27))
+        #expect(all == [monday, monday.adding(days: 7), change.adding(days: 2), change.adding(days: 9)])
+        // Changing again from the same date replaces that change; the first part stays.
+        schedule.change(from: change, to: weekly([5], from: change))
+        #expect(schedule.occurrences(from: monday, through: monday.adding(days: 27)).suffix(2) == [change.adding(days: 4), change.adding(days: 11)])
+        #expect(schedule.recurrence(on: monday)?.rule == .weekly(every: 1, weekdays: [1]))
+    }
+
+    @Test func aPauseStopsOccurrencesAndResumingKeepsAnAnniversaryOnItsDate() {
+        let anniversary = LocalDay(year: 2020, month: 6, day: 14)
+        var schedule = RitualSchedule(Recurrence(rule: .yearly(every: 1), start: anniversary, time: seven, zone: "Asia/Tokyo"))
+        schedule.pause(from: LocalDay(year: 2027, month: 1, day: 1))
+        #expect(schedule.isPaused)
+        #expect(!schedule.falls(on: LocalDay(year: 2027, month: 6, day: 14)))
+        #expect(schedule.falls(on: LocalDay(year: 2026, month: 6, day: 14)), "the past stays")
+        schedule.resume(from: LocalDay(year: 2028, month: 3, day: 3))
+        #expect(!schedule.isPaused)
+        #expect(schedule.falls(on: LocalDay(year: 2028, month: 6, day: 14)))
+        #expect(!schedule.falls(on: LocalDay(year: 2028, month: 3, day: 3)), "resuming does not move the date")
+        // Pausing twice, or resuming what runs, changes nothing.
+        let before = schedule
+        schedule.resume(from: LocalDay(year: 2028, month: 4, day: 1))
+        #expect(schedule == before)
+    }
+
+    @Test func theIdeasAreEnoughAndNothingRomanticReachesOtherBonds() throws {
+        let library = try ContentLibrary.load(directories: [ContentLibrary.builtInDirectory!]).get()
+        let ideas = library.ritualIdeas
+        #expect(ideas.count >= 40)
+        #expect(ideas.contains { $0.title.contains("Cook dinner together") && $0.every == .daily }, "the article's first example")
+        #expect(ideas.contains { $0.title.contains("weekend getaway every other month") }, "and its second")
+        #expect(RitualIdea.problems(in: ideas).isEmpty)
+        for kind in [BondKind.friendship, .family] {
+            for idea in RitualIdea.suggestions(ideas, for: kind, apart: false) {
+                #expect(DeckValidator.romanticWord(in: idea.title + " " + idea.description) == nil, "\(idea.id) for \(kind)")
+            }
+        }
+        let apart = RitualIdea.suggestions(ideas, for: .friendship, apart: true)
+        let firstNear = try #require(apart.firstIndex { $0.place != .apart })
+        #expect(apart[..<firstNear].allSatisfy { $0.place == .apart } && apart[firstNear...].allSatisfy { $0.place != .apart })
+
+        var wrong = ideas
+        wrong[0].kinds = [.friendship]
+        wrong[0].description = "A candlelit date night for the two of you, every single week."
+        wrong.append(wrong[1])
+        let problems = RitualIdea.problems(in: wrong).joined(separator: "\n")
+        #expect(problems.contains("must be for romantic bonds only"))
+        #expect(problems.contains("id is used twice"))
+        #expect(RitualIdea.problems(in: Array(ideas.prefix(10))).contains { $0.contains("at least 40") })
+    }
+}
