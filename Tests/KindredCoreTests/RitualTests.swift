@@ -76,6 +76,12 @@ import Testing
         #expect(!schedule.isPaused)
         #expect(schedule.falls(on: LocalDay(year: 2028, month: 6, day: 14)))
         #expect(!schedule.falls(on: LocalDay(year: 2028, month: 3, day: 3)), "resuming does not move the date")
+        // A change due later, then a pause before it starts: resuming takes up the change.
+        var later = RitualSchedule(weekly([1], from: monday))
+        later.change(from: monday.adding(days: 10), to: weekly([3], from: monday.adding(days: 10)))
+        later.pause(from: monday.adding(days: 4))
+        later.resume(from: monday.adding(days: 30))
+        #expect(later.occurrences(from: monday, through: monday.adding(days: 40)) == [monday, monday.adding(days: 30), monday.adding(days: 37)], "Wednesdays again, from the day it resumed")
         // Pausing twice, or resuming what runs, changes nothing.
         let before = schedule
         schedule.resume(from: LocalDay(year: 2028, month: 4, day: 1))
@@ -106,5 +112,34 @@ import Testing
         #expect(problems.contains("must be for romantic bonds only"))
         #expect(problems.contains("id is used twice"))
         #expect(RitualIdea.problems(in: Array(ideas.prefix(10))).contains { $0.contains("at least 40") })
+    }
+}
+
+/// A recurrence from a form's or a client's fields, with each mistake named by its field.
+@Suite struct RecurrenceInputTests {
+    @Test func fieldsBecomeARuleAndEveryMistakeIsNamed() throws {
+        let weekly = try RecurrenceInput(rhythm: "weekly", weekdays: [4, 1, 4], start: "2027-03-01", time: "19:30", timeZone: "Europe/London").recurrence().get()
+        #expect(weekly.rule == .weekly(every: 1, weekdays: [1, 4]))
+        #expect(weekly.summary == "Every Monday and Thursday at 19:30")
+        // No weekday chosen: the first date's own.
+        let plain = try RecurrenceInput(rhythm: "weekly", start: "2027-03-03", time: "08:00", timeZone: "UTC").recurrence().get()
+        #expect(plain.rule == .weekly(every: 1, weekdays: [3]))
+        // "Monthly on a weekday" with nothing more: as the first date falls (the first Monday).
+        let second = try RecurrenceInput(rhythm: "monthlyOnWeekday", start: "2027-03-14", time: "10:00", timeZone: "UTC").recurrence().get()
+        #expect(second.rule == .monthlyOnWeekday(every: 1, ordinal: 2, weekday: 7))
+        #expect(second.summary == "On the second Sunday of every month at 10:00")
+        let anniversary = try RecurrenceInput(rhythm: "yearly", start: "2019-06-14", time: "20:00", timeZone: "Asia/Tokyo").recurrence().get()
+        #expect(anniversary.summary == "Every year on 14 June at 20:00")
+        #expect(anniversary.input.rhythm == "yearly" && anniversary.input.start == "2019-06-14")
+
+        guard case .failure(let wrong) = RecurrenceInput(rhythm: "sometimes", start: "soon", time: "7pm", timeZone: "UTC", until: "never").recurrence() else {
+            Issue.record("nonsense became a rule"); return
+        }
+        #expect(Set(wrong.errors.map(\.field)) == ["rhythm", "start", "time", "until"])
+        guard case .failure(let ruleMistakes) = RecurrenceInput(rhythm: "monthlyOnDay", every: 200, monthDay: 40, start: "2027-03-01", time: "08:00",
+                                                                  timeZone: "Nowhere/Town", until: "2027-01-01").recurrence() else {
+            Issue.record("a bad rule was taken"); return
+        }
+        #expect(Set(ruleMistakes.errors.map(\.field)) == ["every", "monthDay", "timeZone", "until"])
     }
 }

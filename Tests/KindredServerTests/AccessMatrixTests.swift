@@ -71,6 +71,14 @@ final class AccessMatrixTests: XCTestCase {
         Case(.POST, "/api/v1/bonds/:bond/days/:day/replies", .unauthorized, .notFound, member: .badRequest),
         Case(.GET, "/api/v1/bonds/:bond/days/:day/replies", .unauthorized, .notFound, member: .ok),
         Case(.GET, "/api/v1/bonds/:bond/appreciations", .unauthorized, .notFound, member: .ok),
+        // Rituals (bodies are empty: a required body is a 400)
+        Case(.GET, "/api/v1/bonds/:bond/rituals", .unauthorized, .notFound, member: .ok),
+        Case(.POST, "/api/v1/bonds/:bond/rituals", .unauthorized, .notFound, member: .badRequest),
+        Case(.GET, "/api/v1/bonds/:bond/rituals/:ritual", .unauthorized, .notFound, member: .ok),
+        Case(.PATCH, "/api/v1/bonds/:bond/rituals/:ritual", .unauthorized, .notFound, member: .badRequest),
+        Case(.DELETE, "/api/v1/bonds/:bond/rituals/:ritual", .unauthorized, .notFound, member: .notFound, other: .noContent),
+        Case(.PUT, "/api/v1/bonds/:bond/rituals/:ritual/occurrences/:day", .unauthorized, .notFound, member: .badRequest),
+        Case(.DELETE, "/api/v1/bonds/:bond/rituals/:ritual/occurrences/:day", .unauthorized, .notFound, member: .ok),
         Case(.POST, "/api/v1/bonds/:bond/appreciations", .unauthorized, .notFound, member: .badRequest),
         Case(.GET, "/api/v1/bonds/:bond/checkins", .unauthorized, .notFound, member: .ok),
         Case(.GET, "/api/v1/bonds/:bond/checkins/current", .unauthorized, .notFound, member: .ok),
@@ -214,10 +222,11 @@ final class AccessMatrixTests: XCTestCase {
         let sessionID: String
         let appreciationID: String
         let deviceID: String
+        let ritualID: String
         var browsers: [Role: Browser]
 
         /// Everything that identifies the bond; none of it may reach the anonymous or the stranger.
-        var secrets: [String] { [bondID, inviteID, resultID, predictionID, checkID, sessionID, appreciationID, deviceID, "Secret Garden", "Anastasia", "Benedikt", "lighthouse", "marmalade", "porridge"] }
+        var secrets: [String] { [bondID, inviteID, resultID, predictionID, checkID, sessionID, appreciationID, deviceID, "Secret Garden", "Anastasia", "Benedikt", "lighthouse", "marmalade", "porridge", ritualID, "Harbour stroll"] }
 
         func path(_ template: String) -> String {
             template.replacingOccurrences(of: ":bond", with: bondID)
@@ -233,6 +242,7 @@ final class AccessMatrixTests: XCTestCase {
                 .replacingOccurrences(of: ":spareToken", with: spareTokenID)
                 .replacingOccurrences(of: ":appreciation", with: appreciationID)
                 .replacingOccurrences(of: ":device", with: deviceID)
+                .replacingOccurrences(of: ":ritual", with: ritualID)
                 .replacingOccurrences(of: ":token", with: "a-made-up-token-0123456789abcdefghjkmnpqrstv")
         }
     }
@@ -270,6 +280,10 @@ final class AccessMatrixTests: XCTestCase {
         let memberSessions = try await app.send(.GET, "/api/v1/me/sessions", token: member.token)
         let note = try await app.send(.POST, "/api/v1/bonds/\(bondID)/appreciations", json: ["text": "Thanks for the porridge"], token: other.token)
         let device = try await PushBrowser().subscribe(app, as: member)
+        let ritual = try await app.send(.POST, "/api/v1/bonds/\(bondID)/rituals", json: ["title": "Harbour stroll", "rhythm": "daily", "start": day], token: member.token)
+        let ritualID = ritual.json["id"] as? String ?? ""
+        let accept = try await app.send(.PATCH, "/api/v1/bonds/\(bondID)/rituals/\(ritualID)", json: ["response": "accept"], token: other.token)
+        XCTAssertEqual([ritual.status, accept.status], [.created, .ok], ritual.body)
         return World(
             member: member, other: other, stranger: stranger, bondID: bondID, inviteID: inviteID, code: code,
             memberTokenID: tokens.jsonArray.first?["id"] as? String ?? "",
@@ -277,7 +291,7 @@ final class AccessMatrixTests: XCTestCase {
             resultID: result.json["id"] as? String ?? "", predictionID: prediction.json["id"] as? String ?? "", day: day,
             checkID: (check.json["saved"] as? [String: Any])?["id"] as? String ?? "",
             sessionID: ((memberSessions.json["sessions"] as? [[String: Any]])?.first?["id"] as? String) ?? "",
-            appreciationID: note.json["id"] as? String ?? "", deviceID: device.json["id"] as? String ?? "", browsers: browsers
+            appreciationID: note.json["id"] as? String ?? "", deviceID: device.json["id"] as? String ?? "", ritualID: ritualID, browsers: browsers
         )
     }
 

@@ -82,30 +82,36 @@ public struct RitualSchedule: Codable, Sendable, Equatable {
         public var from: LocalDay
         /// Nil while paused.
         public var recurrence: Recurrence?
+        /// While paused: the rule a resume takes up (kept even when it was due to start later).
+        public var held: Recurrence?
     }
 
     public private(set) var versions: [Version]
 
     public init(_ recurrence: Recurrence) {
-        versions = [Version(from: recurrence.start, recurrence: recurrence)]
+        versions = [Version(from: recurrence.start, recurrence: recurrence, held: nil)]
     }
 
     public var isPaused: Bool { versions.last?.recurrence == nil }
 
-    /// The rule in force last (the one a resume takes up again).
-    public var latest: Recurrence? { versions.last { $0.recurrence != nil }?.recurrence }
+    /// The rule in force last, or held while paused (the one a resume takes up again).
+    public var latest: Recurrence? {
+        if let last = versions.last, last.recurrence == nil, let held = last.held { return held }
+        return versions.last { $0.recurrence != nil }?.recurrence
+    }
 
     /// From `day` on, `recurrence` (nil pauses). Changes dated on or after `day` are replaced.
     public mutating func change(from day: LocalDay, to recurrence: Recurrence?) {
         versions.removeAll { $0.from >= day }
-        if versions.isEmpty || versions.last?.recurrence != recurrence {
-            versions.append(Version(from: day, recurrence: recurrence))
+        if versions.isEmpty || versions.last?.recurrence != recurrence || versions.last?.held != nil {
+            versions.append(Version(from: day, recurrence: recurrence, held: nil))
         }
     }
 
     public mutating func pause(from day: LocalDay) {
-        guard !isPaused else { return }
+        guard !isPaused, let keep = latest else { return }
         change(from: day, to: nil)
+        versions[versions.count - 1].held = keep
     }
 
     public mutating func resume(from day: LocalDay) {

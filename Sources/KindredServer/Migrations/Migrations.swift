@@ -51,5 +51,7 @@ extension Migrations {
         add(CreatePendingSignups())
         // One day for both members of a bond, wherever they live (issue 12).
         add(UpdateBondsAddDayClock())
+        // Rituals and the marks on their occurrences (issue 12).
+        add(CreateRituals())
     }
 }

@@ -11,6 +11,8 @@ struct SealedColumn: Sendable {
         case legacySealed
         /// Plain JSON before issue 11.
         case plain
+        /// Sealed and bound from the day its column was made.
+        case bornSealed
     }
 
     let table: String
@@ -23,7 +25,15 @@ struct SealedColumn: Sendable {
 
     /// Every sealed column there is. A later issue that seals a new column adds it here; the
     /// issue-11 migration keeps its own list, so it never reaches for a column made after it.
-    static let all: [SealedColumn] = sealedInIssue11
+    static let all: [SealedColumn] = sealedInIssue11 + sealedInIssue12
+
+    /// Rituals (issue 12): sealed from the start.
+    static let sealedInIssue12: [SealedColumn] = [
+        .init(table: "rituals", column: "title", purpose: Ritual.titlePurpose, owner: nil, bond: "bond_id", period: nil, before: .bornSealed),
+        .init(table: "rituals", column: "description", purpose: Ritual.descriptionPurpose, owner: nil, bond: "bond_id", period: nil, before: .bornSealed),
+        .init(table: "rituals", column: "schedule", purpose: Ritual.schedulePurpose, owner: nil, bond: "bond_id", period: nil, before: .bornSealed),
+        .init(table: "ritual_marks", column: "mark", purpose: RitualMark.purpose, owner: "user_id", bond: "bond_id", period: "day", before: .bornSealed),
+    ]
 
     /// The columns as issue 11 left them (fixed: the migration that sealed them walks exactly these).
     static let sealedInIssue11: [SealedColumn] = [
