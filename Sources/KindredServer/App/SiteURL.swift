@@ -27,6 +27,8 @@ enum SiteURL {
     case day(BondID, String)
     case dayReplies(BondID, String)
     case appreciations(BondID)
+    case rituals(BondID)
+    case ritual(BondID, UUID)
     case checkin(BondID)
     case conversation(BondID)
     case conversationNext(BondID)
@@ -72,6 +74,8 @@ enum SiteURL {
         case .day(let id, let day): "/bonds/\(id)/days/\(day)"
         case .dayReplies(let id, let day): "/bonds/\(id)/days/\(day)/replies"
         case .appreciations(let id): "/bonds/\(id)/appreciations"
+        case .rituals(let id): "/bonds/\(id)/rituals"
+        case .ritual(let id, let ritual): "/bonds/\(id)/rituals/\(ritual.uuidString.lowercased())"
         case .checkin(let id): "/bonds/\(id)/checkin"
         case .conversation(let id): "/bonds/\(id)/conversation"
         case .conversationNext(let id): "/bonds/\(id)/conversation/next"

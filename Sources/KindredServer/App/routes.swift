@@ -32,6 +32,7 @@ func routes(_ app: Application) throws {
     try web.register(collection: ReminderPagesController())
     try web.register(collection: PasswordPagesController())
     try web.register(collection: SignupPagesController())
+    try web.register(collection: RitualPagesController())
 
     // One-click unsubscribe (RFC 8058): mail providers post it with no CSRF token and no
     // session, so it is outside the web group; the session is read only for the page's links.

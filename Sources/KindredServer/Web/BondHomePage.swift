@@ -53,6 +53,7 @@ extension BondPagesController {
         let checkinURL: String
         let conversationURL: String
         let conversationUnderway: Bool
+        let ritualsURL: String
     }
 
     func show(req: Request) async throws -> Response {
@@ -92,7 +93,8 @@ extension BondPagesController {
             },
             measureURL: SiteURL.measureOverview(bondID).path, daysURL: SiteURL.days(bondID).path,
             appreciationsURL: SiteURL.appreciations(bondID).path, checkinURL: SiteURL.checkin(bondID).path,
-            conversationURL: SiteURL.conversation(bondID).path, conversationUnderway: picture.conversationUnderway
+            conversationURL: SiteURL.conversation(bondID).path, conversationUnderway: picture.conversationUnderway,
+            ritualsURL: SiteURL.rituals(bondID).path
         )
         return try await req.page("bond", title: page.title, section: "bonds", page)
     }

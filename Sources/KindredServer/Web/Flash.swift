@@ -15,6 +15,8 @@ enum Flash: String, CaseIterable {
     case checkDeleted, sessionEnded, tokenRevoked, signedOutEverywhere
     // Reminders and password resets (issue 10).
     case remindersSaved, deviceRemoved, passwordReset
+    // Rituals (issue 12).
+    case ritualProposed, ritualAccepted, ritualDeclined, ritualPaused, ritualResumed, ritualChanged, ritualRemoved, ritualMarked, ritualUnmarked
 
     var message: String {
         switch self {
@@ -66,6 +68,15 @@ enum Flash: String, CaseIterable {
         case .remindersSaved: "Your reminders are saved."
         case .deviceRemoved: "That device won't get notifications any more."
         case .passwordReset: "Your password is changed, and every device was signed out. Sign in with your new password."
+        case .ritualProposed: "Proposed. It becomes a shared ritual once the other person agrees."
+        case .ritualAccepted: "Agreed. It's a ritual you share now."
+        case .ritualDeclined: "Declined. It won't come round."
+        case .ritualPaused: "Paused. Nothing comes round until you resume it, and nothing is owed meanwhile."
+        case .ritualResumed: "Resumed. Welcome back to it."
+        case .ritualChanged: "Changed from that date on. Earlier times stay as they were."
+        case .ritualRemoved: "Removed."
+        case .ritualMarked: "Marked. Thank you for keeping it."
+        case .ritualUnmarked: "Your mark is cleared."
         }
     }
 }
