@@ -50,6 +50,12 @@ import Testing
         #expect(kept?.kept == 6 && kept?.of == 8, "the last 8: one missed, one only half done")
         #expect(RitualRules.consistencySentence(kept) == "Kept 6 of the last 8 times.")
         #expect(RitualRules.consistency(schedule: schedule, outcomes: [:], today: monday) == nil)
+        // Today's time, not yet marked, may still happen: it does not count against them.
+        let daily = RitualSchedule(Recurrence(rule: .daily(every: 1), start: monday, time: seven, zone: "UTC"))
+        #expect(RitualRules.consistency(schedule: daily, outcomes: [:], today: monday) == nil)
+        #expect(RitualRules.consistency(schedule: daily, outcomes: [monday: .done], today: monday)! == (1, 1))
+        #expect(RitualRules.consistency(schedule: daily, outcomes: [monday: .done], today: monday.adding(days: 1))! == (1, 1))
+        #expect(RitualRules.consistency(schedule: daily, outcomes: [:], today: monday.adding(days: 1))! == (0, 1))
         #expect(RitualRules.consistencySentence(nil) == "Its first time is still to come.")
     }
 

@@ -61,8 +61,10 @@ public enum RitualRules {
     }
 
     /// "6 of the last 8", never a streak that resets; nil before the first occurrence.
+    /// Today's time counts only once someone has marked it: until then it may still happen.
     public static func consistency(schedule: RitualSchedule, outcomes: [LocalDay: OccurrenceOutcome], today: LocalDay) -> (kept: Int, of: Int)? {
-        let recent = schedule.occurrences(from: today.adding(days: -3 * 366), through: today)
+        let todayCounts = (outcomes[today] ?? .open) != .open
+        let recent = schedule.occurrences(from: today.adding(days: -3 * 366), through: todayCounts ? today : today.adding(days: -1))
         let kept = RitualConsistency.kept(occurrences: recent, done: Set(outcomes.filter { $0.value == .done }.keys), upTo: today)
         return kept.of == 0 ? nil : kept
     }

@@ -109,9 +109,9 @@ struct RitualPagesController: RouteCollection {
             title = FormField(form.title ?? "", errors: errors, field: "title")
             description = FormField(form.description ?? "", errors: errors, field: "description")
             participation = RitualParticipation.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0.rawValue == (form.participation ?? "both")) }
-            let rhythms = [("once", "Once"), ("daily", "Every day (or every few days)"), ("weekly", "Every week, on the days ticked below"),
-                           ("monthlyOnDay", "Every month, on a day of the month"), ("monthlyOnWeekday", "Every month, on a weekday (e.g. the second Sunday)"),
-                           ("yearly", "Every year, on the first date (e.g. an anniversary)")]
+            let rhythms = [("once", "Once"), ("daily", "Daily"), ("weekly", "Weekly, on the days ticked"),
+                           ("monthlyOnDay", "Monthly, on a date"), ("monthlyOnWeekday", "Monthly, on a weekday"),
+                           ("yearly", "Yearly, on the first date")]
             rhythm = rhythms.map { Option(value: $0.0, label: $0.1, selected: $0.0 == (form.rhythm ?? "weekly")) }
             every = FormField(form.every ?? "1", errors: errors, field: "every")
             let names = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
