@@ -86,6 +86,8 @@ def page_pattern(url: str) -> str:
     path = _UUID.sub("{id}", path)
     path = re.sub(r"/join/[^/?#]+", "/join/{code}", path)
     path = re.sub(r"/reset-password/[^/?#]+", "/reset-password/{token}", path)
+    path = re.sub(r"/register/confirm/[^/?#]+", "/register/confirm/{token}", path)
+    path = re.sub(r"\?idea=[^&#]+", "?idea={idea}", path)
     path = re.sub(r"/days/\d{4}-\d{2}-\d{2}", "/days/{day}", path)
     path = re.sub(r"before=\d{4}-\d{2}-\d{2}", "before={day}", path)
     return re.sub(r"next=[^&#]+", "next={path}", path)

@@ -11,7 +11,7 @@ e2e/artifacts/screens/ for people to look at.
 
 Runs after every other journey (conftest.MODULE_ORDER) and reuses Alex and Bea; run alone
 (scripts/e2e -k daily_return) it signs both up first. The two time zones are chosen so that
-it is the same date for both now (the daily question is per local date). The tests build
+it is the same date for both now, so "today" reads the same on both clocks. The tests build
 on each other; a test whose earlier step failed is skipped with the reason. Every page
 either person lands on is also checked with axe-core, for overflow and for Quick exit.
 """

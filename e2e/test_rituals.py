@@ -1,0 +1,121 @@
+"""One day for both and rituals (issue 12), in two browsers: Alex on a desktop in London and
+Bea on a 390 px phone in New York share a new friendship bond. At the same moment both see the
+same day's question and the same state, each told when the next question arrives in their own
+time. Alex proposes a ritual from an idea; Bea agrees on her phone; each marks their part of
+today's time and both see it kept; Bea pauses and resumes it.
+
+Runs after the other journeys (conftest.MODULE_ORDER) and reuses Alex and Bea; run alone
+(scripts/e2e -k rituals) it signs both up first. The tests build on each other; a test whose
+earlier step failed is skipped with the reason. Every page either person lands on is also
+checked with axe-core, for overflow and for Quick exit.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from selenium.webdriver.common.by import By
+
+from support import Person, ensure_signed_in, new_story, set_time_zone
+
+RUN = uuid.uuid4().hex[:8]
+BOND = "Walks and talks"
+ANSWER = "the walk along the canal on saturday, and the heron."
+
+story, needs, done = new_story()
+
+
+def make_bond(person: Person) -> str:
+    person.visit("/bonds/new")
+    person.tick("kind-friendship")
+    person.type_into("name", BOND)
+    person.submit("Make the bond")
+    assert re.fullmatch(r"/bonds/[0-9a-fA-F-]{36}", person.path), person.path
+    return person.path
+
+
+def day_and_prompt(person: Person) -> tuple[str, str]:
+    day = person.driver.find_element(By.CSS_SELECTOR, "main form input[name=day]").get_attribute("value")
+    prompt = person.driver.find_element(By.CSS_SELECTOR, "main section.card.day h2.prompt").text.strip()
+    return day, prompt
+
+
+def press(person: Person, css: str) -> None:
+    """Clicks the button `css` finds in main (its visible words may carry hidden context)."""
+    person.click_through(person.driver.find_element(By.CSS_SELECTOR, f"main {css}"))
+
+
+def test_london_and_new_york_share_one_day(alex, bea, kindred):
+    ensure_signed_in(alex, "Alex Rivers", "quiet river morning tea", f"rituals.{RUN}", "Europe/London")
+    ensure_signed_in(bea, "Bea Lind", "lanterns over the harbour", f"rituals.{RUN}", "America/New_York")
+    set_time_zone(alex, "Europe/London")
+    set_time_zone(bea, "America/New_York")
+    bond = make_bond(alex)
+    alex.submit("Make an invite link")
+    url = alex.value("invite-url")
+    bea.visit(url)
+    bea.submit("Join the bond")
+    story["bond"] = bond
+
+    alex.visit(f"{bond}/today")
+    bea.visit(f"{bond}/today")
+    assert day_and_prompt(alex) == day_and_prompt(bea), "two zones, two different questions"
+    alex_next = alex.text("main").split("The next question arrives ")[1].split(" your time.")[0]
+    bea_next = bea.text("main").split("The next question arrives ")[1].split(" your time.")[0]
+    # One instant, five hours apart on the two clocks (or four or six around a change of summer time).
+    hours = lambda text: int(re.search(r"(\d{2}):\d{2}$", text).group(1))
+    assert (hours(alex_next) - hours(bea_next)) % 24 in (4, 5, 6), (alex_next, bea_next)
+
+    alex.type_into("text", ANSWER)
+    alex.submit("Save my answer")
+    bea.visit(f"{bond}/today")
+    assert "Neither of you has answered" not in bea.text("main")
+    assert ANSWER not in bea.driver.page_source, "an unrevealed answer reached the other member"
+    done("one day")
+
+
+def test_alex_proposes_a_ritual_from_an_idea_and_bea_agrees_on_her_phone(alex, bea):
+    needs("one day")
+    bond = story["bond"]
+    alex.visit(f"{bond}/rituals")
+    assert alex.h1() == "Rituals you share"
+    assert "Walk-and-talk call" in alex.text("main")
+    alex.visit(f"{bond}/rituals?idea=walk-and-talk-call")
+    assert alex.value("title") == "Walk-and-talk call"
+    alex.choose("rhythm", "daily")
+    alex.submit(f"Propose to {bea.name}")
+    assert re.fullmatch(re.escape(bond) + r"/rituals/[0-9a-f-]{36}", alex.path), alex.path
+    assert alex.flash() == "Proposed. It becomes a shared ritual once the other person agrees."
+    assert f"Waiting for {bea.name} to agree." in alex.text("main")
+    story["ritual"] = alex.path
+
+    bea.visit(f"{bond}/rituals")
+    assert f"{alex.name} would like to start" in bea.text("main")
+    bea.follow("Walk-and-talk call", "main")
+    assert bea.path == story["ritual"]
+    bea.submit("Agree to it")
+    assert bea.flash() == "Agreed. It's a ritual you share now."
+    done("ritual")
+
+
+def test_each_marks_their_part_and_both_see_it_kept_then_bea_pauses_and_resumes(alex, bea):
+    needs("ritual")
+    bea.visit(story["ritual"])
+    press(bea, "button[name=status][value=done]")
+    assert bea.flash() == "Marked. Thank you for keeping it."
+    alex.visit(story["ritual"])
+    assert "Half done" in alex.text("main")
+    assert f"{bea.name}: Done" in alex.text("main")
+    press(alex, "button[name=status][value=done]")
+    assert "Kept the one time so far." in alex.text("main")
+    bea.visit(story["ritual"])
+    assert "Kept the one time so far." in bea.text("main")
+
+    bea.submit("Pause it for now")
+    assert bea.flash().startswith("Paused.")
+    assert "Coming up" not in bea.text("main")
+    bea.submit("Resume it")
+    assert bea.flash() == "Resumed. Welcome back to it."
+    assert "Coming up" in bea.text("main")
+    done("kept")
