@@ -28,6 +28,16 @@ final class DataRightsTests: XCTestCase {
         }
         let day = try await app.send(.GET, "/api/v1/bonds/\(bond)/today", token: ana.token)
         let date = (day.json["today"] as? [String: Any])?["day"] as? String ?? ""
+        // Each proposes a ritual, the other agrees, and both mark today's time.
+        for (person, other, words) in [(ana, ben, "Ana"), (ben, ana, "Ben")] {
+            let ritual = try await app.send(.POST, "/api/v1/bonds/\(bond)/rituals", json: ["title": "\(words)'s ritual", "rhythm": "daily", "start": date], token: person.token)
+            let id = ritual.json["id"] as? String ?? ""
+            _ = try await app.send(.PATCH, "/api/v1/bonds/\(bond)/rituals/\(id)", json: ["response": "accept"], token: other.token)
+            for marker in [ana, ben] {
+                let marked = try await app.send(.PUT, "/api/v1/bonds/\(bond)/rituals/\(id)/occurrences/\(date)", json: ["status": "done"], token: marker.token)
+                XCTAssertEqual(marked.status, .ok, marked.body)
+            }
+        }
         _ = try await app.send(.POST, "/api/v1/bonds/\(bond)/days/\(date)/replies", json: ["text": "Ben's reply"], token: ben.token)
         _ = try await app.send(.PUT, "/api/v1/bonds/\(bond)/days/\(date)/reactions", json: ["reaction": "hug"], token: ben.token)
         _ = try await app.send(.PUT, "/api/v1/bonds/\(bond)/days/\(date)/reactions", json: ["reaction": "wow"], token: ana.token)
@@ -45,15 +55,17 @@ final class DataRightsTests: XCTestCase {
             let export = try await app.send(.GET, "/api/v1/me/export", token: ana.token)
             XCTAssertEqual(export.status, .ok)
             XCTAssertTrue(export.headers.first(name: .contentDisposition)?.contains("kindred-export.json") ?? false)
-            for own in ["Ana's private answer", "Ana's thanks", "Ana's week note", "\"instrument\":\"eis\""] {
+            for own in ["Ana's private answer", "Ana's thanks", "Ana's week note", "\"instrument\":\"eis\"", "Ana's ritual"] {
                 XCTAssertTrue(export.body.contains(own), own)
             }
-            for theirs in ["Ben's private answer", "Ben's thanks", "Ben's week note", "Ben's reply", "Ben"] {
+            for theirs in ["Ben's private answer", "Ben's thanks", "Ben's week note", "Ben's reply", "Ben's ritual", "Ben"] {
                 XCTAssertFalse(export.body.contains(theirs), "the export holds \(theirs)")
             }
             XCTAssertEqual((export.json["savedSafetyChecks"] as? [Any])?.count, 0, "Ben's saved check is not in Ana's export")
             XCTAssertEqual((export.json["reactions"] as? [[String: Any]])?.map { $0["reaction"] as? String }, ["wow"], "only her own reaction")
             XCTAssertEqual((export.json["nudgesSent"] as? [Any])?.count, 1)
+            XCTAssertEqual((export.json["ritualsProposed"] as? [[String: Any]])?.map { $0["schedule"] as? String }, ["Every day at 19:00"])
+            XCTAssertEqual((export.json["ritualMarks"] as? [[String: Any]])?.map { $0["mark"] as? String }, ["done", "done"], "her marks on both rituals")
             XCTAssertEqual((export.json["notificationDevices"] as? [Any])?.count, 0, "Ben's device is his")
             let bens = try await app.send(.GET, "/api/v1/me/export", token: ben.token)
             XCTAssertEqual((bens.json["reminders"] as? [String: Any])?["dailyAt"] as? String, "08:30")

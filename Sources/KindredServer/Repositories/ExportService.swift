@@ -28,6 +28,8 @@ struct ExportService: RequestScoped {
         struct InviteEntry: Content { let id: UUID; let bondId: UUID; let createdAt: Date; let expiresAt: Date; let state: InviteRules.State; let sentByEmail: Bool }
         struct SessionEntry: Content { let device: String; let signedInAt: Date; let lastSeenAt: Date }
         struct TokenEntry: Content { let name: String; let device: String; let createdAt: Date; let lastUsedAt: Date?; let expiresAt: Date; let idleDays: Int }
+        struct RitualEntry: Content { let id: UUID; let bondId: UUID; let title: String; let description: String?; let schedule: String; let participation: String; let status: String; let proposedAt: Date }
+        struct RitualMarkEntry: Content { let bondId: UUID; let ritualId: UUID; let day: String; let mark: String; let at: Date }
         struct RemindersEntry: Content { let dailyAt: String?; let email: Bool; let push: Bool; let partnerActivity: Bool; let includeNames: Bool }
 
         let format: String
@@ -53,6 +55,9 @@ struct ExportService: RequestScoped {
         /// Where they are signed in now, and their API tokens (never a secret).
         let sessions: [SessionEntry]
         let apiTokens: [TokenEntry]
+        /// Rituals this person proposed, and their own marks on any ritual's times (issue 12).
+        let ritualsProposed: [RitualEntry]
+        let ritualMarks: [RitualMarkEntry]
     }
 
     func document(for user: User) async throws -> Document {
@@ -124,6 +129,14 @@ struct ExportService: RequestScoped {
             },
             apiTokens: try await DeviceService(db: db, services: services).tokens(for: user, paging: .all).map {
                 .init(name: $0.name, device: $0.device, createdAt: $0.createdAt, lastUsedAt: $0.lastUsedAt, expiresAt: $0.expiresAt, idleDays: $0.idleDays)
+            },
+            ritualsProposed: try await RitualService(db: db, services: services).proposed(by: userID).map {
+                .init(id: $0.ritual.id!, bondId: $0.ritual.$bond.id, title: $0.title, description: $0.description, schedule: $0.summary,
+                      participation: $0.ritual.participation.rawValue, status: $0.ritual.status.rawValue, proposedAt: $0.ritual.createdAt)
+            },
+            ritualMarks: try await RitualMark.query(on: db).filter(\.$user.$id == userID).sort(\.$day).all().compactMap { row in
+                guard let mark = try? cipher.open(row.sealedMark, at: row.place) else { return nil }
+                return .init(bondId: row.$bond.id, ritualId: row.$ritual.id, day: row.day, mark: mark, at: row.updatedAt)
             }
         )
     }

@@ -262,6 +262,16 @@ struct RitualService: RequestScoped {
         )
     }
 
+    /// The rituals a person proposed, opened (for their export).
+    func proposed(by userID: UUID) async throws -> [(ritual: Ritual, title: String, description: String?, summary: String)] {
+        let cipher = services.cipher
+        return try await Ritual.query(on: db).filter(\.$proposer.$id == userID).sort(\.$createdAt).all().map { ritual in
+            (ritual, try cipher.open(ritual.sealedTitle, at: ritual.place(Ritual.titlePurpose)),
+             try ritual.sealedDescription.map { try cipher.open($0, at: ritual.place(Ritual.descriptionPurpose)) },
+             try schedule(of: ritual).latest?.summary ?? "")
+        }
+    }
+
     // MARK: - Sealing
 
     private func seal(_ ritual: Ritual, title: String, description: String?, schedule: RitualSchedule) throws {
