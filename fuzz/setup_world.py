@@ -54,5 +54,9 @@ point = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
 b64 = lambda raw: base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 device = call("POST", "/api/v1/me/push-subscriptions", {
     "endpoint": "https://push.example.invalid/fuzz", "keys": {"p256dh": b64(point), "auth": b64(os.urandom(16))}}, main)["id"]
+# A daily ritual the partner proposed and the fuzzer agreed to, so marking its times is reached.
+ritual = call("POST", f"/api/v1/bonds/{bond}/rituals", {"title": "Evening walk", "rhythm": "daily", "start": today}, partner)["id"]
+call("PATCH", f"/api/v1/bonds/{bond}/rituals/{ritual}", {"response": "accept"}, main)
 print(f"MAIN_TOKEN={main}\nSPARE_TOKEN={spare}\nBOND_ID={bond}\nTODAY={today}\n"
-      f"ASSESSMENT_ID={assessment}\nINVITE_CODE={other_code}\nAPPRECIATION_ID={appreciation}\nDEVICE_ID={device}")
+      f"ASSESSMENT_ID={assessment}\nINVITE_CODE={other_code}\nAPPRECIATION_ID={appreciation}\nDEVICE_ID={device}\n"
+      f"RITUAL_ID={ritual}")

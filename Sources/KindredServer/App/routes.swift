@@ -64,7 +64,7 @@ enum OpenAPIDocument {
     static func markers(_ content: ContentLibrary) -> [String: [String]] {
         [
             "x-kindred-enum: time-zones": TimeZones.all, "x-kindred-enum: instruments": content.instruments.map(\.key),
-            "x-kindred-enum: decks": content.decks.map(\.key),
+            "x-kindred-enum: decks": content.decks.map(\.key), "x-kindred-enum: ritual-ideas": content.ritualIdeas.map(\.id),
         ]
     }
 
