@@ -94,6 +94,45 @@ import Testing
         #expect(schedule == before)
     }
 
+    /// Random schedules changed, paused and resumed: the calendar's recurrences fall on exactly
+    /// the dates the schedule gives, for two years.
+    @Test(arguments: 1...25)
+    func theCalendarsRecurrencesFallWhereTheScheduleDoes(seed: UInt64) {
+        var random = SplitMix(seed: seed)
+        func rule() -> Recurrence.Rule {
+            let every = Int(random.next() % 3) + 1
+            switch random.next() % 6 {
+            case 0: return .once
+            case 1: return .daily(every: every)
+            case 2:
+                var days = Set<Int>()
+                for _ in 0...Int(random.next() % 3) { days.insert(Int(random.next() % 7) + 1) }
+                return .weekly(every: every, weekdays: days.sorted())
+            case 3: return .monthlyOnDay(every: every, day: Int(random.next() % 31) + 1)
+            case 4: return .monthlyOnWeekday(every: every, ordinal: [1, 2, 3, 4, -1][Int(random.next() % 5)], weekday: Int(random.next() % 7) + 1)
+            default: return .yearly(every: 1)
+            }
+        }
+        func recurrence(from day: LocalDay) -> Recurrence {
+            let until: LocalDay? = random.next() % 4 == 0 ? day.adding(days: Int(random.next() % 300)) : nil
+            return Recurrence(rule: rule(), start: day.adding(days: -Int(random.next() % 40)), time: seven, zone: "Europe/London", until: until)
+        }
+        var schedule = RitualSchedule(recurrence(from: monday))
+        var day = monday
+        for _ in 0..<4 {
+            day = day.adding(days: Int(random.next() % 120) + 1)
+            switch random.next() % 3 {
+            case 0: schedule.pause(from: day)
+            case 1: schedule.resume(from: day)
+            default: schedule.change(from: day, to: recurrence(from: day))
+            }
+        }
+        let end = monday.adding(days: 730)
+        let expected = schedule.occurrences(from: monday.adding(days: -60), through: end)
+        let fromCalendar = schedule.calendarRecurrences.flatMap { $0.occurrences(from: monday.adding(days: -60), through: end) }.sorted()
+        #expect(fromCalendar == expected, "seed \(seed)")
+    }
+
     @Test func theIdeasAreEnoughAndNothingRomanticReachesOtherBonds() throws {
         let library = try ContentLibrary.load(directories: [ContentLibrary.builtInDirectory!]).get()
         let ideas = library.ritualIdeas

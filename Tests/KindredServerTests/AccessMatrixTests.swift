@@ -79,6 +79,11 @@ final class AccessMatrixTests: XCTestCase {
         Case(.DELETE, "/api/v1/bonds/:bond/rituals/:ritual", .unauthorized, .notFound, member: .notFound, other: .noContent),
         Case(.PUT, "/api/v1/bonds/:bond/rituals/:ritual/occurrences/:day", .unauthorized, .notFound, member: .badRequest),
         Case(.DELETE, "/api/v1/bonds/:bond/rituals/:ritual/occurrences/:day", .unauthorized, .notFound, member: .ok),
+        Case(.GET, "/api/v1/bonds/:bond/rituals/:ritual/occurrences", .unauthorized, .notFound, member: .ok),
+        Case(.GET, "/api/v1/bonds/:bond/calendar-feeds", .unauthorized, .notFound, member: .ok),
+        Case(.POST, "/api/v1/bonds/:bond/calendar-feeds", .unauthorized, .notFound, member: .created),
+        Case(.DELETE, "/api/v1/bonds/:bond/calendar-feeds/:feed", .unauthorized, .notFound, member: .noContent, other: .notFound),
+        Case(.GET, "/calendar/:file", .notFound, .notFound, member: .notFound),
         Case(.POST, "/api/v1/bonds/:bond/appreciations", .unauthorized, .notFound, member: .badRequest),
         Case(.GET, "/api/v1/bonds/:bond/checkins", .unauthorized, .notFound, member: .ok),
         Case(.GET, "/api/v1/bonds/:bond/checkins/current", .unauthorized, .notFound, member: .ok),
@@ -231,27 +236,21 @@ final class AccessMatrixTests: XCTestCase {
         let appreciationID: String
         let deviceID: String
         let ritualID: String
+        let feedID: String
         var browsers: [Role: Browser]
 
         /// Everything that identifies the bond; none of it may reach the anonymous or the stranger.
         var secrets: [String] { [bondID, inviteID, resultID, predictionID, checkID, sessionID, appreciationID, deviceID, "Secret Garden", "Anastasia", "Benedikt", "lighthouse", "marmalade", "porridge", ritualID, "Harbour stroll"] }
 
         func path(_ template: String) -> String {
-            template.replacingOccurrences(of: ":bond", with: bondID)
-                .replacingOccurrences(of: ":result", with: resultID)
-                .replacingOccurrences(of: ":prediction", with: predictionID)
-                .replacingOccurrences(of: ":instrument", with: "eis")
-                .replacingOccurrences(of: ":day", with: day)
-                .replacingOccurrences(of: ":check", with: checkID)
-                .replacingOccurrences(of: ":session", with: sessionID)
-                .replacingOccurrences(of: ":invite", with: inviteID)
-                .replacingOccurrences(of: ":code", with: code)
-                .replacingOccurrences(of: ":memberToken", with: memberTokenID)
-                .replacingOccurrences(of: ":spareToken", with: spareTokenID)
-                .replacingOccurrences(of: ":appreciation", with: appreciationID)
-                .replacingOccurrences(of: ":device", with: deviceID)
-                .replacingOccurrences(of: ":ritual", with: ritualID)
-                .replacingOccurrences(of: ":token", with: "a-made-up-token-0123456789abcdefghjkmnpqrstv")
+            // In order: a longer name before any name it starts with (":token" last).
+            let values: [(String, String)] = [
+                (":bond", bondID), (":result", resultID), (":prediction", predictionID), (":instrument", "eis"), (":day", day),
+                (":check", checkID), (":session", sessionID), (":invite", inviteID), (":code", code), (":memberToken", memberTokenID),
+                (":spareToken", spareTokenID), (":appreciation", appreciationID), (":device", deviceID), (":ritual", ritualID),
+                (":feed", feedID), (":file", "made-up-secret.ics"), (":token", "a-made-up-token-0123456789abcdefghjkmnpqrstv"),
+            ]
+            return values.reduce(template) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
         }
     }
 
@@ -292,6 +291,7 @@ final class AccessMatrixTests: XCTestCase {
         let ritualID = ritual.json["id"] as? String ?? ""
         let accept = try await app.send(.PATCH, "/api/v1/bonds/\(bondID)/rituals/\(ritualID)", json: ["response": "accept"], token: other.token)
         XCTAssertEqual([ritual.status, accept.status], [.created, .ok], ritual.body)
+        let feed = try await app.send(.POST, "/api/v1/bonds/\(bondID)/calendar-feeds", json: [:], token: member.token)
         return World(
             member: member, other: other, stranger: stranger, bondID: bondID, inviteID: inviteID, code: code,
             memberTokenID: tokens.jsonArray.first?["id"] as? String ?? "",
@@ -299,7 +299,7 @@ final class AccessMatrixTests: XCTestCase {
             resultID: result.json["id"] as? String ?? "", predictionID: prediction.json["id"] as? String ?? "", day: day,
             checkID: (check.json["saved"] as? [String: Any])?["id"] as? String ?? "",
             sessionID: ((memberSessions.json["sessions"] as? [[String: Any]])?.first?["id"] as? String) ?? "",
-            appreciationID: note.json["id"] as? String ?? "", deviceID: device.json["id"] as? String ?? "", ritualID: ritualID, browsers: browsers
+            appreciationID: note.json["id"] as? String ?? "", deviceID: device.json["id"] as? String ?? "", ritualID: ritualID, feedID: feed.json["id"] as? String ?? "", browsers: browsers
         )
     }
 

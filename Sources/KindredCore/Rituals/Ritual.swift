@@ -137,6 +137,25 @@ public struct RitualSchedule: Codable, Sendable, Equatable {
         !occurrences(from: day, through: day).isEmpty
     }
 
+    /// The schedule as plain recurrences for a calendar: one per stretch between changes, each
+    /// starting on its first real time in that stretch (a real time keeps every-N-weeks and
+    /// every-N-months in step) and ending the day before the next change. Together they fall
+    /// on exactly the dates `occurrences` gives.
+    public var calendarRecurrences: [Recurrence] {
+        versions.enumerated().compactMap { index, version -> Recurrence? in
+            guard var recurrence = version.recurrence else { return nil }
+            let end = index + 1 < versions.count ? versions[index + 1].from.adding(days: -1) : nil
+            let last = [recurrence.until, end].compactMap { $0 }.min()
+            let from = max(version.from, recurrence.start)
+            // Within five years of where the stretch begins (a yearly rule every few years included).
+            guard let first = recurrence.occurrences(from: from, through: min(last ?? from.adding(days: 5 * 366), from.adding(days: 5 * 366))).first
+            else { return nil }
+            recurrence.start = first
+            recurrence.until = last
+            return recurrence
+        }
+    }
+
     /// The version in force on `day`.
     public func recurrence(on day: LocalDay) -> Recurrence? {
         versions.last { $0.from <= day }?.recurrence

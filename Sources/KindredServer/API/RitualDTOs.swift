@@ -57,6 +57,11 @@ struct ScheduleDTO: Content {
     }
 }
 
+struct OccurrenceTimeDTO: Content {
+    let day: String
+    let at: Date
+}
+
 struct OccurrenceDTO: Content {
     let day: String
     let at: Date

@@ -11,6 +11,7 @@ struct RitualsAPIController: RouteCollection {
         rituals.get(":ritualID", use: get)
         rituals.patch(":ritualID", use: change)
         rituals.delete(":ritualID", use: delete)
+        rituals.get(":ritualID", "occurrences", use: occurrences)
         rituals.put(":ritualID", "occurrences", ":day", use: mark)
         rituals.delete(":ritualID", "occurrences", ":day", use: unmark)
     }
@@ -80,6 +81,30 @@ struct RitualsAPIController: RouteCollection {
         if mark == nil { body.add([FieldError("status", "Mark it done or skipped.")]) }
         try body.validate()
         return OccurrenceDTO(try await RitualService(req).mark(try req.ritualID(), day: try req.occurrenceDay(), mark, in: loaded, by: user))
+    }
+
+    /// Every time it falls from `from` through `through` (dates in its own zone, at most 800
+    /// days; default the last 30 days and the next 90), each with its instant.
+    func occurrences(req: Request) async throws -> [OccurrenceTimeDTO] {
+        let (user, loaded) = try await practise.loaded(req)
+        let view = try await RitualService(req).get(try req.ritualID(), in: loaded, for: user)
+        var problems: [FieldError] = []
+        func day(_ name: String, _ fallback: LocalDay) -> LocalDay {
+            guard let text: String = req.query[name] else { return fallback }
+            guard let day = LocalDay(string: text) else {
+                problems.append(FieldError(name, "Give a date as YYYY-MM-DD."))
+                return fallback
+            }
+            return day
+        }
+        let from = day("from", view.today.adding(days: -30)), through = day("through", view.today.adding(days: 90))
+        if problems.isEmpty, !(0...800).contains(from.days(to: through)) {
+            problems.append(FieldError("through", "Ask for at most 800 days, ending on or after the first."))
+        }
+        guard problems.isEmpty else { throw Problem.invalid(problems) }
+        return view.schedule.occurrences(from: from, through: through).map { day in
+            OccurrenceTimeDTO(day: day.description, at: (view.schedule.recurrence(on: day) ?? view.schedule.latest)?.instant(on: day) ?? LocalDay.noonOf(day))
+        }
     }
 
     func unmark(req: Request) async throws -> OccurrenceDTO {

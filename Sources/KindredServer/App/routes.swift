@@ -17,6 +17,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: MeasureAPIController())
     try api.register(collection: PractiseAPIController())
     try api.register(collection: RitualsAPIController())
+    try app.register(collection: CalendarFeedsAPIController())
     try api.register(collection: SafetyAPIController())
     try api.register(collection: DailyReturnAPIController())
     try api.register(collection: RemindersAPIController())

@@ -53,5 +53,6 @@ extension Migrations {
         add(UpdateBondsAddDayClock())
         // Rituals and the marks on their occurrences (issue 12).
         add(CreateRituals())
+        add(CreateCalendarFeeds())
     }
 }

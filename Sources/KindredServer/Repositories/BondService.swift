@@ -144,6 +144,8 @@ struct BondService: RequestScoped {
         try await Invite.query(on: db)
             .filter(\.$bond.$id ~~ bondIDs).filter(\.$usedAt == nil).filter(\.$revokedAt == nil)
             .set(\.$revokedAt, to: now).update()
+        // A calendar feed shows a bond's life going on: it ends with the bond.
+        try await CalendarFeedLink.query(on: db).filter(\.$bond.$id ~~ bondIDs).delete()
     }
 }
 
