@@ -2,7 +2,8 @@
 Bea on a 390 px phone in New York share a new friendship bond. At the same moment both see the
 same day's question and the same state, each told when the next question arrives in their own
 time. Alex proposes a ritual from an idea; Bea agrees on her phone; each marks their part of
-today's time and both see it kept; Bea pauses and resumes it.
+today's time and both see it kept; Bea pauses and resumes it;
+Alex subscribes to their rituals in his calendar, reads the feed, and removes the address.
 
 Runs after the other journeys (conftest.MODULE_ORDER) and reuses Alex and Bea; run alone
 (scripts/e2e -k rituals) it signs both up first. The tests build on each other; a test whose
@@ -13,6 +14,8 @@ checked with axe-core, for overflow and for Quick exit.
 from __future__ import annotations
 
 import re
+import urllib.error
+import urllib.request
 import uuid
 
 from selenium.webdriver.common.by import By
@@ -119,3 +122,28 @@ def test_each_marks_their_part_and_both_see_it_kept_then_bea_pauses_and_resumes(
     assert bea.flash() == "Resumed. Welcome back to it."
     assert "Coming up" in bea.text("main")
     done("kept")
+
+
+def test_alex_subscribes_to_the_rituals_in_his_calendar_and_removes_the_address(alex):
+    needs("kept")
+    bond = story["bond"]
+    alex.visit(f"{bond}/rituals")
+    alex.choose("alarmMinutes", "15")
+    alex.submit("Make a calendar address")
+    assert alex.h1() == "Your calendar address"
+    url = alex.value("feed-url")
+    assert re.fullmatch(r"https?://[^/]+/calendar/[a-z0-9]+\.ics", url), url
+    with urllib.request.urlopen(url) as response:
+        text = response.read().decode()
+    assert "SUMMARY:Walk-and-talk call" in text and "TRIGGER:-PT15M" in text
+    assert ANSWER not in text
+    alex.visit(f"{bond}/rituals")
+    assert "A reminder 15 minutes before" in alex.text("#calendar")
+    assert url not in alex.driver.page_source, "the address is shown once"
+    press(alex, "#calendar form button.link-button")
+    assert alex.flash().startswith("That calendar address no longer works.")
+    try:
+        urllib.request.urlopen(url)
+        raise AssertionError("a removed calendar address still answers")
+    except urllib.error.HTTPError as error:
+        assert error.code == 404

@@ -169,6 +169,8 @@ final class AccessMatrixTests: XCTestCase {
         Case(.POST, "/bonds/:bond/rituals/:ritual/edit", signIn, .notFound, member: .unprocessableEntity),
         Case(.POST, "/bonds/:bond/rituals/:ritual/occurrences/:day", signIn, .notFound, member: .seeOther),
         Case(.POST, "/bonds/:bond/rituals/:ritual/delete", signIn, .notFound, member: .notFound, other: .seeOther),
+        Case(.POST, "/bonds/:bond/calendar-feeds", signIn, .notFound, member: .ok),
+        Case(.POST, "/bonds/:bond/calendar-feeds/:feed/delete", signIn, .notFound, member: .seeOther, other: .notFound),
         Case(.POST, "/bonds/:bond/appreciations", signIn, .notFound, member: .unprocessableEntity),
         Case(.GET, "/bonds/:bond/checkin", signIn, .notFound, member: .ok),
         Case(.POST, "/bonds/:bond/checkin", signIn, .notFound, member: .unprocessableEntity),

@@ -113,4 +113,38 @@ final class RitualWebTests: XCTestCase {
             XCTAssertEqual(gone.status, .notFound)
         }
     }
+
+    func testACalendarAddressIsShownOnceWorksAndCanBeRemoved() async throws {
+        try await withApp { app, _ in
+            let (ana, ben, bondID) = try await app.pair()
+            let bond = bondID.lowercased()
+            let made = try await app.send(.POST, "/api/v1/bonds/\(bond)/rituals", json: ["title": "Tea at four", "rhythm": "daily"], token: ana.token)
+            _ = try await app.send(.PATCH, "/api/v1/bonds/\(bond)/rituals/\(made.json["id"] as? String ?? "")", json: ["response": "accept"], token: ben.token)
+            let anas = try await signedIn(app, ana)
+            let list = try await anas.get("/bonds/\(bond)/rituals")
+            XCTAssertTrue(list.body.contains("Make a calendar address"))
+            let page = try await anas.post("/bonds/\(bond)/calendar-feeds", ["alarmMinutes": "10", "includeDailyQuestion": "1"])
+            XCTAssertEqual(page.status, .ok)
+            XCTAssertEqual(page.headers.first(name: .cacheControl), "no-store")
+            let url = try XCTUnwrap(page.body.range(of: #"http://127\.0\.0\.1:8080/calendar/[a-z0-9]+\.ics"#, options: .regularExpression).map { String(page.body[$0]) })
+            XCTAssertTrue(page.body.contains("webcal://127.0.0.1:8080/calendar/"))
+            let path = String(url.dropFirst("http://127.0.0.1:8080".count))
+            let feed = try await app.send(.GET, path)
+            XCTAssertTrue(feed.body.contains("SUMMARY:Tea at four"))
+            XCTAssertTrue(feed.body.contains("TRIGGER:-PT10M"))
+
+            let again = try await anas.get("/bonds/\(bond)/rituals")
+            XCTAssertTrue(again.body.contains("A reminder 10 minutes before, with today&#39;s question") || again.body.contains("A reminder 10 minutes before, with today's question"))
+            XCTAssertFalse(again.body.contains(path), "the address is shown once")
+            let revokeURL = try XCTUnwrap(again.body.range(of: #"/bonds/[0-9a-f-]+/calendar-feeds/[0-9a-f-]+/delete"#, options: .regularExpression).map { String(again.body[$0]) })
+            let bens = try await signedIn(app, ben)
+            try await bens.get("/bonds/\(bond)/rituals")
+            let notHis = try await bens.post(revokeURL)
+            XCTAssertEqual(notHis.status, .notFound)
+            let removed = try await anas.post(revokeURL)
+            XCTAssertEqual(removed.status, .seeOther)
+            let gone = try await app.send(.GET, path)
+            XCTAssertEqual(gone.status, .notFound)
+        }
+    }
 }

@@ -14,6 +14,9 @@ struct RitualPagesController: RouteCollection {
         rituals.post(":ritualID", "edit", use: edit)
         rituals.post(":ritualID", "delete", use: delete)
         rituals.post(":ritualID", "occurrences", ":day", use: mark)
+        let feeds = routes.grouped("bonds", ":bondID", "calendar-feeds")
+        feeds.post(use: makeFeed)
+        feeds.post(":feedID", "delete", use: revokeFeed)
     }
 
     private let practise = PractisePagesController()
@@ -145,8 +148,18 @@ struct RitualPagesController: RouteCollection {
         let consistency: String?
     }
 
+    struct FeedRow: Encodable {
+        let made: String
+        let fetched: String
+        let details: String
+        let revokeURL: String
+    }
+
     struct ListPage: Encodable {
         let errors: [FieldError]
+        let feeds: [FeedRow]
+        let feedURL: String
+        let alarms: [Option]
         let bondTitle: String
         let bondURL: String
         let active: Bool
@@ -203,8 +216,19 @@ struct RitualPagesController: RouteCollection {
                     url: SiteURL.rituals(context.bondID).path + "?idea=\(idea.id)#propose")
         }
         let today = LocalDay(req.kindred.now, inZone: context.user.timeZone)
+        let zone = context.user.timeZone
+        let feeds = try await CalendarFeedService(req).list(in: context.loaded, for: context.user).map { feed in
+            FeedRow(made: DateText.dayAndTime(feed.createdAt, in: zone),
+                    fetched: feed.lastFetchedAt.map { "Last read by a calendar " + DateText.dayAndTime($0, in: zone) } ?? "Not read by a calendar yet",
+                    details: [feed.alarmMinutes.map(Self.alarmLabel) ?? "No reminder", feed.includeDaily ? "with today's question" : nil]
+                        .compactMap { $0 }.joined(separator: ", "),
+                    revokeURL: "/bonds/\(context.bondID)/calendar-feeds/\(feed.id!.uuidString.lowercased())/delete")
+        }
         return try await req.page("rituals", title: "Rituals", section: "bonds", status: status, ListPage(
-            errors: errors, bondTitle: context.bondTitle, bondURL: context.bondURL, active: context.loaded.snapshot.status == .active, partnerName: partner,
+            errors: errors, feeds: feeds, feedURL: "/bonds/\(context.bondID)/calendar-feeds",
+            alarms: [Option(value: "", label: "No reminder", selected: true)]
+                + CalendarFeedService.alarmChoices.map { Option(value: String($0), label: Self.alarmLabel($0), selected: false) },
+            bondTitle: context.bondTitle, bondURL: context.bondURL, active: context.loaded.snapshot.status == .active, partnerName: partner,
             actionURL: SiteURL.rituals(context.bondID).path,
             shared: views.filter { $0.status == .active }.map(row),
             awaitingYou: views.filter { $0.status == .proposed && !$0.proposedByYou }.map(row),
@@ -212,6 +236,49 @@ struct RitualPagesController: RouteCollection {
             declined: views.filter { $0.status == .declined }.map(row),
             ideas: ideas, form: FormPage(form, errors: errors, today: today, zone: context.user.timeZone), fromIdea: form.ideaId != nil
         ))
+    }
+
+    static func alarmLabel(_ minutes: Int) -> String {
+        switch minutes {
+        case 0: "A reminder when it starts"
+        case 1440: "A reminder a day before"
+        case 60, 120: "A reminder \(minutes / 60) hour\(minutes == 60 ? "" : "s") before"
+        default: "A reminder \(minutes) minutes before"
+        }
+    }
+
+    struct FeedMadePage: Encodable {
+        let url: String
+        let webcal: String
+        let ritualsURL: String
+    }
+
+    func makeFeed(req: Request) async throws -> Response {
+        let context = try await practise.context(req)
+        let alarm = (try? req.content.get(String.self, at: "alarmMinutes")).flatMap { Int($0) }
+        let daily = (try? req.content.get(String.self, at: "includeDailyQuestion")) == "1"
+        guard alarm.map(CalendarFeedService.alarmChoices.contains) ?? true else {
+            return req.redirect(to: .rituals(context.bondID), flash: .notActive)
+        }
+        do {
+            let made = try await CalendarFeedService(req).make(in: context.loaded, for: context.user, alarmMinutes: alarm,
+                                                               includeDaily: daily, baseURL: req.application.baseURL)
+            let webcal = made.url.replacingOccurrences(of: #"^https?://"#, with: "webcal://", options: .regularExpression)
+            let response = try await req.page("calendar-feed", title: "Your calendar address", section: "bonds",
+                                              FeedMadePage(url: made.url, webcal: webcal, ritualsURL: SiteURL.rituals(context.bondID).path))
+            // The address is a key: never kept by a cache.
+            response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+            return response
+        } catch let problem as Problem where problem.status == .conflict {
+            return req.redirect(to: .rituals(context.bondID), flash: problem.code == "too-many-feeds" ? .tooManyFeeds : .notActive)
+        }
+    }
+
+    func revokeFeed(req: Request) async throws -> Response {
+        let context = try await practise.context(req)
+        guard let id = req.parameters.get("feedID").flatMap(UUID.init(uuidString:)) else { throw Problem.notFound() }
+        try await CalendarFeedService(req).revoke(id, in: context.loaded, for: context.user)
+        return req.redirect(toPath: SiteURL.rituals(context.bondID).path + "#calendar", flash: .feedRevoked)
     }
 
     func propose(req: Request) async throws -> Response {
