@@ -5,6 +5,18 @@ import Testing
 @Suite struct PassingTests {
     let actions: [DayAction] = [.none, .answered, .passed]
 
+    @Test func ritualNewsNamesTheRitualAndFoldsMarksOfOne() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000), today = LocalDay(year: 2027, month: 1, day: 15)
+        let events = [
+            WhatsNew.Event(kind: .ritualKept, at: now, detail: "Sunday walk"),
+            WhatsNew.Event(kind: .ritualKept, at: now.addingTimeInterval(60), detail: "Sunday walk"),
+            WhatsNew.Event(kind: .ritualKept, at: now.addingTimeInterval(30), detail: "Goodnight call"),
+            WhatsNew.Event(kind: .ritualProposed, at: now.addingTimeInterval(90), detail: "Film club"),
+        ]
+        let lines = WhatsNew.summarise(events).map { WhatsNew.sentence(for: $0, partner: "Bea", today: today, dayLabel: { $0.description }) }
+        #expect(lines == ["Bea would like to start a ritual with you: Film club.", "Bea marked Sunday walk done 2 times.", "Bea marked Goodnight call done."])
+    }
+
     @Test func anAnswerLandsOnTheDayItWasOpenedForOrTheDayJustBefore() {
         let today = LocalDay(year: 2027, month: 3, day: 28)
         #expect(DayControl.landingDay(opened: nil, today: today) == today)

@@ -186,4 +186,38 @@ final class RitualsAPITests: XCTestCase {
             XCTAssertEqual(remove.status, .conflict)
         }
     }
+
+    func testTheHomeSaysWhatTheOtherDidWithRitualsAndNothingMore() async throws {
+        try await withApp { app, clock in
+            let (ana, ben, bond) = try await app.pair()
+            func news(_ person: APIPerson) async throws -> [String] {
+                let home = try await app.send(.GET, "/api/v1/bonds/\(bond)/home", token: person.token)
+                XCTAssertEqual(home.status, .ok, home.body)
+                return (home.json["news"] as? [[String: Any]] ?? []).compactMap { $0["text"] as? String }
+            }
+            _ = try await news(ana)
+            _ = try await news(ben)
+            clock.advance(60)
+            let made = try await propose(app, ana, bond, friday)
+            let id = try XCTUnwrap(made.json["id"] as? String)
+            clock.advance(60)
+            let bens = try await news(ben), hers = try await news(ana)
+            XCTAssertTrue(bens.contains("Ana would like to start a ritual with you: Friday walk."), "\(bens)")
+            XCTAssertFalse(hers.joined().contains("ritual"), "nothing about her own doing")
+            _ = try await app.send(.PATCH, path(bond, "/\(id)"), json: ["response": "accept"], token: ben.token)
+            for day in ["2027-01-08", "2027-01-15"] {
+                _ = try await app.send(.PUT, path(bond, "/\(id)/occurrences/\(day)"), json: ["status": "done"], token: ben.token)
+            }
+            clock.advance(60)
+            let anas = try await news(ana)
+            XCTAssertTrue(anas.contains("Ben agreed to your ritual: Friday walk."), "\(anas)")
+            XCTAssertTrue(anas.contains("Ben marked Friday walk done 2 times."), "\(anas)")
+            XCTAssertFalse(anas.joined().contains("Round the park"), "never the description")
+            // Seen once, then quiet; a skip is not news.
+            _ = try await app.send(.PUT, path(bond, "/\(id)/occurrences/2027-01-15"), json: ["status": "skipped"], token: ben.token)
+            clock.advance(60)
+            let quiet = try await news(ana)
+            XCTAssertFalse(quiet.joined().contains("Friday walk"), "\(quiet)")
+        }
+    }
 }

@@ -7,6 +7,10 @@ public enum WhatsNew {
         case answered, passed, replied, reacted, appreciated, shared
         case checkedIn = "checked-in"
         case conversation, nudged
+        // Rituals (issue 12).
+        case ritualProposed = "ritual-proposed"
+        case ritualAgreed = "ritual-agreed"
+        case ritualKept = "ritual-kept"
     }
 
     /// One thing the other member did. `day` is the daily question's date where there is one.
@@ -14,7 +18,7 @@ public enum WhatsNew {
         public var kind: Kind
         public var at: Date
         public var day: LocalDay?
-        /// A reaction's emoji, or the title of a shared questionnaire.
+        /// A reaction's emoji, the title of a shared questionnaire, or a ritual's title.
         public var detail: String?
         /// What a reaction was on.
         public var target: Reaction.Target?
@@ -36,7 +40,7 @@ public enum WhatsNew {
     public static func summarise(_ events: [Event], limit: Int = 8) -> [Event] {
         var folded: [String: Event] = [:]
         for event in events {
-            let key = "\(event.kind.rawValue)|\(event.day?.description ?? "")|\(event.target?.rawValue ?? "")|\(event.kind == .shared ? event.detail ?? "" : "")"
+            let key = "\(event.kind.rawValue)|\(event.day?.description ?? "")|\(event.target?.rawValue ?? "")|\(event.kind == .shared || event.kind.isRitual ? event.detail ?? "" : "")"
             if var existing = folded[key] {
                 existing.count += event.count
                 if event.at > existing.at {
@@ -74,6 +78,15 @@ public enum WhatsNew {
         case .nudged:
             guard let day = event.day, day != today else { return "\(partner) would love to hear your answer today." }
             return "\(partner) would love to hear your answer to \(dayPhrase)."
+        case .ritualProposed: return "\(partner) would like to start a ritual with you: \(event.detail ?? "a new one")."
+        case .ritualAgreed: return "\(partner) agreed to your ritual: \(event.detail ?? "the one you proposed")."
+        case .ritualKept:
+            let what = event.detail ?? "a ritual"
+            return event.count > 1 ? "\(partner) marked \(what) done \(event.count) times." : "\(partner) marked \(what) done."
         }
     }
+}
+
+extension WhatsNew.Kind {
+    var isRitual: Bool { [.ritualProposed, .ritualAgreed, .ritualKept].contains(self) }
 }

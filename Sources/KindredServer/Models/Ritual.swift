@@ -21,6 +21,8 @@ final class Ritual: Model, @unchecked Sendable {
     @OptionalField(key: "idea_id") var ideaID: String?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
+    /// When the other member agreed or declined (for the proposer's "what's new").
+    @OptionalField(key: "responded_at") var respondedAt: Date?
 
     init() {}
 

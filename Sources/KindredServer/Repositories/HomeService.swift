@@ -111,10 +111,36 @@ struct HomeService: RequestScoped {
             .filter(\.$createdAt > since).all() {
             events.append(.init(kind: .nudged, at: nudge.createdAt, day: LocalDay(string: nudge.day)))
         }
+        events += try await ritualNews(bondID: bondID, partnerID: partnerID, viewerID: user.requireID(), since: since)
         if let conversation, conversation.updatedAt > since {
             events.append(.init(kind: .conversation, at: conversation.updatedAt))
         }
         return WhatsNew.summarise(events)
+    }
+
+    /// Rituals the other member proposed, agreed to (yours) or marked done since `since`,
+    /// each by its title (a title is shared between the two; never a description).
+    private func ritualNews(bondID: UUID, partnerID: UUID, viewerID: UUID, since: Date) async throws -> [WhatsNew.Event] {
+        let cipher = services.cipher
+        let rituals = try await Ritual.query(on: db).filter(\.$bond.$id == bondID).all()
+        let titles = Dictionary(uniqueKeysWithValues: rituals.compactMap { ritual in
+            (try? cipher.open(ritual.sealedTitle, at: ritual.place(Ritual.titlePurpose))).map { (ritual.id!, $0) }
+        })
+        var events: [WhatsNew.Event] = []
+        for ritual in rituals {
+            if ritual.$proposer.id == partnerID, ritual.status == .proposed, ritual.createdAt > since {
+                events.append(.init(kind: .ritualProposed, at: ritual.createdAt, detail: titles[ritual.id!]))
+            }
+            if ritual.$proposer.id == viewerID, ritual.status == .active, let at = ritual.respondedAt, at > since {
+                events.append(.init(kind: .ritualAgreed, at: at, detail: titles[ritual.id!]))
+            }
+        }
+        let marks = try await RitualMark.query(on: db).filter(\.$bond.$id == bondID).filter(\.$user.$id == partnerID)
+            .filter(\.$updatedAt > since).all()
+        for mark in marks where (try? cipher.open(mark.sealedMark, at: mark.place)) == OccurrenceMark.done.rawValue {
+            events.append(.init(kind: .ritualKept, at: mark.updatedAt, detail: titles[mark.$ritual.id]))
+        }
+        return events
     }
 
     /// The one sentence a bond's card in the list leads with, if anything is new.

@@ -107,7 +107,7 @@ struct RitualService: RequestScoped {
         }
         // Only a proposal still open changes: two taps at once answer it once.
         try await Ritual.query(on: db).filter(\.$id == id).filter(\.$status == .proposed)
-            .set(\.$status, to: accept ? .active : .declined).set(\.$updatedAt, to: services.now).update()
+            .set(\.$status, to: accept ? .active : .declined).set(\.$updatedAt, to: services.now).set(\.$respondedAt, to: services.now).update()
         return try await view(try await find(id, in: loaded), in: loaded, for: user)
     }
 

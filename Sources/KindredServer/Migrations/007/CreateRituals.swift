@@ -16,6 +16,7 @@ struct CreateRituals: AsyncMigration {
             .field("idea_id", .string)
             .field("created_at", .datetime, .required)
             .field("updated_at", .datetime, .required)
+            .field("responded_at", .datetime)
             .create()
         try await database.createIndex("idx_rituals_bond", on: "rituals", columns: ["bond_id", "created_at"])
         try await database.schema("ritual_marks")
