@@ -43,3 +43,18 @@ import Testing
                 "the night before reaches into the day")
     }
 }
+
+@Suite struct WakingHoursTests {
+    @Test func hoursAreReadCheckedAndDefaulted() throws {
+        #expect(WakingHours(wake: nil, sleep: nil) == .standard)
+        #expect(WakingHours(wake: "garbage", sleep: "23:30") == WakingHours(wake: LocalTime(hour: 8, minute: 0)!, sleep: LocalTime(hour: 23, minute: 30)!))
+        let owl = try WakingHours.parse(wake: "18:00", sleep: "02:00").get()
+        #expect(owl.awakeMinutes == 8 * 60, "across midnight")
+        guard case .failure(let short) = WakingHours.parse(wake: "08:00", sleep: "10:00") else { Issue.record("two hours awake was taken"); return }
+        #expect(short.errors.map(\.field) == ["sleep"])
+        guard case .failure(let long) = WakingHours.parse(wake: "08:00", sleep: "06:00") else { Issue.record("22 hours awake was taken"); return }
+        #expect(long.errors.map(\.field) == ["sleep"])
+        guard case .failure(let both) = WakingHours.parse(wake: "8am", sleep: "late") else { Issue.record("nonsense was taken"); return }
+        #expect(both.errors.map(\.field) == ["wake", "sleep"])
+    }
+}

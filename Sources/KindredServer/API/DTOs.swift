@@ -12,6 +12,7 @@ struct MeDTO: Content {
     let createdAt: Date
     /// Quick exit also signs this person out.
     let quickExitSignsOut: Bool
+    let wakingHours: WakingHoursDTO
 
     init(_ user: User) {
         id = user.id!
@@ -20,6 +21,17 @@ struct MeDTO: Content {
         timeZone = user.timeZone
         createdAt = user.createdAt
         quickExitSignsOut = user.quickExitSignsOut
+        wakingHours = WakingHoursDTO(user.wakingHours)
+    }
+}
+
+struct WakingHoursDTO: Content {
+    let wake: String
+    let sleep: String
+
+    init(_ hours: WakingHours) {
+        wake = hours.wake.description
+        sleep = hours.sleep.description
     }
 }
 
@@ -88,6 +100,8 @@ struct BondDTO: Content {
     let members: [BondMemberDTO]
     /// The invite waiting to be accepted, shown to the member who made it.
     let pendingInvite: PendingInviteDTO?
+    /// Marked long-distance by either member.
+    let longDistance: Bool
 
     init(_ loaded: BondService.Loaded, viewer: User, pendingInvite: Invite?) {
         id = loaded.bond.id!
@@ -96,6 +110,7 @@ struct BondDTO: Content {
         status = loaded.snapshot.status
         createdAt = loaded.bond.createdAt
         endedAt = loaded.bond.endedAt
+        longDistance = loaded.bond.longDistance ?? false
         members = loaded.members.map {
             BondMemberDTO(displayName: $0.user.displayName, isYou: $0.user.id == viewer.id, joinedAt: $0.member.joinedAt)
         }

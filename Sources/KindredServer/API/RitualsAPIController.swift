@@ -21,10 +21,9 @@ struct RitualsAPIController: RouteCollection {
     func list(req: Request) async throws -> RitualsDTO {
         let (user, loaded) = try await practise.loaded(req)
         let rituals = try await RitualService(req).list(in: loaded, for: user)
-        let apart = Set(loaded.members.map(\.user.timeZone)).count > 1
         return RitualsDTO(
             rituals: rituals.map(RitualDTO.init),
-            ideas: RitualIdea.suggestions(req.kindred.content.ritualIdeas, for: loaded.bond.kind, apart: apart).map(RitualIdeaDTO.init)
+            ideas: RitualIdea.suggestions(req.kindred.content.ritualIdeas, for: loaded.bond.kind, apart: loaded.apart).map(RitualIdeaDTO.init)
         )
     }
 

@@ -18,6 +18,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: PractiseAPIController())
     try api.register(collection: RitualsAPIController())
     try app.register(collection: CalendarFeedsAPIController())
+    try api.register(collection: TimeTogetherAPIController())
     try api.register(collection: SafetyAPIController())
     try api.register(collection: DailyReturnAPIController())
     try api.register(collection: RemindersAPIController())
@@ -34,6 +35,7 @@ func routes(_ app: Application) throws {
     try web.register(collection: PasswordPagesController())
     try web.register(collection: SignupPagesController())
     try web.register(collection: RitualPagesController())
+    try web.register(collection: TimeTogetherPagesController())
 
     // One-click unsubscribe (RFC 8058): mail providers post it with no CSRF token and no
     // session, so it is outside the web group; the session is read only for the page's links.

@@ -54,5 +54,6 @@ extension Migrations {
         // Rituals and the marks on their occurrences (issue 12).
         add(CreateRituals())
         add(CreateCalendarFeeds())
+        add(UpdateUsersAddWakingHours())
     }
 }

@@ -18,6 +18,8 @@ final class Bond: Model, @unchecked Sendable {
     /// The bond's day clock (`BondClock`, JSON; see `BondDayService`). Plain: it holds only
     /// instants and the minute the day turns over.
     @OptionalField(key: "day_clock") var dayClock: String?
+    /// Marked long-distance by either member: suggestions favour what works apart.
+    @OptionalField(key: "long_distance") var longDistance: Bool?
 
     init() {}
 

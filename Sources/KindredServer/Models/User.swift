@@ -13,6 +13,9 @@ final class User: Model, Authenticatable, @unchecked Sendable {
     @Field(key: "password_hash") var passwordHash: String
     /// IANA identifier; decides what "today" is for this person.
     @Field(key: "time_zone") var timeZone: String
+    /// Waking hours, `HH:MM` (nil: 08:00 and 22:00); see `wakingHours`.
+    @OptionalField(key: "wake_at") var wakeAt: String?
+    @OptionalField(key: "sleep_at") var sleepAt: String?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
     /// Quick exit also ends this person's session (their choice, in settings).
@@ -31,4 +34,13 @@ final class User: Model, Authenticatable, @unchecked Sendable {
     }
 
     var userID: UserID { UserID(id!) }
+}
+
+extension User {
+    var wakingHours: WakingHours { WakingHours(wake: wakeAt, sleep: sleepAt) }
+
+    /// This person as the bond's day and the both-awake hours see them.
+    var dayMember: BondDay.Member {
+        wakingHours.member(in: TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")!)
+    }
 }

@@ -34,7 +34,7 @@ struct BondDayService: RequestScoped {
     }
 
     static func clock(stored: BondClock?, members: [User], at instant: Date) -> BondClock {
-        let people = members.map { BondDay.Member(zone: TimeZone(identifier: $0.timeZone) ?? TimeZone(identifier: "UTC")!) }
+        let people = members.map(\.dayMember)
         return stored.map { $0.updated(for: people, at: instant) } ?? BondClock.starting(for: people, at: instant)
     }
 

@@ -150,6 +150,12 @@ struct BondService: RequestScoped {
 }
 
 extension BondService.Loaded {
+    /// Apart: marked long-distance, or its members live in different zones. Suggestions then
+    /// favour what works across a distance.
+    var apart: Bool {
+        bond.longDistance == true || Set(members.map(\.user.timeZone)).count > 1
+    }
+
     /// Practising needs both people: refuses a waiting bond (saying what to do instead)
     /// and an ended one, with stable codes for clients.
     func requireActive(waitingDetail: String) throws {

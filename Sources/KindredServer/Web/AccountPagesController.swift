@@ -14,6 +14,7 @@ struct AccountPagesController: RouteCollection {
         routes.get("settings", use: settings)
         routes.post("settings", use: saveSettings)
         routes.post("settings", "password", use: changePassword)
+        routes.post("settings", "waking-hours", use: saveWakingHours)
         routes.get("settings", "delete", use: deleteForm)
         routes.post("settings", "delete", use: deleteAccount)
     }

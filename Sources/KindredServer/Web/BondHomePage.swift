@@ -54,6 +54,7 @@ extension BondPagesController {
         let conversationURL: String
         let conversationUnderway: Bool
         let ritualsURL: String
+        let togetherURL: String
     }
 
     func show(req: Request) async throws -> Response {
@@ -94,7 +95,7 @@ extension BondPagesController {
             measureURL: SiteURL.measureOverview(bondID).path, daysURL: SiteURL.days(bondID).path,
             appreciationsURL: SiteURL.appreciations(bondID).path, checkinURL: SiteURL.checkin(bondID).path,
             conversationURL: SiteURL.conversation(bondID).path, conversationUnderway: picture.conversationUnderway,
-            ritualsURL: SiteURL.rituals(bondID).path
+            ritualsURL: SiteURL.rituals(bondID).path, togetherURL: "/bonds/\(bondID)/together"
         )
         return try await req.page("bond", title: page.title, section: "bonds", page)
     }

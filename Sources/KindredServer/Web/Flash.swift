@@ -16,7 +16,7 @@ enum Flash: String, CaseIterable {
     // Reminders and password resets (issue 10).
     case remindersSaved, deviceRemoved, passwordReset
     // Rituals (issue 12).
-    case ritualProposed, ritualAccepted, ritualDeclined, ritualPaused, ritualResumed, ritualChanged, ritualRemoved, ritualMarked, ritualUnmarked, feedRevoked, tooManyFeeds
+    case ritualProposed, ritualAccepted, ritualDeclined, ritualPaused, ritualResumed, ritualChanged, ritualRemoved, ritualMarked, ritualUnmarked, feedRevoked, tooManyFeeds, longDistanceOn, longDistanceOff
 
     var message: String {
         switch self {
@@ -77,6 +77,8 @@ enum Flash: String, CaseIterable {
         case .ritualRemoved: "Removed."
         case .ritualMarked: "Marked. Thank you for keeping it."
         case .ritualUnmarked: "Your mark is cleared."
+        case .longDistanceOn: "Marked long-distance. Ideas that work apart come first now."
+        case .longDistanceOff: "No longer marked long-distance."
         case .feedRevoked: "That calendar address no longer works. Calendars using it will stop updating."
         case .tooManyFeeds: "You have 5 calendar addresses for this bond already. Remove one you no longer use first."
         }

@@ -209,8 +209,7 @@ struct RitualPagesController: RouteCollection {
             return RitualRow(title: view.title, url: SiteURL.ritual(context.bondID, view.id).path, summary: view.summary, state: state,
                              consistency: view.status == .active ? RitualRules.consistencySentence(view.consistency) : nil)
         }
-        let apart = Set(context.loaded.members.map(\.user.timeZone)).count > 1
-        let ideas = RitualIdea.suggestions(req.kindred.content.ritualIdeas, for: context.loaded.bond.kind, apart: apart).map { idea in
+        let ideas = RitualIdea.suggestions(req.kindred.content.ritualIdeas, for: context.loaded.bond.kind, apart: context.loaded.apart).map { idea in
             IdeaRow(title: idea.title, description: idea.description,
                     tags: [idea.place.label, idea.cost.label, idea.sign.label].joined(separator: " · "),
                     url: SiteURL.rituals(context.bondID).path + "?idea=\(idea.id)#propose")

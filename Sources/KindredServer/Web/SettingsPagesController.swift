@@ -10,6 +10,8 @@ extension AccountPagesController {
         var currentPassword: String?
         var newPassword: String?
         var password: String?
+        var wake: String?
+        var sleep: String?
     }
 
     struct SettingsPage: Encodable {
@@ -21,6 +23,8 @@ extension AccountPagesController {
         let timeZones: [TimeZoneOption]
         let currentPassword: FormField
         let newPassword: FormField
+        let wake: FormField
+        let sleep: FormField
     }
 
     func settings(req: Request) async throws -> Response {
@@ -42,6 +46,19 @@ extension AccountPagesController {
         }
     }
 
+    /// Waking hours: when the bond's day turns over and which hours the two share awake.
+    func saveWakingHours(req: Request) async throws -> Response {
+        let user = try req.requireWebUser()
+        let form = (try? req.content.decode(SettingsForm.self)) ?? SettingsForm()
+        do {
+            _ = try await TimeTogetherService(req).saveWakingHours(wake: form.wake ?? "", sleep: form.sleep ?? "", for: user)
+            return req.redirect(to: .settings, flash: .settingsSaved)
+        } catch let problem as Problem where problem.status == .unprocessableEntity {
+            return try await renderSettings(req, user: user, displayName: user.displayName, timeZone: user.timeZone, errors: problem.fieldErrors,
+                                            status: .unprocessableEntity, wake: form.wake, sleep: form.sleep)
+        }
+    }
+
     func changePassword(req: Request) async throws -> Response {
         let user = try req.requireWebUser()
         let form = (try? req.content.decode(SettingsForm.self)) ?? SettingsForm()
@@ -60,7 +77,8 @@ extension AccountPagesController {
     }
 
     private func renderSettings(
-        _ req: Request, user: User, displayName: String, timeZone: String, errors: [FieldError], status: HTTPStatus = .ok
+        _ req: Request, user: User, displayName: String, timeZone: String, errors: [FieldError], status: HTTPStatus = .ok,
+        wake: String? = nil, sleep: String? = nil
     ) async throws -> Response {
         try await req.page("settings", title: "Settings", section: "settings", status: status, SettingsPage(
             errors: errors, email: user.email,
@@ -68,7 +86,9 @@ extension AccountPagesController {
             timeZone: FormField(timeZone, errors: errors, field: "timeZone"),
             timeZones: TimeZoneOption.all(selected: timeZone),
             currentPassword: FormField("", errors: errors, field: "currentPassword"),
-            newPassword: FormField("", errors: errors, field: "newPassword")
+            newPassword: FormField("", errors: errors, field: "newPassword"),
+            wake: FormField(wake ?? user.wakingHours.wake.description, errors: errors, field: "wake"),
+            sleep: FormField(sleep ?? user.wakingHours.sleep.description, errors: errors, field: "sleep")
         ))
     }
 
