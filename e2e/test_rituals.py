@@ -147,3 +147,32 @@ def test_alex_subscribes_to_the_rituals_in_his_calendar_and_removes_the_address(
         raise AssertionError("a removed calendar address still answers")
     except urllib.error.HTTPError as error:
         assert error.code == 404
+
+
+def test_bea_sees_their_hours_together_on_her_phone_and_marks_the_bond_long_distance(bea, alex):
+    needs("one day")
+    bond = story["bond"]
+    bea.visit(bond)
+    bea.follow("Your hours together", "main")
+    assert bea.h1() == "Your hours together"
+    clocks = bea.driver.find_elements(By.CSS_SELECTOR, "main .clock-list .clock-time")
+    assert len(clocks) == 2 and all(re.fullmatch(r"\d{2}:\d{2}", c.text) for c in clocks), [c.text for c in clocks]
+    rows = bea.table("Both awake, day by day")[1:]
+    assert len(rows) == 7, rows
+    # London and New York, both awake 08:00–22:00: five hours apart (four around a change of
+    # summer time), so on Bea's clock from 08:00 to 17:00 or 18:00 each day.
+    assert any(re.fullmatch(r"08:00–1[78]:00", row[1]) for row in rows), rows
+    assert bea.driver.find_elements(By.CSS_SELECTOR, "main svg.overlap-band rect.band-awake")
+    bea.submit("We're long-distance")
+    assert bea.flash() == "Marked long-distance. Ideas that work apart come first now."
+    bea.visit(f"{bond}/rituals")
+    first_idea = bea.driver.find_element(By.CSS_SELECTOR, "main section[aria-labelledby=ideas-title] li .muted").text
+    assert first_idea.startswith("Apart"), first_idea
+
+    # Alex says when he's usually awake; the hours shared follow.
+    alex.visit("/settings")
+    alex.driver.execute_script("document.getElementById('wake').value = '06:00'")
+    alex.submit("Save my hours")
+    assert alex.flash() == "Your settings are saved."
+    bea.visit(f"{bond}/together")
+    assert "awake 06:00–22:00" in bea.text("main .clock-list")

@@ -152,7 +152,7 @@ final class PlatformTests: XCTestCase {
             XCTAssertEqual(api.contentType, "application/problem+json")
             XCTAssertEqual(api.headers.first(name: "Allow"), "DELETE, GET, HEAD, PATCH")
             let withParameter = try await app.send(.PUT, "/api/v1/bonds/\(UUID())")
-            XCTAssertEqual(withParameter.headers.first(name: "Allow"), "GET, HEAD")
+            XCTAssertEqual(withParameter.headers.first(name: "Allow"), "GET, HEAD, PATCH")
             let page = try await app.send(.DELETE, "/settings")
             XCTAssertEqual(page.status, .methodNotAllowed)
             XCTAssertEqual(page.headers.first(name: "Allow"), "GET, HEAD, POST")

@@ -22,6 +22,8 @@ struct TimeTogetherAPIController: RouteCollection {
 
     func changeBond(req: Request) async throws -> BondDTO {
         let user = try req.requireUser()
+        // Someone outside the bond learns nothing, not even what the body should be.
+        _ = try await BondService(req).load(try req.bondID(), for: user)
         var body = try JSONBody(req, required: true)
         let longDistance = body.optionalBool("longDistance")
         if longDistance == nil, !body.has("longDistance") { body.add([FieldError("longDistance", "longDistance is required.")]) }
