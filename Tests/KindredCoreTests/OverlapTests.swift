@@ -58,3 +58,41 @@ import Testing
         #expect(both.errors.map(\.field) == ["wake", "sleep"])
     }
 }
+
+@Suite struct PlanRulesTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)  // 2027-01-15 08:00 UTC
+
+    @Test func theTurnPassesBetweenThemAndOnlyAnOpenProposalIsAnswered() {
+        #expect(PlanRules.mayRespond(state: .proposed, lastProposedByViewer: false))
+        #expect(!PlanRules.mayRespond(state: .proposed, lastProposedByViewer: true))
+        #expect(!PlanRules.mayRespond(state: .accepted, lastProposedByViewer: false))
+        #expect(!PlanRules.mayRespond(state: .declined, lastProposedByViewer: false))
+    }
+
+    @Test func whatWeLikedIsForAfterwardsAndRevealedOnlyWhenBothWroteOrItWasShared() {
+        #expect(!PlanRules.mayWriteLiked(state: .accepted, startsAt: now.addingTimeInterval(60), now: now))
+        #expect(PlanRules.mayWriteLiked(state: .accepted, startsAt: now, now: now))
+        #expect(!PlanRules.mayWriteLiked(state: .proposed, startsAt: now.addingTimeInterval(-3600), now: now))
+        #expect(!PlanRules.theirLikedVisible(theirs: true, theyShared: false, youWrote: false))
+        #expect(PlanRules.theirLikedVisible(theirs: true, theyShared: false, youWrote: true))
+        #expect(PlanRules.theirLikedVisible(theirs: true, theyShared: true, youWrote: false))
+        #expect(!PlanRules.theirLikedVisible(theirs: false, theyShared: true, youWrote: true))
+    }
+
+    @Test func startsAreSuggestedInsideTheHoursBothAreAwake() {
+        let london = BondDay.Member(zone: TimeZone(identifier: "Europe/London")!)
+        let tokyo = BondDay.Member(zone: TimeZone(identifier: "Asia/Tokyo")!)
+        let stretches = Overlap.bothAwake([london, tokyo], from: now, days: 3)
+        let starts = PlanRules.suggestedStarts(in: stretches, minutes: 60, after: now)
+        #expect(starts.count == 3)
+        for start in starts {
+            #expect(Overlap.fits(start: start, duration: 3600, in: stretches))
+            #expect(Int(start.timeIntervalSince1970) % 1800 == 0)
+        }
+        #expect(starts.first == now, "08:00 London is 17:00 in Tokyo: now fits")
+        #expect(PlanRules.suggestedStarts(in: stretches, minutes: 6 * 60, after: now).isEmpty, "five hours a day: six never fit")
+        #expect(PlanRules.startProblem(now.addingTimeInterval(-3600), now: now) != nil)
+        #expect(PlanRules.startProblem(now.addingTimeInterval(400 * 86_400), now: now) != nil)
+        #expect(PlanRules.startProblem(now.addingTimeInterval(3600), now: now) == nil)
+    }
+}

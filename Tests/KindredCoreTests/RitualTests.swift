@@ -133,6 +133,26 @@ import Testing
         #expect(fromCalendar == expected, "seed \(seed)")
     }
 
+    @Test func theIdeasForTimeTogetherAreEnoughAndSuitTheirBonds() throws {
+        let library = try ContentLibrary.load(directories: [ContentLibrary.builtInDirectory!]).get()
+        let ideas = library.planIdeas
+        #expect(ideas.count >= 60)
+        #expect(PlanIdea.problems(in: ideas).isEmpty)
+        for kind in [BondKind.friendship, .family] {
+            for idea in IdeaRules.suggestions(ideas, for: kind, apart: true) {
+                #expect(DeckValidator.romanticWord(in: idea.title + " " + idea.description) == nil, "\(idea.id) for \(kind)")
+            }
+        }
+        #expect(ideas.filter { $0.place == .apart }.count >= 10, "enough to do on a call")
+        var wrong = ideas
+        wrong[0].minutes = 5
+        wrong[1].kinds = [.family]
+        wrong[1].description = "A date night somewhere with candles and a view."
+        let problems = PlanIdea.problems(in: wrong).joined(separator: "\n")
+        #expect(problems.contains("minutes must be 15 to 720"))
+        #expect(problems.contains("must be for romantic bonds only"))
+    }
+
     @Test func theIdeasAreEnoughAndNothingRomanticReachesOtherBonds() throws {
         let library = try ContentLibrary.load(directories: [ContentLibrary.builtInDirectory!]).get()
         let ideas = library.ritualIdeas

@@ -40,19 +40,42 @@ public struct RitualIdea: Codable, Sendable, Equatable, Identifiable {
     public var sign: Sign
     public var every: Rhythm
 
-    /// The ideas that suit a bond: its kind only, and for a bond apart, the ones that work across
-    /// a distance first.
+    /// The ideas that suit a bond (`IdeaRules.suggestions`).
     public static func suggestions(_ ideas: [RitualIdea], for kind: BondKind, apart: Bool) -> [RitualIdea] {
+        IdeaRules.suggestions(ideas, for: kind, apart: apart)
+    }
+
+    /// What would make the ideas wrong to offer (at least 40 of them).
+    public static func problems(in ideas: [RitualIdea]) -> [String] {
+        IdeaRules.problems(in: ideas, minimum: 40, noun: "ritual ideas")
+    }
+}
+
+/// What ritual ideas and ideas for time together have in common, so one set of rules checks both.
+public protocol Idea: Sendable {
+    var id: String { get }
+    var title: String { get }
+    var description: String { get }
+    var kinds: [BondKind] { get }
+    var place: RitualIdea.Place { get }
+}
+
+extension RitualIdea: Idea {}
+
+public enum IdeaRules {
+    /// The ideas that suit a bond: its kind only, and for a bond apart, the ones that work
+    /// across a distance first.
+    public static func suggestions<I: Idea>(_ ideas: [I], for kind: BondKind, apart: Bool) -> [I] {
         let suitable = ideas.filter { $0.kinds.contains(kind) }
         guard apart else { return suitable }
         return suitable.filter { $0.place == .apart } + suitable.filter { $0.place != .apart }
     }
 
-    /// What would make the ideas wrong to offer: too few, duplicates, lengths, and anything
-    /// romantic offered outside romantic bonds (the decks' rule).
-    public static func problems(in ideas: [RitualIdea]) -> [String] {
+    /// Too few, duplicates, lengths, and anything romantic offered outside romantic bonds
+    /// (the decks' rule); at least 10 for each kind of bond and 10 that work apart.
+    public static func problems<I: Idea>(in ideas: [I], minimum: Int, noun: String) -> [String] {
         var problems: [String] = []
-        if ideas.count < 40 { problems.append("there are \(ideas.count) ritual ideas; there should be at least 40") }
+        if ideas.count < minimum { problems.append("there are \(ideas.count) \(noun); there should be at least \(minimum)") }
         var ids = Set<String>(), titles = Set<String>()
         for idea in ideas {
             let at = "idea \(idea.id)"
@@ -66,13 +89,36 @@ public struct RitualIdea: Codable, Sendable, Equatable, Identifiable {
             }
         }
         for kind in BondKind.allCases where ideas.filter({ $0.kinds.contains(kind) }).count < 10 {
-            problems.append("fewer than 10 ritual ideas suit \(kind.rawValue) bonds")
+            problems.append("fewer than 10 \(noun) suit \(kind.rawValue) bonds")
         }
-        if ideas.filter({ $0.place == .apart }).count < 10 { problems.append("fewer than 10 ritual ideas work apart") }
+        if ideas.filter({ $0.place == .apart }).count < 10 { problems.append("fewer than 10 \(noun) work apart") }
         return problems
     }
 }
 
 struct RitualIdeas: Codable {
     var ideas: [RitualIdea]
+}
+
+/// An idea for time together, from `Content/together.yaml`. `place` apart means it works on a
+/// call or video.
+public struct PlanIdea: Codable, Sendable, Equatable, Identifiable, Idea {
+    public var id: String
+    public var title: String
+    public var description: String
+    public var kinds: [BondKind]
+    public var place: RitualIdea.Place
+    public var cost: RitualIdea.Cost
+    public var sign: Sign
+    /// How long it usually takes.
+    public var minutes: Int
+
+    public static func problems(in ideas: [PlanIdea]) -> [String] {
+        IdeaRules.problems(in: ideas, minimum: 60, noun: "ideas for time together")
+            + ideas.filter { !PlanRules.minutes.contains($0.minutes) }.map { "idea \($0.id): minutes must be 15 to 720" }
+    }
+}
+
+struct PlanIdeas: Codable {
+    var ideas: [PlanIdea]
 }

@@ -13,10 +13,11 @@ public struct ContentLibrary: Sendable {
     public private(set) var safety: SafetyGuide?
     public private(set) var resources: [CountryResources] = []
     public private(set) var ritualIdeas: [RitualIdea] = []
+    public private(set) var planIdeas: [PlanIdea] = []
 
     public init(instruments: [Instrument] = [], decks: [Deck] = [], conversation: ConversationGuide? = nil,
                 checkin: CheckinGuide? = nil, appreciationStarters: [String] = [], safety: SafetyGuide? = nil,
-                resources: [CountryResources] = [], ritualIdeas: [RitualIdea] = []) {
+                resources: [CountryResources] = [], ritualIdeas: [RitualIdea] = [], planIdeas: [PlanIdea] = []) {
         self.instruments = instruments
         self.decks = decks
         self.conversation = conversation
@@ -25,6 +26,7 @@ public struct ContentLibrary: Sendable {
         self.safety = safety
         self.resources = resources
         self.ritualIdeas = ritualIdeas
+        self.planIdeas = planIdeas
     }
 
     /// Every prompt of every deck.
@@ -67,6 +69,7 @@ public struct ContentLibrary: Sendable {
         var safety: SafetyGuide?
         var resources: [String: CountryResources] = [:]
         var rituals: RitualIdeas?
+        var together: PlanIdeas?
         for directory in directories {
             let safetyFile = directory.appendingPathComponent("safety/check.yaml")
             if FileManager.default.fileExists(atPath: safetyFile.path) { safety = decode(SafetyGuide.self, safetyFile, &problems) ?? safety }
@@ -87,6 +90,8 @@ public struct ContentLibrary: Sendable {
             if FileManager.default.fileExists(atPath: startersFile.path) { starters = decode(AppreciationStarters.self, startersFile, &problems) ?? starters }
             let ritualsFile = directory.appendingPathComponent("rituals.yaml")
             if FileManager.default.fileExists(atPath: ritualsFile.path) { rituals = decode(RitualIdeas.self, ritualsFile, &problems) ?? rituals }
+            let togetherFile = directory.appendingPathComponent("together.yaml")
+            if FileManager.default.fileExists(atPath: togetherFile.path) { together = decode(PlanIdeas.self, togetherFile, &problems) ?? together }
         }
         let allDecks = deckOrder.compactMap { decks[$0] }
         problems += DeckValidator.problems(in: allDecks).map { "decks: \($0)" }
@@ -100,6 +105,9 @@ public struct ContentLibrary: Sendable {
         if let rituals { problems += RitualIdea.problems(in: rituals.ideas).map { "rituals.yaml: \($0)" } } else {
             problems.append("rituals.yaml is missing")
         }
+        if let together { problems += PlanIdea.problems(in: together.ideas).map { "together.yaml: \($0)" } } else {
+            problems.append("together.yaml is missing")
+        }
         if allDecks.isEmpty { problems.append("there are no decks") }
         if let safety { problems += SafetyCheck.guideProblems(safety).map { "safety/check.yaml: \($0)" } } else {
             problems.append("safety/check.yaml is missing")
@@ -110,7 +118,7 @@ public struct ContentLibrary: Sendable {
         return .success(ContentLibrary(
             instruments: order.compactMap { byKey[$0] }, decks: allDecks, conversation: conversation,
             checkin: checkin, appreciationStarters: starters?.starters ?? [], safety: safety, resources: allResources,
-            ritualIdeas: rituals?.ideas ?? []
+            ritualIdeas: rituals?.ideas ?? [], planIdeas: together?.ideas ?? []
         ))
     }
 
