@@ -57,6 +57,10 @@ device = call("POST", "/api/v1/me/push-subscriptions", {
 # A daily ritual the partner proposed and the fuzzer agreed to, so marking its times is reached.
 ritual = call("POST", f"/api/v1/bonds/{bond}/rituals", {"title": "Evening walk", "rhythm": "daily", "start": today}, partner)["id"]
 call("PATCH", f"/api/v1/bonds/{bond}/rituals/{ritual}", {"response": "accept"}, main)
+# A plan for tomorrow the partner proposed, waiting for the fuzzer's answer.
+import datetime
+tomorrow = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1)).strftime("%Y-%m-%dT12:00:00Z")
+plan = call("POST", f"/api/v1/bonds/{bond}/plans", {"title": "Picnic", "startsAt": tomorrow}, partner)["id"]
 print(f"MAIN_TOKEN={main}\nSPARE_TOKEN={spare}\nBOND_ID={bond}\nTODAY={today}\n"
       f"ASSESSMENT_ID={assessment}\nINVITE_CODE={other_code}\nAPPRECIATION_ID={appreciation}\nDEVICE_ID={device}\n"
-      f"RITUAL_ID={ritual}")
+      f"RITUAL_ID={ritual}\nPLAN_ID={plan}")

@@ -82,6 +82,12 @@ final class AccessMatrixTests: XCTestCase {
         Case(.GET, "/api/v1/bonds/:bond/rituals/:ritual/occurrences", .unauthorized, .notFound, member: .ok),
         Case(.GET, "/api/v1/bonds/:bond/calendar-feeds", .unauthorized, .notFound, member: .ok),
         Case(.GET, "/api/v1/bonds/:bond/overlap", .unauthorized, .notFound, member: .ok),
+        Case(.GET, "/api/v1/bonds/:bond/plans", .unauthorized, .notFound, member: .ok),
+        Case(.POST, "/api/v1/bonds/:bond/plans", .unauthorized, .notFound, member: .badRequest),
+        Case(.GET, "/api/v1/bonds/:bond/plans/:plan", .unauthorized, .notFound, member: .ok),
+        Case(.PATCH, "/api/v1/bonds/:bond/plans/:plan", .unauthorized, .notFound, member: .badRequest),
+        Case(.DELETE, "/api/v1/bonds/:bond/plans/:plan", .unauthorized, .notFound, member: .notFound, other: .noContent),
+        Case(.PUT, "/api/v1/bonds/:bond/plans/:plan/liked", .unauthorized, .notFound, member: .badRequest),
         Case(.PATCH, "/api/v1/bonds/:bond", .unauthorized, .notFound, member: .badRequest),
         Case(.PUT, "/api/v1/me/waking-hours", .unauthorized, .badRequest, member: .badRequest),
         Case(.POST, "/api/v1/bonds/:bond/calendar-feeds", .unauthorized, .notFound, member: .created),
@@ -245,10 +251,11 @@ final class AccessMatrixTests: XCTestCase {
         let deviceID: String
         let ritualID: String
         let feedID: String
+        let planID: String
         var browsers: [Role: Browser]
 
         /// Everything that identifies the bond; none of it may reach the anonymous or the stranger.
-        var secrets: [String] { [bondID, inviteID, resultID, predictionID, checkID, sessionID, appreciationID, deviceID, "Secret Garden", "Anastasia", "Benedikt", "lighthouse", "marmalade", "porridge", ritualID, "Harbour stroll"] }
+        var secrets: [String] { [bondID, inviteID, resultID, predictionID, checkID, sessionID, appreciationID, deviceID, "Secret Garden", "Anastasia", "Benedikt", "lighthouse", "marmalade", "porridge", ritualID, "Harbour stroll", planID, "Kite flying"] }
 
         func path(_ template: String) -> String {
             // In order: a longer name before any name it starts with (":token" last).
@@ -256,7 +263,7 @@ final class AccessMatrixTests: XCTestCase {
                 (":bond", bondID), (":result", resultID), (":prediction", predictionID), (":instrument", "eis"), (":day", day),
                 (":check", checkID), (":session", sessionID), (":invite", inviteID), (":code", code), (":memberToken", memberTokenID),
                 (":spareToken", spareTokenID), (":appreciation", appreciationID), (":device", deviceID), (":ritual", ritualID),
-                (":feed", feedID), (":file", "made-up-secret.ics"), (":token", "a-made-up-token-0123456789abcdefghjkmnpqrstv"),
+                (":feed", feedID), (":plan", planID), (":file", "made-up-secret.ics"), (":token", "a-made-up-token-0123456789abcdefghjkmnpqrstv"),
             ]
             return values.reduce(template) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
         }
@@ -300,6 +307,7 @@ final class AccessMatrixTests: XCTestCase {
         let accept = try await app.send(.PATCH, "/api/v1/bonds/\(bondID)/rituals/\(ritualID)", json: ["response": "accept"], token: other.token)
         XCTAssertEqual([ritual.status, accept.status], [.created, .ok], ritual.body)
         let feed = try await app.send(.POST, "/api/v1/bonds/\(bondID)/calendar-feeds", json: [:], token: member.token)
+        let plan = try await app.send(.POST, "/api/v1/bonds/\(bondID)/plans", json: ["title": "Kite flying", "startsAt": "2027-01-16T12:00:00Z"], token: member.token)
         return World(
             member: member, other: other, stranger: stranger, bondID: bondID, inviteID: inviteID, code: code,
             memberTokenID: tokens.jsonArray.first?["id"] as? String ?? "",
@@ -307,7 +315,7 @@ final class AccessMatrixTests: XCTestCase {
             resultID: result.json["id"] as? String ?? "", predictionID: prediction.json["id"] as? String ?? "", day: day,
             checkID: (check.json["saved"] as? [String: Any])?["id"] as? String ?? "",
             sessionID: ((memberSessions.json["sessions"] as? [[String: Any]])?.first?["id"] as? String) ?? "",
-            appreciationID: note.json["id"] as? String ?? "", deviceID: device.json["id"] as? String ?? "", ritualID: ritualID, feedID: feed.json["id"] as? String ?? "", browsers: browsers
+            appreciationID: note.json["id"] as? String ?? "", deviceID: device.json["id"] as? String ?? "", ritualID: ritualID, feedID: feed.json["id"] as? String ?? "", planID: plan.json["id"] as? String ?? "", browsers: browsers
         )
     }
 

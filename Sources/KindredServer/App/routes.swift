@@ -17,6 +17,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: MeasureAPIController())
     try api.register(collection: PractiseAPIController())
     try api.register(collection: RitualsAPIController())
+    try api.register(collection: PlansAPIController())
     try app.register(collection: CalendarFeedsAPIController())
     try api.register(collection: TimeTogetherAPIController())
     try api.register(collection: SafetyAPIController())
@@ -68,6 +69,7 @@ enum OpenAPIDocument {
         [
             "x-kindred-enum: time-zones": TimeZones.all, "x-kindred-enum: instruments": content.instruments.map(\.key),
             "x-kindred-enum: decks": content.decks.map(\.key), "x-kindred-enum: ritual-ideas": content.ritualIdeas.map(\.id),
+            "x-kindred-enum: plan-ideas": content.planIdeas.map(\.id),
         ]
     }
 

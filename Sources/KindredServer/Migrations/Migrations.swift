@@ -55,5 +55,6 @@ extension Migrations {
         add(CreateRituals())
         add(CreateCalendarFeeds())
         add(UpdateUsersAddWakingHours())
+        add(CreatePlans())
     }
 }

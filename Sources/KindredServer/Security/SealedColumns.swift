@@ -33,6 +33,8 @@ struct SealedColumn: Sendable {
         .init(table: "rituals", column: "description", purpose: Ritual.descriptionPurpose, owner: nil, bond: "bond_id", period: nil, before: .bornSealed),
         .init(table: "rituals", column: "schedule", purpose: Ritual.schedulePurpose, owner: nil, bond: "bond_id", period: nil, before: .bornSealed),
         .init(table: "ritual_marks", column: "mark", purpose: RitualMark.purpose, owner: "user_id", bond: "bond_id", period: "day", before: .bornSealed),
+        .init(table: "plans", column: "title", purpose: Plan.titlePurpose, owner: nil, bond: "bond_id", period: nil, before: .bornSealed),
+        .init(table: "plan_notes", column: "text", purpose: PlanNote.purpose, owner: "user_id", bond: "bond_id", period: nil, before: .bornSealed),
     ]
 
     /// The columns as issue 11 left them (fixed: the migration that sealed them walks exactly these).
