@@ -25,6 +25,10 @@ final class CalendarFeedTests: XCTestCase {
             }
             _ = try await app.send(.PUT, "/api/v1/me/reminders", json: ["dailyAt": "08:30", "email": true, "push": false, "partnerActivity": false], token: ana.token)
 
+            // A plan both agreed to, and one still waiting.
+            let plan = try await app.send(.POST, "/api/v1/bonds/\(bond)/plans", json: ["title": "Kite flying", "startsAt": "2027-01-16T14:30:00Z", "minutes": 90], token: ana.token)
+            _ = try await app.send(.PATCH, "/api/v1/bonds/\(bond)/plans/\(plan.json["id"] as? String ?? "")", json: ["response": "accept"], token: ben.token)
+            _ = try await app.send(.POST, "/api/v1/bonds/\(bond)/plans", json: ["title": "Still deciding", "startsAt": "2027-01-17T14:30:00Z"], token: ana.token)
             let made = try await app.send(.POST, "/api/v1/bonds/\(bond)/calendar-feeds", json: ["alarmMinutes": 15, "includeDailyQuestion": true], token: ana.token)
             XCTAssertEqual(made.status, .created, made.body)
             let url = try XCTUnwrap(made.json["url"] as? String)
@@ -49,6 +53,9 @@ final class CalendarFeedTests: XCTestCase {
             XCTAssertTrue(text.contains("BEGIN:VTIMEZONE\r\nTZID:Europe/London"))
             XCTAssertFalse(text.contains("Round the park"), "titles only, never what anyone wrote about it")
             XCTAssertFalse(text.contains("Not yet agreed"), "only rituals both agreed to")
+            XCTAssertTrue(text.contains("SUMMARY:Kite flying\r\n"))
+            XCTAssertTrue(text.contains("DTSTART;TZID=Europe/London:20270116T143000\r\nDURATION:PT90M"), text)
+            XCTAssertFalse(text.contains("Still deciding"), "only plans both agreed to")
 
             // Listed without the address; the other member neither sees nor revokes it.
             let listed = try await app.send(.GET, "/api/v1/bonds/\(bond)/calendar-feeds", token: ana.token)

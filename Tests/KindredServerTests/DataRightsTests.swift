@@ -28,6 +28,12 @@ final class DataRightsTests: XCTestCase {
         }
         let day = try await app.send(.GET, "/api/v1/bonds/\(bond)/today", token: ana.token)
         let date = (day.json["today"] as? [String: Any])?["day"] as? String ?? ""
+        // Each proposes time together for tomorrow, and the other says yes.
+        for (person, other, words) in [(ana, ben, "Ana"), (ben, ana, "Ben")] {
+            let plan = try await app.send(.POST, "/api/v1/bonds/\(bond)/plans", json: ["title": "\(words)'s plan", "startsAt": "2027-01-16T12:00:00Z"], token: person.token)
+            XCTAssertEqual(plan.status, .created, plan.body)
+            _ = try await app.send(.PATCH, "/api/v1/bonds/\(bond)/plans/\(plan.json["id"] as? String ?? "")", json: ["response": "accept"], token: other.token)
+        }
         // Each proposes a ritual, the other agrees, and both mark today's time.
         for (person, other, words) in [(ana, ben, "Ana"), (ben, ana, "Ben")] {
             let ritual = try await app.send(.POST, "/api/v1/bonds/\(bond)/rituals", json: ["title": "\(words)'s ritual", "rhythm": "daily", "start": date], token: person.token)
@@ -55,10 +61,10 @@ final class DataRightsTests: XCTestCase {
             let export = try await app.send(.GET, "/api/v1/me/export", token: ana.token)
             XCTAssertEqual(export.status, .ok)
             XCTAssertTrue(export.headers.first(name: .contentDisposition)?.contains("kindred-export.json") ?? false)
-            for own in ["Ana's private answer", "Ana's thanks", "Ana's week note", "\"instrument\":\"eis\"", "Ana's ritual"] {
+            for own in ["Ana's private answer", "Ana's thanks", "Ana's week note", "\"instrument\":\"eis\"", "Ana's ritual", "Ana's plan"] {
                 XCTAssertTrue(export.body.contains(own), own)
             }
-            for theirs in ["Ben's private answer", "Ben's thanks", "Ben's week note", "Ben's reply", "Ben's ritual", "Ben"] {
+            for theirs in ["Ben's private answer", "Ben's thanks", "Ben's week note", "Ben's reply", "Ben's ritual", "Ben's plan", "Ben"] {
                 XCTAssertFalse(export.body.contains(theirs), "the export holds \(theirs)")
             }
             XCTAssertEqual((export.json["savedSafetyChecks"] as? [Any])?.count, 0, "Ben's saved check is not in Ana's export")
@@ -66,6 +72,7 @@ final class DataRightsTests: XCTestCase {
             XCTAssertEqual((export.json["nudgesSent"] as? [Any])?.count, 1)
             XCTAssertEqual((export.json["ritualsProposed"] as? [[String: Any]])?.map { $0["schedule"] as? String }, ["Every day at 19:00"])
             XCTAssertEqual((export.json["ritualMarks"] as? [[String: Any]])?.map { $0["mark"] as? String }, ["done", "done"], "her marks on both rituals")
+            XCTAssertEqual((export.json["plansMade"] as? [[String: Any]])?.map { $0["state"] as? String }, ["accepted"])
             XCTAssertEqual((export.json["notificationDevices"] as? [Any])?.count, 0, "Ben's device is his")
             let bens = try await app.send(.GET, "/api/v1/me/export", token: ben.token)
             XCTAssertEqual((bens.json["reminders"] as? [String: Any])?["dailyAt"] as? String, "08:30")

@@ -118,4 +118,36 @@ final class PlansAPITests: XCTestCase {
             XCTAssertEqual(after.status, .conflict)
         }
     }
+
+    func testTheHomeSaysWhatTheOtherDidWithPlans() async throws {
+        try await withApp { app, clock in
+            let (ana, ben, bond) = try await app.pair()
+            func news(_ person: APIPerson) async throws -> [String] {
+                let home = try await app.send(.GET, "/api/v1/bonds/\(bond)/home", token: person.token)
+                return (home.json["news"] as? [[String: Any]] ?? []).compactMap { $0["text"] as? String }
+            }
+            _ = try await news(ana)
+            _ = try await news(ben)
+            clock.advance(60)
+            let made = try await app.send(.POST, path(bond), json: ["title": "Museum morning", "startsAt": "2027-01-16T10:00:00Z"], token: ana.token)
+            let id = try XCTUnwrap(made.json["id"] as? String)
+            clock.advance(60)
+            let bens = try await news(ben)
+            XCTAssertTrue(bens.contains("Ana suggested time together: Museum morning."), "\(bens)")
+            _ = try await app.send(.PATCH, path(bond, "/\(id)"), json: ["response": "accept"], token: ben.token)
+            clock.advance(60)
+            let anas = try await news(ana)
+            XCTAssertTrue(anas.contains("Ben said yes to Museum morning."), "\(anas)")
+            clock.advance(2 * 86_400)
+            _ = try await news(ana)
+            _ = try await app.send(.PUT, path(bond, "/\(id)/liked"), json: ["text": "The dinosaurs"], token: ben.token)
+            clock.advance(60)
+            let hidden = try await news(ana)
+            XCTAssertFalse(hidden.joined().contains("liked"), "not news while it is not shown to her: \(hidden)")
+            _ = try await app.send(.PUT, path(bond, "/\(id)/liked"), json: ["text": "The dinosaurs", "share": true], token: ben.token)
+            clock.advance(60)
+            let shown = try await news(ana)
+            XCTAssertTrue(shown.contains("Ben wrote what they liked about Museum morning."), "\(shown)")
+        }
+    }
 }

@@ -11,6 +11,11 @@ public enum WhatsNew {
         case ritualProposed = "ritual-proposed"
         case ritualAgreed = "ritual-agreed"
         case ritualKept = "ritual-kept"
+        // Time together (issue 12).
+        case planProposed = "plan-proposed"
+        case planAccepted = "plan-accepted"
+        case planDeclined = "plan-declined"
+        case planLiked = "plan-liked"
     }
 
     /// One thing the other member did. `day` is the daily question's date where there is one.
@@ -83,10 +88,16 @@ public enum WhatsNew {
         case .ritualKept:
             let what = event.detail ?? "a ritual"
             return event.count > 1 ? "\(partner) marked \(what) done \(event.count) times." : "\(partner) marked \(what) done."
+        case .planProposed: return "\(partner) suggested time together: \(event.detail ?? "a plan")."
+        case .planAccepted: return "\(partner) said yes to \(event.detail ?? "your plan")."
+        case .planDeclined: return "\(partner) can't make \(event.detail ?? "your plan") this time."
+        case .planLiked: return "\(partner) wrote what they liked about \(event.detail ?? "your time together")."
         }
     }
 }
 
 extension WhatsNew.Kind {
-    var isRitual: Bool { [.ritualProposed, .ritualAgreed, .ritualKept].contains(self) }
+    var isRitual: Bool {
+        [.ritualProposed, .ritualAgreed, .ritualKept, .planProposed, .planAccepted, .planDeclined, .planLiked].contains(self)
+    }
 }

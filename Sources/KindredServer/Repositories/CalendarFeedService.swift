@@ -87,6 +87,21 @@ struct CalendarFeedService: RequestScoped {
                                                  durationMinutes: Self.ritualMinutes, skipped: skipped, alarmMinutesBefore: feed.alarmMinutes))
             }
         }
+        // Accepted plans from the last month on, each once, on the feed owner's clock.
+        let zone = TimeZone(identifier: user.timeZone) ?? TimeZone(identifier: "UTC")!
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let plans = try await Plan.query(on: db).filter(\.$bond.$id == bond.id!).filter(\.$state == .accepted)
+            .filter(\.$startsAt > now.addingTimeInterval(-31 * 86_400)).sort(\.$startsAt).all()
+        let planService = PlanService(db: db, services: services)
+        for plan in plans {
+            guard let title = planService.title(of: plan) else { continue }
+            let parts = calendar.dateComponents([.hour, .minute], from: plan.startsAt)
+            let time = LocalTime(hour: parts.hour ?? 0, minute: parts.minute ?? 0)!
+            events.append(CalendarFeed.Event(uid: "plan-\(plan.id!.uuidString.lowercased())@kindred", title: title,
+                                             recurrence: Recurrence(rule: .once, start: LocalDay(plan.startsAt, in: zone), time: time, zone: user.timeZone),
+                                             durationMinutes: plan.minutes, alarmMinutesBefore: feed.alarmMinutes))
+        }
         if feed.includeDaily, let at = try await ReminderService(db: db, services: services).preferences(of: user).dailyAt {
             let today = LocalDay(now, inZone: user.timeZone)
             events.append(CalendarFeed.Event(uid: "daily-\(feed.id!.uuidString.lowercased())@kindred", title: "Today's question",

@@ -29,6 +29,8 @@ struct ExportService: RequestScoped {
         struct SessionEntry: Content { let device: String; let signedInAt: Date; let lastSeenAt: Date }
         struct TokenEntry: Content { let name: String; let device: String; let createdAt: Date; let lastUsedAt: Date?; let expiresAt: Date; let idleDays: Int }
         struct RitualEntry: Content { let id: UUID; let bondId: UUID; let title: String; let description: String?; let schedule: String; let participation: String; let status: String; let proposedAt: Date }
+        struct PlanEntry: Content { let id: UUID; let bondId: UUID; let title: String; let startsAt: Date; let minutes: Int; let mode: String; let state: String }
+        struct PlanNoteEntry: Content { let bondId: UUID; let planId: UUID; let text: String; let shared: Bool; let at: Date }
         struct RitualMarkEntry: Content { let bondId: UUID; let ritualId: UUID; let day: String; let mark: String; let at: Date }
         struct RemindersEntry: Content { let dailyAt: String?; let email: Bool; let push: Bool; let partnerActivity: Bool; let includeNames: Bool }
 
@@ -58,6 +60,9 @@ struct ExportService: RequestScoped {
         /// Rituals this person proposed, and their own marks on any ritual's times (issue 12).
         let ritualsProposed: [RitualEntry]
         let ritualMarks: [RitualMarkEntry]
+        /// Plans this person made, and what they wrote they liked about any (issue 12).
+        let plansMade: [PlanEntry]
+        let planNotes: [PlanNoteEntry]
     }
 
     func document(for user: User) async throws -> Document {
@@ -137,6 +142,15 @@ struct ExportService: RequestScoped {
             ritualMarks: try await RitualMark.query(on: db).filter(\.$user.$id == userID).sort(\.$day).all().compactMap { row in
                 guard let mark = try? cipher.open(row.sealedMark, at: row.place) else { return nil }
                 return .init(bondId: row.$bond.id, ritualId: row.$ritual.id, day: row.day, mark: mark, at: row.updatedAt)
+            },
+            plansMade: try await Plan.query(on: db).filter(\.$creator.$id == userID).sort(\.$startsAt).all().compactMap { plan in
+                guard let title = PlanService(db: db, services: services).title(of: plan) else { return nil }
+                return .init(id: plan.id!, bondId: plan.$bond.id, title: title, startsAt: plan.startsAt, minutes: plan.minutes,
+                             mode: plan.mode.rawValue, state: plan.state.rawValue)
+            },
+            planNotes: try await PlanNote.query(on: db).filter(\.$user.$id == userID).all().compactMap { note in
+                guard let text = try? cipher.open(note.sealedText, at: note.place) else { return nil }
+                return .init(bondId: note.$bond.id, planId: note.$plan.id, text: text, shared: note.shared, at: note.updatedAt)
             }
         )
     }

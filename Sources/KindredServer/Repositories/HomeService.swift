@@ -112,6 +112,7 @@ struct HomeService: RequestScoped {
             events.append(.init(kind: .nudged, at: nudge.createdAt, day: LocalDay(string: nudge.day)))
         }
         events += try await ritualNews(bondID: bondID, partnerID: partnerID, viewerID: user.requireID(), since: since)
+        events += try await planNews(bondID: bondID, partnerID: partnerID, viewerID: user.requireID(), since: since)
         if let conversation, conversation.updatedAt > since {
             events.append(.init(kind: .conversation, at: conversation.updatedAt))
         }
@@ -139,6 +140,31 @@ struct HomeService: RequestScoped {
             .filter(\.$updatedAt > since).all()
         for mark in marks where (try? cipher.open(mark.sealedMark, at: mark.place)) == OccurrenceMark.done.rawValue {
             events.append(.init(kind: .ritualKept, at: mark.updatedAt, detail: titles[mark.$ritual.id]))
+        }
+        return events
+    }
+
+    /// Plans the other proposed (or proposed another time for), answered, or wrote about since
+    /// `since` — by title; what they liked is news only once it is shown to you.
+    private func planNews(bondID: UUID, partnerID: UUID, viewerID: UUID, since: Date) async throws -> [WhatsNew.Event] {
+        let plans = try await Plan.query(on: db).filter(\.$bond.$id == bondID).filter(\.$updatedAt > since).all()
+        let service = PlanService(db: db, services: services)
+        var events: [WhatsNew.Event] = []
+        for plan in plans {
+            let title = service.title(of: plan)
+            if plan.state == .proposed, plan.proposedBy == partnerID {
+                events.append(.init(kind: .planProposed, at: plan.updatedAt, detail: title))
+            } else if plan.state != .proposed, plan.proposedBy == viewerID, let at = plan.respondedAt, at > since {
+                events.append(.init(kind: plan.state == .accepted ? .planAccepted : .planDeclined, at: at, detail: title))
+            }
+        }
+        let notes = try await PlanNote.query(on: db).filter(\.$bond.$id == bondID).filter(\.$user.$id == partnerID).filter(\.$updatedAt > since).all()
+        if !notes.isEmpty {
+            let mine = Set(try await PlanNote.query(on: db).filter(\.$plan.$id ~~ notes.map { $0.$plan.id }).filter(\.$user.$id == viewerID).all().map { $0.$plan.id })
+            let titles = try await Plan.query(on: db).filter(\.$id ~~ notes.map { $0.$plan.id }).all()
+            for note in notes where note.shared || mine.contains(note.$plan.id) {
+                events.append(.init(kind: .planLiked, at: note.updatedAt, detail: titles.first { $0.id == note.$plan.id }.flatMap(service.title(of:))))
+            }
         }
         return events
     }
