@@ -3,7 +3,9 @@ Bea on a 390 px phone in New York share a new friendship bond. At the same momen
 same day's question and the same state, each told when the next question arrives in their own
 time. Alex proposes a ritual from an idea; Bea agrees on her phone; each marks their part of
 today's time and both see it kept; Bea pauses and resumes it;
-Alex subscribes to their rituals in his calendar, reads the feed, and removes the address.
+Alex subscribes to their rituals in his calendar, reads the feed, and removes the address;
+Bea looks at their hours together and marks the bond long-distance; Alex suggests time together
+at a time both are awake, Bea suggests another time, and Alex says yes.
 
 Runs after the other journeys (conftest.MODULE_ORDER) and reuses Alex and Bea; run alone
 (scripts/e2e -k rituals) it signs both up first. The tests build on each other; a test whose
@@ -176,3 +178,31 @@ def test_bea_sees_their_hours_together_on_her_phone_and_marks_the_bond_long_dist
     assert alex.flash() == "Your settings are saved."
     bea.visit(f"{bond}/together")
     assert "awake 06:00–22:00" in bea.text("main .clock-list")
+
+
+def test_alex_suggests_time_together_bea_suggests_another_time_and_alex_says_yes(alex, bea):
+    needs("one day")
+    bond = story["bond"]
+    alex.visit(bond)
+    alex.follow("Time together", "main")
+    assert alex.h1() == "Time together"
+    suggestions = alex.driver.find_elements(By.CSS_SELECTOR, "main #propose ul.plain-list a")
+    assert suggestions, "no times suggested inside the hours both are awake"
+    alex.click_through(suggestions[0])
+    alex.type_into("title", "film night on a call")
+    alex.driver.find_element(By.CSS_SELECTOR, "main input[name=mode][value=apart]").click()
+    alex.submit(f"Suggest it to {bea.name}")
+    assert alex.flash() == "Suggested. It's theirs to answer now."
+    assert "outside the hours you're both usually awake" not in alex.text("main")
+    plan = alex.path
+
+    bea.visit(plan)
+    assert f"{alex.name} is waiting for your answer" in bea.text("main")
+    bea.driver.find_element(By.CSS_SELECTOR, "main details summary").click()
+    bea.submit("Suggest this time")
+    assert bea.flash() == "You suggested another time. It's theirs to answer now."
+    alex.visit(plan)
+    alex.submit("Yes, let's")
+    assert alex.flash().startswith("You're both in.")
+    bea.visit(plan)
+    assert "You're both in" in bea.text("main")

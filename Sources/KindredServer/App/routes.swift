@@ -37,6 +37,7 @@ func routes(_ app: Application) throws {
     try web.register(collection: SignupPagesController())
     try web.register(collection: RitualPagesController())
     try web.register(collection: TimeTogetherPagesController())
+    try web.register(collection: PlanPagesController())
 
     // One-click unsubscribe (RFC 8058): mail providers post it with no CSRF token and no
     // session, so it is outside the web group; the session is read only for the page's links.

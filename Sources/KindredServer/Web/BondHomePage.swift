@@ -55,6 +55,7 @@ extension BondPagesController {
         let conversationUnderway: Bool
         let ritualsURL: String
         let togetherURL: String
+        let plansURL: String
     }
 
     func show(req: Request) async throws -> Response {
@@ -95,7 +96,7 @@ extension BondPagesController {
             measureURL: SiteURL.measureOverview(bondID).path, daysURL: SiteURL.days(bondID).path,
             appreciationsURL: SiteURL.appreciations(bondID).path, checkinURL: SiteURL.checkin(bondID).path,
             conversationURL: SiteURL.conversation(bondID).path, conversationUnderway: picture.conversationUnderway,
-            ritualsURL: SiteURL.rituals(bondID).path, togetherURL: "/bonds/\(bondID)/together"
+            ritualsURL: SiteURL.rituals(bondID).path, togetherURL: "/bonds/\(bondID)/together", plansURL: "/bonds/\(bondID)/plans"
         )
         return try await req.page("bond", title: page.title, section: "bonds", page)
     }

@@ -17,6 +17,7 @@ enum Flash: String, CaseIterable {
     case remindersSaved, deviceRemoved, passwordReset
     // Rituals (issue 12).
     case ritualProposed, ritualAccepted, ritualDeclined, ritualPaused, ritualResumed, ritualChanged, ritualRemoved, ritualMarked, ritualUnmarked, feedRevoked, tooManyFeeds, longDistanceOn, longDistanceOff
+    case planProposed, planAccepted, planDeclined, planCountered, planLiked, planCalledOff
 
     var message: String {
         switch self {
@@ -77,6 +78,12 @@ enum Flash: String, CaseIterable {
         case .ritualRemoved: "Removed."
         case .ritualMarked: "Marked. Thank you for keeping it."
         case .ritualUnmarked: "Your mark is cleared."
+        case .planProposed: "Suggested. It's theirs to answer now."
+        case .planAccepted: "You're both in. It's in your calendar feed too, if you have one."
+        case .planDeclined: "Declined. Maybe another time."
+        case .planCountered: "You suggested another time. It's theirs to answer now."
+        case .planLiked: "Saved. They'll see it once they've written theirs, or now if you shared it."
+        case .planCalledOff: "Called off."
         case .longDistanceOn: "Marked long-distance. Ideas that work apart come first now."
         case .longDistanceOff: "No longer marked long-distance."
         case .feedRevoked: "That calendar address no longer works. Calendars using it will stop updating."
