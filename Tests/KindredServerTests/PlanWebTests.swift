@@ -58,6 +58,13 @@ final class PlanWebTests: XCTestCase {
             let anaAfter = try await anas.get(planPath)
             XCTAssertTrue(anaAfter.body.contains("The robin that stole a crust"))
             XCTAssertTrue(anaAfter.body.contains("Sun on our faces in January"), "her own words stay in the form")
+            // A time when one of them is usually asleep is suggested, with a word about it.
+            _ = try await anas.signIn(ana.email)
+            try await anas.get("/bonds/\(bond)/plans")
+            let late = try await anas.post("/bonds/\(bond)/plans", ["title": "Midnight feast", "date": "2027-01-19", "time": "23:30"])
+            let latePage = try await anas.get(try XCTUnwrap(late.location))
+            XCTAssertTrue(latePage.body.contains("outside the hours you&#39;re both usually awake") || latePage.body.contains("outside the hours you're both usually awake"))
+            try await anas.get(planPath)
             let off = try await anas.post(planPath + "/delete")
             XCTAssertEqual(off.location, "/bonds/\(bond)/plans")
         }

@@ -17,7 +17,7 @@ enum Flash: String, CaseIterable {
     case remindersSaved, deviceRemoved, passwordReset
     // Rituals (issue 12).
     case ritualProposed, ritualAccepted, ritualDeclined, ritualPaused, ritualResumed, ritualChanged, ritualRemoved, ritualMarked, ritualUnmarked, feedRevoked, tooManyFeeds, longDistanceOn, longDistanceOff
-    case planProposed, planAccepted, planDeclined, planCountered, planLiked, planCalledOff
+    case planProposed, planProposedOutside, planAccepted, planDeclined, planCountered, planLiked, planCalledOff
 
     var message: String {
         switch self {
@@ -79,6 +79,7 @@ enum Flash: String, CaseIterable {
         case .ritualMarked: "Marked. Thank you for keeping it."
         case .ritualUnmarked: "Your mark is cleared."
         case .planProposed: "Suggested. It's theirs to answer now."
+        case .planProposedOutside: "Suggested — though it's outside the hours you're both usually awake, so check it suits them. It's theirs to answer now."
         case .planAccepted: "You're both in. It's in your calendar feed too, if you have one."
         case .planDeclined: "Declined. Maybe another time."
         case .planCountered: "You suggested another time. It's theirs to answer now."

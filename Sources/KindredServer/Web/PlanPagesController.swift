@@ -168,7 +168,9 @@ struct PlanPagesController: RouteCollection {
                 PlanService.Draft(title: title, startsAt: start, minutes: PlanRules.minutes.contains(minutes) ? minutes : 60, mode: mode,
                                   ideaID: form.ideaId?.isEmpty == false ? form.ideaId : nil),
                 in: context.loaded, by: context.user)
-            return req.redirect(toPath: "/bonds/\(context.bondID)/plans/\(view.id.uuidString.lowercased())", flash: .planProposed)
+            // Outside the hours both are awake: said at once, not only on the plan's page.
+            return req.redirect(toPath: "/bonds/\(context.bondID)/plans/\(view.id.uuidString.lowercased())",
+                                flash: view.insideBothAwake == false ? .planProposedOutside : .planProposed)
         } catch let problem as Problem where problem.status == .unprocessableEntity || problem.status == .conflict {
             let errors = problem.fieldErrors.isEmpty ? [FieldError("title", problem.detail)]
                 : problem.fieldErrors.map { $0.field == "startsAt" ? FieldError("date", $0.message) : $0 }
