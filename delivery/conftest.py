@@ -8,6 +8,7 @@ import email
 import email.policy
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -27,6 +28,7 @@ from push_service import PushService  # noqa: E402
 from smtp_sink import Sink  # noqa: E402
 
 PASSWORD = "a long and lovely passphrase"
+SIGNUP_SUBJECT = "Finish creating your Kindred account"
 
 
 def free_port() -> int:
@@ -45,24 +47,27 @@ class Mailbox:
         files = sorted(self.folder.glob("*.eml"), key=lambda p: int(p.stem))
         return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in files]
 
-    def to(self, address: str) -> list[email.message.EmailMessage]:
-        return [m for m in self.messages() if m["To"] and address in str(m["To"])]
+    def to(self, address: str, signups: bool = False) -> list[email.message.EmailMessage]:
+        """Messages to `address`; the sign-up link each person opened to begin only if asked."""
+        return [m for m in self.messages() if m["To"] and address in str(m["To"])
+                and (signups or str(m["Subject"]) != SIGNUP_SUBJECT)]
 
-    def wait_for(self, address: str, count: int, timeout: float = 20) -> list[email.message.EmailMessage]:
+    def wait_for(self, address: str, count: int, timeout: float = 20, signups: bool = False) -> list[email.message.EmailMessage]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            found = self.to(address)
+            found = self.to(address, signups)
             if len(found) >= count:
                 return found
             time.sleep(0.2)
-        raise AssertionError(f"{len(self.to(address))} message(s) to {address} within {timeout:.0f} s, wanted {count}")
+        raise AssertionError(f"{len(self.to(address, signups))} message(s) to {address} within {timeout:.0f} s, wanted {count}")
 
 
 class Kindred:
     """The server under test, and a small JSON client for it."""
 
-    def __init__(self, base: str, process: subprocess.Popen, log: Path, data: Path, binary: Path, env: dict):
+    def __init__(self, base: str, process: subprocess.Popen, log: Path, data: Path, binary: Path, env: dict, mailbox: Mailbox):
         self.base, self.process, self.log, self.data, self.binary, self.env = base, process, log, data, binary, env
+        self.mailbox = mailbox
 
     def call(self, method: str, path: str, body=None, token: str | None = None, raw: bytes | None = None,
              content_type: str = "application/json") -> tuple[int, dict | list | str]:
@@ -79,7 +84,12 @@ class Kindred:
 
     def person(self, name: str, zone: str = "Europe/London") -> dict:
         mail = f"{name.lower()}-{os.urandom(4).hex()}@example.org"
-        status, created = self.call("POST", "/api/v1/accounts", {"email": mail, "password": PASSWORD, "displayName": name, "timeZone": zone})
+        status, asked = self.call("POST", "/api/v1/accounts", {"email": mail, "password": PASSWORD, "displayName": name, "timeZone": zone})
+        # This Kindred sends email, so an account starts from the link sent to its address.
+        assert status == 202, asked
+        [link] = self.mailbox.wait_for(mail, 1, signups=True)
+        token = re.search(r"/register/confirm/([A-Za-z0-9_-]+)", link.get_body(("plain",)).get_content()).group(1)
+        status, created = self.call("POST", f"/api/v1/signups/{token}")
         assert status == 201, created
         status, token = self.call("POST", "/api/v1/tokens", {"email": mail, "password": PASSWORD})
         assert status == 201, token
@@ -142,7 +152,7 @@ def kindred(mailbox, push, tmp_path_factory):
     log = data / "server.log"
     with open(log, "wb") as out:
         process = subprocess.Popen([str(binary), "serve", "--port", str(port)], cwd=data, env=env, stdout=out, stderr=subprocess.STDOUT)
-    server = Kindred(f"http://127.0.0.1:{port}", process, log, data, binary, env)
+    server = Kindred(f"http://127.0.0.1:{port}", process, log, data, binary, env, mailbox)
     deadline = time.monotonic() + 90
     while True:
         if process.poll() is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import datetime
 import json
+import os
 import re
 import subprocess
 import time
@@ -168,6 +169,25 @@ def test_a_forgotten_password_is_reset_by_an_emailed_link_once(kindred, mailbox,
     assert code == 410, again
     code, _ = kindred.call("POST", "/api/v1/tokens", {"email": hal["email"], "password": "a brand new long passphrase"})
     assert code == 201
+
+
+def test_sign_up_emails_the_link_or_says_an_account_exists_and_the_answer_never_tells(kindred, mailbox, daily):
+    ivy = kindred.person("Ivy")  # signed up through her emailed link
+    [link] = mailbox.to(ivy["email"], signups=True)
+    assert link["Subject"] == "Finish creating your Kindred account"
+    assert link["Auto-Submitted"] == "auto-generated" and link["Message-ID"]
+    assert re.search(r"http://127\.0\.0\.1:\d+/register/confirm/[A-Za-z0-9_-]+", text_of(link)), text_of(link)
+    assert "passphrase" not in text_of(link)
+    fresh = f"new-{os.urandom(3).hex()}@example.org"
+    taken_code, taken = kindred.call("POST", "/api/v1/accounts", {"email": ivy["email"], "password": "someone else's passphrase", "displayName": "Not Ivy"})
+    free_code, free = kindred.call("POST", "/api/v1/accounts", {"email": fresh, "password": "someone else's passphrase", "displayName": "New"})
+    assert taken_code == free_code == 202
+    assert taken["message"].replace(ivy["email"], "X") == free["message"].replace(fresh, "X"), "the same answer either way"
+    [note] = [m for m in mailbox.wait_for(ivy["email"], 2, signups=True) if m["Subject"] != "Finish creating your Kindred account"]
+    assert note["Subject"] == "You already have a Kindred account"
+    assert "/register/confirm/" not in text_of(note) and "/forgot-password" in text_of(note)
+    [fresh_link] = mailbox.wait_for(fresh, 1, signups=True)
+    assert fresh_link["Subject"] == "Finish creating your Kindred account"
 
 
 def test_the_operator_prints_a_reset_link_that_works_once(kindred, daily):

@@ -46,6 +46,15 @@ def day_and_prompt(person: Person) -> tuple[str, str]:
     return day, prompt
 
 
+def assert_gone(url: str) -> None:
+    """The address answers 404 (a removed calendar feed)."""
+    try:
+        urllib.request.urlopen(url)
+        raise AssertionError(f"{url} still answers")
+    except urllib.error.HTTPError as error:
+        assert error.code == 404, error.code
+
+
 def press(person: Person, css: str) -> None:
     """Clicks the button `css` finds in main (its visible words may carry hidden context)."""
     person.click_through(person.driver.find_element(By.CSS_SELECTOR, f"main {css}"))
@@ -144,11 +153,7 @@ def test_alex_subscribes_to_the_rituals_in_his_calendar_and_removes_the_address(
     assert url not in alex.driver.page_source, "the address is shown once"
     press(alex, "#calendar form button.link-button")
     assert alex.flash().startswith("That calendar address no longer works.")
-    try:
-        urllib.request.urlopen(url)
-        raise AssertionError("a removed calendar address still answers")
-    except urllib.error.HTTPError as error:
-        assert error.code == 404
+    assert_gone(url)
 
 
 def test_bea_sees_their_hours_together_on_her_phone_and_marks_the_bond_long_distance(bea, alex):
