@@ -41,6 +41,7 @@ final class RitualWebTests: XCTestCase {
             XCTAssertFalse(mine.body.contains("Agree to it"))
 
             let bensList = try await bens.get("/bonds/\(bond)/rituals")
+            XCTAssertTrue(bensList.body.contains("Every day at 07:30<"), "the same zone: no clock named")
             XCTAssertTrue(bensList.body.contains("Ana would like to start"))
             let bensView = try await bens.get(ritualPath)
             XCTAssertTrue(bensView.body.contains("Agree to it"))

@@ -108,6 +108,10 @@ final class TimeTogetherTests: XCTestCase {
             XCTAssertTrue(page.body.contains(#"<svg class="overlap-band""#))
             XCTAssertTrue(page.body.contains(#"<rect x="140.0" y="0" width="50.0" height="20" rx="4" class="band-awake">"#), "08:00–13:00 on the band")
             XCTAssertTrue(page.body.contains("35 hours in all"))
+            // A ritual kept on Tokyo's clock names it on Ana's pages, whose times are London's.
+            _ = try await app.send(.POST, "/api/v1/bonds/\(bond)/rituals", json: ["title": "Morning call", "rhythm": "daily", "time": "07:00", "timeZone": "Asia/Tokyo"], token: ana.token)
+            let rituals = try await browser.get("/bonds/\(bond)/rituals")
+            XCTAssertTrue(rituals.body.contains("Every day at 07:00 Tokyo time"), rituals.text)
             let marked = try await browser.post("/bonds/\(bond)/together", ["longDistance": "1"])
             XCTAssertEqual(marked.status, .seeOther)
             let after = try await browser.get("/bonds/\(bond)/together")

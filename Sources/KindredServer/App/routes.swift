@@ -36,6 +36,7 @@ func routes(_ app: Application) throws {
     try web.register(collection: PasswordPagesController())
     try web.register(collection: SignupPagesController())
     try web.register(collection: RitualPagesController())
+    try web.register(collection: CalendarFeedPagesController())
     try web.register(collection: TimeTogetherPagesController())
     try web.register(collection: PlanPagesController())
 

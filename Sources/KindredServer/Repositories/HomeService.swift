@@ -122,24 +122,30 @@ struct HomeService: RequestScoped {
     /// Rituals the other member proposed, agreed to (yours) or marked done since `since`,
     /// each by its title (a title is shared between the two; never a description).
     private func ritualNews(bondID: UUID, partnerID: UUID, viewerID: UUID, since: Date) async throws -> [WhatsNew.Event] {
-        let cipher = services.cipher
-        let rituals = try await Ritual.query(on: db).filter(\.$bond.$id == bondID).all()
+        // Only rituals with something new are read, and only their titles are opened: the home
+        // is opened often, and most visits have no ritual news at all.
+        let marks = try await RitualMark.query(on: db).filter(\.$bond.$id == bondID).filter(\.$user.$id == partnerID)
+            .filter(\.$updatedAt > since).all()
+            .filter { (try? services.cipher.open($0.sealedMark, at: $0.place)) == OccurrenceMark.done.rawValue }
+        let rituals = try await Ritual.query(on: db).filter(\.$bond.$id == bondID).group(.or) { group in
+            group.filter(\.$createdAt > since).filter(\.$respondedAt > since)
+            if !marks.isEmpty { group.filter(\.$id ~~ marks.map { $0.$ritual.id }) }
+        }.all()
         let titles = Dictionary(uniqueKeysWithValues: rituals.compactMap { ritual in
-            (try? cipher.open(ritual.sealedTitle, at: ritual.place(Ritual.titlePurpose))).map { (ritual.id!, $0) }
+            (try? services.cipher.open(ritual.sealedTitle, at: ritual.place(Ritual.titlePurpose))).map { (ritual.id!, $0) }
         })
+        let title = { (ritual: Ritual?) in ritual.flatMap { titles[$0.id!] } }
         var events: [WhatsNew.Event] = []
         for ritual in rituals {
             if ritual.$proposer.id == partnerID, ritual.status == .proposed, ritual.createdAt > since {
-                events.append(.init(kind: .ritualProposed, at: ritual.createdAt, detail: titles[ritual.id!]))
+                events.append(.init(kind: .ritualProposed, at: ritual.createdAt, detail: title(ritual)))
             }
             if ritual.$proposer.id == viewerID, ritual.status == .active, let at = ritual.respondedAt, at > since {
-                events.append(.init(kind: .ritualAgreed, at: at, detail: titles[ritual.id!]))
+                events.append(.init(kind: .ritualAgreed, at: at, detail: title(ritual)))
             }
         }
-        let marks = try await RitualMark.query(on: db).filter(\.$bond.$id == bondID).filter(\.$user.$id == partnerID)
-            .filter(\.$updatedAt > since).all()
-        for mark in marks where (try? cipher.open(mark.sealedMark, at: mark.place)) == OccurrenceMark.done.rawValue {
-            events.append(.init(kind: .ritualKept, at: mark.updatedAt, detail: titles[mark.$ritual.id]))
+        for mark in marks {
+            events.append(.init(kind: .ritualKept, at: mark.updatedAt, detail: title(rituals.first { $0.id == mark.$ritual.id })))
         }
         return events
     }

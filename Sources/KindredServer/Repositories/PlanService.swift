@@ -153,7 +153,7 @@ struct PlanService: RequestScoped {
         let earlier = try await Plan.query(on: db).filter(\.$bond.$id == bondID).filter(\.$startsAt <= now)
             .sort(\.$startsAt, .descending).limit(20).all()
         let notes = try await PlanNote.query(on: db).filter(\.$plan.$id ~~ (later + earlier).compactMap(\.id)).all()
-        let stretches = bothAwake(loaded)
+        let stretches = bothAwake(loaded, around: later + earlier)
         return (try later.map { try view($0, notes: notes, stretches: stretches, in: loaded, for: user) },
                 try earlier.map { try view($0, notes: notes, stretches: stretches, in: loaded, for: user) })
     }
@@ -164,15 +164,23 @@ struct PlanService: RequestScoped {
 
     /// Starts to suggest for `minutes` together: inside the hours both are awake this week.
     func suggestedStarts(in loaded: BondService.Loaded, minutes: Int) -> [Date] {
-        PlanRules.suggestedStarts(in: bothAwake(loaded) ?? [], minutes: minutes, after: services.now.addingTimeInterval(3600))
+        let users = loaded.members.map(\.user)
+        guard users.count == 2 else { return [] }
+        let week = Overlap.bothAwake(users.map(\.dayMember), from: services.now, days: 7)
+        return PlanRules.suggestedStarts(in: week, minutes: minutes, after: services.now.addingTimeInterval(3600))
     }
 
     func title(of plan: Plan) -> String? { try? services.cipher.open(plan.sealedTitle, at: plan.titlePlace) }
 
-    private func bothAwake(_ loaded: BondService.Loaded) -> [DateInterval]? {
+    /// The hours both are awake over the days these plans span (nil while the bond has one member).
+    private func bothAwake(_ loaded: BondService.Loaded, around plans: [Plan]) -> [DateInterval]? {
         let users = loaded.members.map(\.user)
         guard users.count == 2 else { return nil }
-        return Overlap.bothAwake(users.map(\.dayMember), from: services.now.addingTimeInterval(-86_400), days: 400)
+        guard let first = plans.map(\.startsAt).min(),
+              let last = plans.map({ $0.startsAt.addingTimeInterval(Double($0.minutes) * 60) }).max() else { return [] }
+        let from = first.addingTimeInterval(-86_400)
+        let days = Int(last.timeIntervalSince(from) / 86_400) + 2
+        return Overlap.bothAwake(users.map(\.dayMember), from: from, days: days)
     }
 
     private func find(_ id: UUID, in loaded: BondService.Loaded) async throws -> Plan {
@@ -184,7 +192,7 @@ struct PlanService: RequestScoped {
 
     private func view(_ plan: Plan, in loaded: BondService.Loaded, for user: User) async throws -> View {
         let notes = try await PlanNote.query(on: db).filter(\.$plan.$id == plan.id!).all()
-        return try view(plan, notes: notes, stretches: bothAwake(loaded), in: loaded, for: user)
+        return try view(plan, notes: notes, stretches: bothAwake(loaded, around: [plan]), in: loaded, for: user)
     }
 
     private func view(_ plan: Plan, notes: [PlanNote], stretches: [DateInterval]?, in loaded: BondService.Loaded, for user: User) throws -> View {
