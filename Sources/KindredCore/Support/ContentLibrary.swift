@@ -14,10 +14,13 @@ public struct ContentLibrary: Sendable {
     public private(set) var resources: [CountryResources] = []
     public private(set) var ritualIdeas: [RitualIdea] = []
     public private(set) var planIdeas: [PlanIdea] = []
+    public private(set) var desires: DesireGuide?
+    public private(set) var repair: RepairGuide?
 
     public init(instruments: [Instrument] = [], decks: [Deck] = [], conversation: ConversationGuide? = nil,
                 checkin: CheckinGuide? = nil, appreciationStarters: [String] = [], safety: SafetyGuide? = nil,
-                resources: [CountryResources] = [], ritualIdeas: [RitualIdea] = [], planIdeas: [PlanIdea] = []) {
+                resources: [CountryResources] = [], ritualIdeas: [RitualIdea] = [], planIdeas: [PlanIdea] = [],
+                desires: DesireGuide? = nil, repair: RepairGuide? = nil) {
         self.instruments = instruments
         self.decks = decks
         self.conversation = conversation
@@ -27,6 +30,8 @@ public struct ContentLibrary: Sendable {
         self.resources = resources
         self.ritualIdeas = ritualIdeas
         self.planIdeas = planIdeas
+        self.desires = desires
+        self.repair = repair
     }
 
     /// Every prompt of every deck.
@@ -70,6 +75,8 @@ public struct ContentLibrary: Sendable {
         var resources: [String: CountryResources] = [:]
         var rituals: RitualIdeas?
         var together: PlanIdeas?
+        var desires: DesireGuide?
+        var repair: RepairGuide?
         for directory in directories {
             let safetyFile = directory.appendingPathComponent("safety/check.yaml")
             if FileManager.default.fileExists(atPath: safetyFile.path) { safety = decode(SafetyGuide.self, safetyFile, &problems) ?? safety }
@@ -92,6 +99,10 @@ public struct ContentLibrary: Sendable {
             if FileManager.default.fileExists(atPath: ritualsFile.path) { rituals = decode(RitualIdeas.self, ritualsFile, &problems) ?? rituals }
             let togetherFile = directory.appendingPathComponent("together.yaml")
             if FileManager.default.fileExists(atPath: togetherFile.path) { together = decode(PlanIdeas.self, togetherFile, &problems) ?? together }
+            let desiresFile = directory.appendingPathComponent("desires.yaml")
+            if FileManager.default.fileExists(atPath: desiresFile.path) { desires = decode(DesireGuide.self, desiresFile, &problems) ?? desires }
+            let repairFile = directory.appendingPathComponent("repair.yaml")
+            if FileManager.default.fileExists(atPath: repairFile.path) { repair = decode(RepairGuide.self, repairFile, &problems) ?? repair }
         }
         let allDecks = deckOrder.compactMap { decks[$0] }
         problems += DeckValidator.problems(in: allDecks).map { "decks: \($0)" }
@@ -108,6 +119,12 @@ public struct ContentLibrary: Sendable {
         if let together { problems += PlanIdea.problems(in: together.ideas).map { "together.yaml: \($0)" } } else {
             problems.append("together.yaml is missing")
         }
+        if let desires { problems += DesireGuide.problems(in: desires).map { "desires.yaml: \($0)" } } else {
+            problems.append("desires.yaml is missing")
+        }
+        if let repair { problems += RepairGuide.problems(in: repair).map { "repair.yaml: \($0)" } } else {
+            problems.append("repair.yaml is missing")
+        }
         if allDecks.isEmpty { problems.append("there are no decks") }
         if let safety { problems += SafetyCheck.guideProblems(safety).map { "safety/check.yaml: \($0)" } } else {
             problems.append("safety/check.yaml is missing")
@@ -118,7 +135,7 @@ public struct ContentLibrary: Sendable {
         return .success(ContentLibrary(
             instruments: order.compactMap { byKey[$0] }, decks: allDecks, conversation: conversation,
             checkin: checkin, appreciationStarters: starters?.starters ?? [], safety: safety, resources: allResources,
-            ritualIdeas: rituals?.ideas ?? [], planIdeas: together?.ideas ?? []
+            ritualIdeas: rituals?.ideas ?? [], planIdeas: together?.ideas ?? [], desires: desires, repair: repair
         ))
     }
 

@@ -48,7 +48,8 @@ struct DailyReturnAPIController: RouteCollection {
                 SuggestionDTO(instrument: $0.instrument.key, title: $0.instrument.title, reason: $0.suggestion.reason,
                               text: MeasureRhythm.sentence(for: $0.suggestion, title: $0.instrument.title, itemCount: $0.instrument.items.count))
             },
-            conversationUnderway: picture.conversationUnderway
+            conversationUnderway: picture.conversationUnderway,
+            plan: picture.weeklyPlan?.map(PracticeDTO.init)
         )
     }
 

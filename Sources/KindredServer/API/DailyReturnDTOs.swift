@@ -54,6 +54,9 @@ struct HomeDTO: Content {
     /// At most one gentle measuring suggestion.
     let suggestion: SuggestionDTO?
     let conversationUnderway: Bool
+    /// This week's three practices, each with its reason: shown instead of `suggestion` when no
+    /// measure is due (null otherwise).
+    let plan: [PracticeDTO]?
 }
 
 struct ThemesDTO: Content {

@@ -18,6 +18,8 @@ func routes(_ app: Application) throws {
     try api.register(collection: PractiseAPIController())
     try api.register(collection: RitualsAPIController())
     try api.register(collection: PlansAPIController())
+    try api.register(collection: RepairsAPIController())
+    try api.register(collection: GuideAPIController())
     try app.register(collection: CalendarFeedsAPIController())
     try api.register(collection: TimeTogetherAPIController())
     try api.register(collection: SafetyAPIController())

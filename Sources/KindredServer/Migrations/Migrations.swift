@@ -56,5 +56,7 @@ extension Migrations {
         add(CreateCalendarFeeds())
         add(UpdateUsersAddWakingHours())
         add(CreatePlans())
+        // 008 — repair and let go, needs and desires (issue 13).
+        add(CreateRepairsAndDesires())
     }
 }

@@ -16,6 +16,8 @@ final class User: Model, Authenticatable, @unchecked Sendable {
     /// Waking hours, `HH:MM` (nil: 08:00 and 22:00); see `wakingHours`.
     @OptionalField(key: "wake_at") var wakeAt: String?
     @OptionalField(key: "sleep_at") var sleepAt: String?
+    /// When they confirmed they are 18 or over, opening needs and desires (issue 13).
+    @OptionalField(key: "adult_confirmed_at") var adultConfirmedAt: Date?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
     /// Quick exit also ends this person's session (their choice, in settings).

@@ -146,6 +146,8 @@ struct BondService: RequestScoped {
             .set(\.$revokedAt, to: now).update()
         // A calendar feed shows a bond's life going on: it ends with the bond.
         try await CalendarFeedLink.query(on: db).filter(\.$bond.$id ~~ bondIDs).delete()
+        // Ending the bond ends the matches: marks on needs and desires go with it.
+        try await DesireMark.query(on: db).filter(\.$bond.$id ~~ bondIDs).delete()
     }
 }
 

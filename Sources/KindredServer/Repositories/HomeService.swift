@@ -21,6 +21,8 @@ struct HomeService: RequestScoped {
         let weekAppreciations: [AppreciationService.Note]
         let suggestion: (instrument: Instrument, suggestion: MeasureRhythm.Suggestion)?
         let conversationUnderway: Bool
+        /// The week's three practices, in the suggestion's place when no measure is due.
+        let weeklyPlan: [WeeklyPlan.Practice]?
     }
 
     /// The picture; with `markSeen`, "what's new" starts afresh from now for next time.
@@ -29,13 +31,15 @@ struct HomeService: RequestScoped {
         let since = member?.homeSeenAt ?? member?.joinedAt ?? services.now
         guard loaded.snapshot.status == .active else {
             return Picture(today: nil, consistency: nil, nudge: nil, news: [], since: since, checkin: nil, weekAppreciations: [],
-                           suggestion: nil, conversationUnderway: false)
+                           suggestion: nil, conversationUnderway: false, weeklyPlan: nil)
         }
         let todayService = TodayService(db: db, services: services)
         let day = try await todayService.today(in: loaded)
         let today = try await todayService.view(of: day, in: loaded, for: user)
         let checkins = CheckinService(db: db, services: services)
         let conversation = try await ConversationService(db: db, services: services).current(in: loaded)
+        let suggestion = try await suggestion(in: loaded, for: user)
+        let weeklyPlan = suggestion == nil ? try await WeeklyPlanService(db: db, services: services).plan(in: loaded, for: user).practices : nil
         let picture = Picture(
             today: today,
             consistency: try await todayService.consistency(in: loaded, today: day),
@@ -45,8 +49,9 @@ struct HomeService: RequestScoped {
             checkin: try await checkins.view(of: checkins.week(for: user), in: loaded, for: user),
             weekAppreciations: try await AppreciationService(db: db, services: services)
                 .list(in: loaded, for: user, since: services.now.addingTimeInterval(-7 * 86_400), limit: 5),
-            suggestion: try await suggestion(in: loaded, for: user),
-            conversationUnderway: conversation != nil
+            suggestion: suggestion,
+            conversationUnderway: conversation != nil,
+            weeklyPlan: weeklyPlan
         )
         // Only a look that showed something new moves "since" on: with nothing new, nothing
         // happened after it, so moving it would change nothing — and would cost a disk flush

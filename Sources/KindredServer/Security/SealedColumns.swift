@@ -25,7 +25,7 @@ struct SealedColumn: Sendable {
 
     /// Every sealed column there is. A later issue that seals a new column adds it here; the
     /// issue-11 migration keeps its own list, so it never reaches for a column made after it.
-    static let all: [SealedColumn] = sealedInIssue11 + sealedInIssue12
+    static let all: [SealedColumn] = sealedInIssue11 + sealedInIssue12 + sealedInIssue13
 
     /// Rituals (issue 12): sealed from the start.
     static let sealedInIssue12: [SealedColumn] = [
@@ -35,6 +35,13 @@ struct SealedColumn: Sendable {
         .init(table: "ritual_marks", column: "mark", purpose: RitualMark.purpose, owner: "user_id", bond: "bond_id", period: "day", before: .bornSealed),
         .init(table: "plans", column: "title", purpose: Plan.titlePurpose, owner: nil, bond: "bond_id", period: nil, before: .bornSealed),
         .init(table: "plan_notes", column: "text", purpose: PlanNote.purpose, owner: "user_id", bond: "bond_id", period: nil, before: .bornSealed),
+    ]
+
+    /// Repairs and needs and desires (issue 13): sealed from the start.
+    static let sealedInIssue13: [SealedColumn] = RepairRow.columns.map {
+        .init(table: "repairs", column: $0, purpose: RepairRow.purpose($0), owner: nil, bond: "bond_id", period: nil, before: .bornSealed)
+    } + [
+        .init(table: "desire_marks", column: "mark", purpose: DesireMark.purpose, owner: "user_id", bond: "bond_id", period: "item_id", before: .bornSealed),
     ]
 
     /// The columns as issue 11 left them (fixed: the migration that sealed them walks exactly these).
