@@ -56,6 +56,11 @@ extension BondPagesController {
         let ritualsURL: String
         let togetherURL: String
         let plansURL: String
+        let plan: [GuidePagesController.PracticeRow]
+        let weeklyPlanURL: String
+        let repairsURL: String
+        /// Romantic bonds only.
+        let desiresURL: String?
     }
 
     func show(req: Request) async throws -> Response {
@@ -96,7 +101,9 @@ extension BondPagesController {
             measureURL: SiteURL.measureOverview(bondID).path, daysURL: SiteURL.days(bondID).path,
             appreciationsURL: SiteURL.appreciations(bondID).path, checkinURL: SiteURL.checkin(bondID).path,
             conversationURL: SiteURL.conversation(bondID).path, conversationUnderway: picture.conversationUnderway,
-            ritualsURL: SiteURL.rituals(bondID).path, togetherURL: "/bonds/\(bondID)/together", plansURL: "/bonds/\(bondID)/plans"
+            ritualsURL: SiteURL.rituals(bondID).path, togetherURL: "/bonds/\(bondID)/together", plansURL: "/bonds/\(bondID)/plans",
+            plan: GuidePagesController.rows(picture.weeklyPlan ?? [], bondID: bondID), weeklyPlanURL: "/bonds/\(bondID)/plan",
+            repairsURL: "/bonds/\(bondID)/repairs", desiresURL: loaded.bond.kind == .romantic ? "/bonds/\(bondID)/desires" : nil
         )
         return try await req.page("bond", title: page.title, section: "bonds", page)
     }

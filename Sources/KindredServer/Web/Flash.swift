@@ -18,6 +18,9 @@ enum Flash: String, CaseIterable {
     // Rituals (issue 12).
     case ritualProposed, ritualAccepted, ritualDeclined, ritualPaused, ritualResumed, ritualChanged, ritualRemoved, ritualMarked, ritualUnmarked, feedRevoked, tooManyFeeds, longDistanceOn, longDistanceOff
     case planProposed, planProposedOutside, planAccepted, planDeclined, planCountered, planLiked, planCalledOff
+    // Repair, needs and desires (issue 13).
+    case repairRaised, repairAcknowledged, repairAgreed, repairResolved, repairLetGoSuggested, repairLetGo, repairWithdrawn, repairDeleted
+    case repairNotThisStep, desiresSaved
 
     var message: String {
         switch self {
@@ -85,6 +88,16 @@ enum Flash: String, CaseIterable {
         case .planCountered: "You suggested another time. It's theirs to answer now."
         case .planLiked: "Saved. They'll see it once they've written theirs, or now if you shared it."
         case .planCalledOff: "Called off."
+        case .repairRaised: "Raised. They'll see it on their repair page, and nobody else ever will."
+        case .repairAcknowledged: "Thank you for hearing it. Next, each of you can say what you'll do."
+        case .repairAgreed: "Saved. Once you've both written what you'll do, it's agreed."
+        case .repairResolved: "Marked as resolved."
+        case .repairLetGoSuggested: "You've suggested letting it go. It's theirs to choose, whenever they're ready."
+        case .repairLetGo: "Let go. It won't come up again anywhere in Kindred."
+        case .repairWithdrawn: "Withdrawn. Only you can see it now, and you can delete it for good."
+        case .repairDeleted: "Deleted for good."
+        case .repairNotThisStep: "That step isn't yours to take right now — the page shows what is."
+        case .desiresSaved: "Saved. Only what you're both open to is ever shown."
         case .longDistanceOn: "Marked long-distance. Ideas that work apart come first now."
         case .longDistanceOff: "No longer marked long-distance."
         case .feedRevoked: "That calendar address no longer works. Calendars using it will stop updating."

@@ -1,0 +1,233 @@
+import KindredCore
+import Vapor
+
+/// Repair and let go in the browser: the bond's open repairs with gentle guidance and a form
+/// to raise something, and each repair's page with the viewer's next steps. Every page carries
+/// a quiet link to the private safety check: repairing is not for abuse, threats or control.
+struct RepairPagesController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let repairs = routes.grouped("bonds", ":bondID", "repairs")
+        repairs.get(use: list)
+        repairs.post(use: raise)
+        repairs.get(":repairID", use: show)
+        repairs.post(":repairID", "steps", use: step)
+        repairs.post(":repairID", "delete", use: delete)
+    }
+
+    private let practise = PractisePagesController()
+    static let safetyURL = "/support"
+
+    struct Row: Encodable {
+        let url: String
+        let summary: String
+        let step: String
+        let who: String
+    }
+
+    struct Guide: Encodable {
+        let intro: String
+        let safety: String
+        let notExcusing: String
+        let apology: String
+        let safetyURL: String
+        let happenedHint: String
+        let feltHint: String
+        let wouldHelpHint: String
+        let replyHint: String
+        let agreeHint: String
+
+        init(_ guide: RepairGuide?) {
+            intro = guide?.intro ?? ""
+            safety = guide?.safety ?? ""
+            notExcusing = guide?.notExcusing ?? ""
+            apology = guide?.apology ?? ""
+            safetyURL = RepairPagesController.safetyURL
+            happenedHint = guide?.prompts.happened ?? ""
+            feltHint = guide?.prompts.felt ?? ""
+            wouldHelpHint = guide?.prompts.wouldHelp ?? ""
+            replyHint = guide?.prompts.reply ?? ""
+            agreeHint = guide?.prompts.agree ?? ""
+        }
+    }
+
+    struct ListPage: Encodable {
+        let errors: [FieldError]
+        let bondTitle: String
+        let bondURL: String
+        let active: Bool
+        let partnerName: String
+        let actionURL: String
+        let showingPast: Bool
+        let pastURL: String
+        let openURL: String
+        let repairs: [Row]
+        let guide: Guide
+        let happened: FormField
+        let felt: FormField
+        let wouldHelp: FormField
+    }
+
+    static func stepLabel(_ step: Repair.Step) -> String {
+        switch step {
+        case .raised: "Raised"
+        case .acknowledged: "Heard"
+        case .agreed: "Agreed"
+        case .resolved: "Resolved"
+        case .letGo: "Let go"
+        case .withdrawn: "Withdrawn"
+        }
+    }
+
+    func list(req: Request) async throws -> Response {
+        try await renderList(req, context: try await practise.context(req), errors: [], form: [:])
+    }
+
+    private func renderList(_ req: Request, context: PractisePagesController.Context, errors: [FieldError], form: [String: String],
+                            status: HTTPStatus = .ok) async throws -> Response {
+        let past = (try? req.query.get(String.self, at: "past")) == "1"
+        let views = try await RepairService(req).list(in: context.loaded, for: context.user, past: past)
+        let partner = context.partnerName ?? "the other person"
+        let base = "/bonds/\(context.bondID)/repairs"
+        let rows = views.map { view in
+            Row(url: base + "/" + view.id.uuidString.lowercased(),
+                summary: String((view.happened ?? view.felt ?? view.wouldHelp ?? "").prefix(120)),
+                step: Self.stepLabel(view.step), who: view.raisedByYou ? "You raised this" : "\(partner) raised this")
+        }
+        return try await req.page("repairs", title: "Repair and let go", section: "bonds", status: status, ListPage(
+            errors: errors, bondTitle: context.bondTitle, bondURL: context.bondURL,
+            active: context.loaded.snapshot.status == .active, partnerName: partner, actionURL: base,
+            showingPast: past, pastURL: base + "?past=1", openURL: base, repairs: rows, guide: Guide(req.kindred.content.repair),
+            happened: FormField(form["happened"] ?? "", errors: errors, field: "happened"),
+            felt: FormField(form["felt"] ?? "", errors: errors, field: "felt"),
+            wouldHelp: FormField(form["wouldHelp"] ?? "", errors: errors, field: "wouldHelp")
+        ))
+    }
+
+    func raise(req: Request) async throws -> Response {
+        let context = try await practise.context(req)
+        var form: [String: String] = [:]
+        for field in ["happened", "felt", "wouldHelp"] { form[field] = (try? req.content.get(String.self, at: field)) ?? "" }
+        func trimmed(_ field: String) -> String? {
+            let text = form[field]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            return text.isEmpty ? nil : text
+        }
+        let problems = Repair.raiseProblems(happened: form["happened"], felt: form["felt"], wouldHelp: form["wouldHelp"])
+        guard problems.isEmpty else {
+            return try await renderList(req, context: context, errors: problems, form: form, status: .unprocessableEntity)
+        }
+        do {
+            let view = try await RepairService(req).raise(
+                .init(happened: trimmed("happened"), felt: trimmed("felt"), wouldHelp: trimmed("wouldHelp")), in: context.loaded, by: context.user)
+            return req.redirect(toPath: "/bonds/\(context.bondID)/repairs/\(view.id.uuidString.lowercased())", flash: .repairRaised)
+        } catch let problem as Problem where problem.status == .conflict {
+            let errors = [FieldError("happened", problem.detail)]
+            return try await renderList(req, context: context, errors: errors, form: form, status: .conflict)
+        }
+    }
+
+    // MARK: - One repair
+
+    struct Action: Encodable {
+        let step: String
+        let label: String
+        let primary: Bool
+    }
+
+    struct ShowPage: Encodable {
+        let errors: [FieldError]
+        let repairsURL: String
+        let stepsURL: String
+        let deleteURL: String
+        let raisedByYou: Bool
+        let partnerName: String
+        let raisedOn: String
+        let step: String
+        let happened: String?
+        let felt: String?
+        let wouldHelp: String?
+        let reply: String?
+        let yourWill: String?
+        let theirWill: String?
+        let letGoSuggested: Bool
+        let guidance: String?
+        let guidanceTitle: String?
+        let mayAcknowledge: Bool
+        let mayAgree: Bool
+        let mayDelete: Bool
+        let buttons: [Action]
+        let text: FormField
+        let guide: Guide
+    }
+
+    func show(req: Request) async throws -> Response {
+        let context = try await practise.context(req)
+        let view = try await RepairService(req).get(try req.repairID(), in: context.loaded, for: context.user)
+        return try await renderShow(req, context: context, view: view, errors: [], text: "")
+    }
+
+    private func renderShow(_ req: Request, context: PractisePagesController.Context, view: RepairService.View, errors: [FieldError],
+                            text: String, status: HTTPStatus = .ok) async throws -> Response {
+        let base = "/bonds/\(context.bondID)/repairs/\(view.id.uuidString.lowercased())"
+        let guide = req.kindred.content.repair
+        let stepGuide = guide?.guidance(for: view.step)
+        let labels: [String: (String, Bool)] = [
+            "resolve": ("We've resolved this", true), "let-go": ("Let it go", true),
+            "suggest-let-go": ("Suggest letting it go", false), "withdraw": ("Withdraw it", false),
+        ]
+        let buttons = view.actions.compactMap { action in labels[action].map { Action(step: action, label: $0.0, primary: $0.1) } }
+        return try await req.page("repair", title: "Repair", section: "bonds", status: status, ShowPage(
+            errors: errors, repairsURL: "/bonds/\(context.bondID)/repairs", stepsURL: base + "/steps", deleteURL: base + "/delete",
+            raisedByYou: view.raisedByYou, partnerName: context.partnerName ?? "the other person",
+            raisedOn: DateText.day(view.createdAt, in: context.user.timeZone), step: Self.stepLabel(view.step),
+            happened: view.happened, felt: view.felt, wouldHelp: view.wouldHelp, reply: view.reply,
+            yourWill: view.yourWill, theirWill: view.theirWill, letGoSuggested: view.letGoSuggested && view.raisedByYou && view.step == .resolved,
+            guidance: view.raisedByYou ? stepGuide?.forRaiser : stepGuide?.forOther, guidanceTitle: stepGuide?.title,
+            mayAcknowledge: view.actions.contains("acknowledge"), mayAgree: view.actions.contains("agree"),
+            mayDelete: view.actions.contains("delete"), buttons: buttons,
+            text: FormField(text, errors: errors, field: "text"), guide: Guide(guide)
+        ))
+    }
+
+    func step(req: Request) async throws -> Response {
+        let context = try await practise.context(req)
+        let id = try req.repairID()
+        let service = RepairService(req)
+        let view = try await service.get(id, in: context.loaded, for: context.user)
+        let raw = (try? req.content.get(String.self, at: "step")) ?? ""
+        let text = ((try? req.content.get(String.self, at: "text")) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let page = "/bonds/\(context.bondID)/repairs/\(id.uuidString.lowercased())"
+        guard let step = RepairService.StepRequest(rawValue: raw) else { return req.redirect(toPath: page, flash: .repairNotThisStep) }
+        var errors: [FieldError] = []
+        if step == .agree, text.isEmpty { errors.append(FieldError("text", "Write what you will do.")) }
+        if text.unicodeScalars.count > TextRules.answerLength.upperBound {
+            errors.append(FieldError("text", "Keep it to \(TextRules.answerLength.upperBound) characters or fewer."))
+        }
+        guard errors.isEmpty else { return try await renderShow(req, context: context, view: view, errors: errors, text: text, status: .unprocessableEntity) }
+        do {
+            _ = try await service.take(step, text: text.isEmpty ? nil : text, on: id, in: context.loaded, by: context.user)
+        } catch let problem as Problem where problem.status == .conflict {
+            return req.redirect(toPath: page, flash: .repairNotThisStep)
+        }
+        let flash: Flash = switch step {
+        case .acknowledge: .repairAcknowledged
+        case .agree: .repairAgreed
+        case .resolve: .repairResolved
+        case .suggestLetGo: .repairLetGoSuggested
+        case .letGo: .repairLetGo
+        case .withdraw: .repairWithdrawn
+        }
+        // Let go or withdrawn: back to the list, where it no longer is.
+        return req.redirect(toPath: step == .letGo ? "/bonds/\(context.bondID)/repairs" : page, flash: flash)
+    }
+
+    func delete(req: Request) async throws -> Response {
+        let context = try await practise.context(req)
+        let id = try req.repairID()
+        do {
+            try await RepairService(req).delete(id, in: context.loaded, by: context.user)
+            return req.redirect(toPath: "/bonds/\(context.bondID)/repairs", flash: .repairDeleted)
+        } catch let problem as Problem where problem.status == .conflict {
+            return req.redirect(toPath: "/bonds/\(context.bondID)/repairs/\(id.uuidString.lowercased())", flash: .repairNotThisStep)
+        }
+    }
+}

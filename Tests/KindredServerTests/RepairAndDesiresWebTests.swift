@@ -1,0 +1,128 @@
+import Fluent
+import XCTVapor
+@testable import KindredServer
+import KindredCore
+
+/// Repair, needs and desires, and this week's plan in the browser, from both members' sides.
+final class RepairAndDesiresWebTests: XCTestCase {
+    private func unescaped(_ body: String) -> String {
+        body.replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
+    }
+
+    func testRaiseHearAgreeResolveAndLetGoWithTheSafetyLinkOnEveryPage() async throws {
+        try await withApp { app, _ in
+            let (ana, ben, bondID) = try await app.pair()
+            let bond = bondID.lowercased()
+            let anas = Browser(app), bens = Browser(app)
+            _ = try await anas.signIn(ana.email)
+            _ = try await bens.signIn(ben.email)
+            let home = try await anas.get("/bonds/\(bond)")
+            XCTAssertTrue(home.body.contains(#"href="/bonds/\#(bond)/repairs">Repair and let go</a>"#))
+            XCTAssertFalse(home.body.contains("/desires"), "needs and desires are for romantic bonds")
+            let list = try await anas.get("/bonds/\(bond)/repairs")
+            XCTAssertTrue(list.body.contains(#"href="/support""#), "the quiet link to the private safety check")
+            let empty = try await anas.post("/bonds/\(bond)/repairs", ["happened": " ", "felt": "", "wouldHelp": ""])
+            XCTAssertEqual(empty.status, .unprocessableEntity)
+            XCTAssertTrue(empty.body.contains(##"href="#happened""##))
+            let raised = try await anas.post("/bonds/\(bond)/repairs", ["happened": "The comment about my job at dinner", "felt": "", "wouldHelp": "Ask before joking about it"])
+            XCTAssertEqual(raised.status, .seeOther, raised.body)
+            let page = try XCTUnwrap(raised.location)
+            let anaView = unescaped(try await anas.get(page).body)
+            XCTAssertTrue(anaView.contains("What you raised"))
+            XCTAssertTrue(anaView.contains(#"href="/support""#))
+            XCTAssertFalse(anaView.contains("I've heard it"), "it's Ben's to acknowledge")
+
+            let benView = unescaped(try await bens.get(page).body)
+            XCTAssertTrue(benView.contains("What Ana raised"))
+            XCTAssertTrue(benView.contains("The comment about my job at dinner"))
+            XCTAssertTrue(benView.contains("I've heard it"))
+            let heard = try await bens.post(page + "/steps", ["step": "acknowledge", "text": "You're right, and I'm sorry."])
+            XCTAssertEqual(heard.status, .seeOther)
+            _ = try await anas.get(page)
+            let noText = try await anas.post(page + "/steps", ["step": "agree", "text": ""])
+            XCTAssertEqual(noText.status, .unprocessableEntity)
+            XCTAssertTrue(noText.body.contains(##"href="#text""##))
+            _ = try await anas.post(page + "/steps", ["step": "agree", "text": "Tell you sooner when something stings"])
+            _ = try await bens.get(page)
+            _ = try await bens.post(page + "/steps", ["step": "agree", "text": "Ask before joking"])
+            let agreed = unescaped(try await anas.get(page).body)
+            XCTAssertTrue(agreed.contains("Agreed"))
+            XCTAssertTrue(agreed.contains("Ask before joking") && agreed.contains("Tell you sooner"))
+            _ = try await anas.post(page + "/steps", ["step": "resolve"])
+            _ = try await bens.get(page)
+            _ = try await bens.post(page + "/steps", ["step": "suggest-let-go"])
+            let suggested = unescaped(try await anas.get(page).body)
+            XCTAssertTrue(suggested.contains("Ben has suggested letting this go"))
+            let letGo = try await anas.post(page + "/steps", ["step": "let-go"])
+            XCTAssertEqual(letGo.location, "/bonds/\(bond)/repairs")
+            let after = try await bens.get("/bonds/\(bond)/repairs")
+            XCTAssertFalse(after.body.contains("The comment about my job"), "a let-go item leaves the default view")
+            let benHome = try await bens.get("/bonds/\(bond)")
+            XCTAssertFalse(benHome.body.contains("The comment about my job"))
+            let past = try await anas.get("/bonds/\(bond)/repairs?past=1")
+            XCTAssertTrue(past.body.contains("The comment about my job"))
+            _ = try await anas.get(page)
+            let deleted = try await anas.post(page + "/delete")
+            XCTAssertEqual(deleted.location, "/bonds/\(bond)/repairs")
+            let gone = try await bens.get(page)
+            XCTAssertEqual(gone.status, .notFound)
+        }
+    }
+
+    func testNeedsAndDesiresAskForAgeAndShowOnlyMatches() async throws {
+        try await withApp { app, _ in
+            let (ana, ben, bondID) = try await app.pair(kind: "romantic")
+            let bond = bondID.lowercased()
+            let anas = Browser(app), bens = Browser(app)
+            _ = try await anas.signIn(ana.email)
+            _ = try await bens.signIn(ben.email)
+            let home = try await anas.get("/bonds/\(bond)")
+            XCTAssertTrue(home.body.contains(#"href="/bonds/\#(bond)/desires">Needs and desires</a>"#))
+            let gate = try await anas.get("/bonds/\(bond)/desires")
+            XCTAssertTrue(gate.body.contains("I am 18 or over"))
+            XCTAssertFalse(gate.body.contains("mark-affection-01"), "no items before confirming")
+            let unticked = try await anas.post("/bonds/\(bond)/desires/confirm", [:])
+            XCTAssertEqual(unticked.status, .unprocessableEntity)
+            let confirmed = try await anas.post("/bonds/\(bond)/desires/confirm", ["adult": "1"])
+            XCTAssertEqual(confirmed.status, .seeOther)
+            let open = try await anas.get("/bonds/\(bond)/desires")
+            XCTAssertTrue(open.body.contains(#"name="mark-sex-08""#))
+            let saved = try await anas.post("/bonds/\(bond)/desires", ["mark-affection-01": "yes", "mark-touch-01": "no", "mark-romance-01": "maybe"])
+            XCTAssertEqual(saved.status, .seeOther)
+            let mine = try await anas.get("/bonds/\(bond)/desires")
+            XCTAssertTrue(mine.body.contains(#"name="mark-affection-01" value="yes" checked"#))
+
+            _ = try await bens.get("/bonds/\(bond)/desires")
+            _ = try await bens.post("/bonds/\(bond)/desires/confirm", ["adult": "1"])
+            _ = try await bens.get("/bonds/\(bond)/desires")
+            _ = try await bens.post("/bonds/\(bond)/desires", ["mark-affection-01": "maybe", "mark-touch-01": "yes"])
+            let content = try XCTUnwrap(app.kindred.content.desires)
+            let matched = try XCTUnwrap(content.item("affection-01")?.item)
+            let refused = try XCTUnwrap(content.item("touch-01")?.item)
+            let onesided = try XCTUnwrap(content.item("romance-01")?.item)
+            for browser in [anas, bens] {
+                let page = unescaped(try await browser.get("/bonds/\(bond)/desires").body)
+                let matches = String(page[page.range(of: "id=\"matches\"")!.lowerBound..<page.range(of: "</section>")!.lowerBound])
+                XCTAssertTrue(matches.contains(matched.text))
+                XCTAssertTrue(matches.contains(matched.talk))
+                XCTAssertFalse(matches.contains(refused.text), "a no is never a match")
+                XCTAssertFalse(matches.contains(onesided.text), "a one-sided maybe is not shown")
+            }
+            let bensPage = try await bens.get("/bonds/\(bond)/desires")
+            XCTAssertFalse(bensPage.body.contains(#"name="mark-romance-01" value="maybe" checked"#), "Ana's marks are hers")
+        }
+    }
+
+    func testThisWeeksPlanPage() async throws {
+        try await withApp { app, _ in
+            let (ana, _, bondID) = try await app.pair()
+            let bond = bondID.lowercased()
+            let anas = Browser(app)
+            _ = try await anas.signIn(ana.email)
+            let page = unescaped(try await anas.get("/bonds/\(bond)/plan").body)
+            XCTAssertTrue(page.contains("This week's plan"))
+            XCTAssertEqual(page.components(separatedBy: "<li class=\"card\">").count - 1, 3)
+            XCTAssertTrue(page.contains("Because "))
+        }
+    }
+}
