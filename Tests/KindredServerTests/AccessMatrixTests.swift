@@ -88,6 +88,15 @@ final class AccessMatrixTests: XCTestCase {
         Case(.PATCH, "/api/v1/bonds/:bond/plans/:plan", .unauthorized, .notFound, member: .badRequest),
         Case(.DELETE, "/api/v1/bonds/:bond/plans/:plan", .unauthorized, .notFound, member: .notFound, other: .noContent),
         Case(.PUT, "/api/v1/bonds/:bond/plans/:plan/liked", .unauthorized, .notFound, member: .badRequest),
+        // API: repair, needs and desires, this week's plan (issue 13)
+        Case(.GET, "/api/v1/bonds/:bond/repairs", .unauthorized, .notFound, member: .ok),
+        Case(.POST, "/api/v1/bonds/:bond/repairs", .unauthorized, .notFound, member: .badRequest),
+        Case(.GET, "/api/v1/bonds/:bond/repairs/:repair", .unauthorized, .notFound, member: .ok),
+        Case(.DELETE, "/api/v1/bonds/:bond/repairs/:repair", .unauthorized, .notFound, member: .conflict),
+        Case(.POST, "/api/v1/bonds/:bond/repairs/:repair/steps", .unauthorized, .notFound, member: .badRequest),
+        Case(.GET, "/api/v1/bonds/:bond/desires", .unauthorized, .notFound, member: .ok),
+        Case(.PUT, "/api/v1/bonds/:bond/desires", .unauthorized, .notFound, member: .badRequest),
+        Case(.GET, "/api/v1/bonds/:bond/plan", .unauthorized, .notFound, member: .ok),
         Case(.PATCH, "/api/v1/bonds/:bond", .unauthorized, .notFound, member: .badRequest),
         Case(.PUT, "/api/v1/me/waking-hours", .unauthorized, .badRequest, member: .badRequest),
         Case(.POST, "/api/v1/bonds/:bond/calendar-feeds", .unauthorized, .notFound, member: .created),
@@ -186,6 +195,15 @@ final class AccessMatrixTests: XCTestCase {
         Case(.POST, "/bonds/:bond/plans/:plan/response", signIn, .notFound, member: .unprocessableEntity, other: .unprocessableEntity),
         Case(.POST, "/bonds/:bond/plans/:plan/liked", signIn, .notFound, member: .seeOther),
         Case(.POST, "/bonds/:bond/plans/:plan/delete", signIn, .notFound, member: .notFound, other: .seeOther),
+        Case(.GET, "/bonds/:bond/repairs", signIn, .notFound, member: .ok),
+        Case(.POST, "/bonds/:bond/repairs", signIn, .notFound, member: .unprocessableEntity),
+        Case(.GET, "/bonds/:bond/repairs/:repair", signIn, .notFound, member: .ok),
+        Case(.POST, "/bonds/:bond/repairs/:repair/steps", signIn, .notFound, member: .seeOther),
+        Case(.POST, "/bonds/:bond/repairs/:repair/delete", signIn, .notFound, member: .seeOther),
+        Case(.GET, "/bonds/:bond/desires", signIn, .notFound, member: .ok),
+        Case(.POST, "/bonds/:bond/desires", signIn, .notFound, member: .seeOther),
+        Case(.POST, "/bonds/:bond/desires/confirm", signIn, .notFound, member: .unprocessableEntity),
+        Case(.GET, "/bonds/:bond/plan", signIn, .notFound, member: .ok),
         Case(.POST, "/bonds/:bond/together", signIn, .notFound, member: .seeOther),
         Case(.POST, "/settings/waking-hours", signIn, .unprocessableEntity, member: .unprocessableEntity),
         Case(.POST, "/bonds/:bond/calendar-feeds/:feed/delete", signIn, .notFound, member: .seeOther, other: .notFound),
@@ -258,10 +276,15 @@ final class AccessMatrixTests: XCTestCase {
         let ritualID: String
         let feedID: String
         let planID: String
+        let repairID: String
         var browsers: [Role: Browser]
 
         /// Everything that identifies the bond; none of it may reach the anonymous or the stranger.
-        var secrets: [String] { [bondID, inviteID, resultID, predictionID, checkID, sessionID, appreciationID, deviceID, "Secret Garden", "Anastasia", "Benedikt", "lighthouse", "marmalade", "porridge", ritualID, "Harbour stroll", planID, "Kite flying"] }
+        var secrets: [String] { [bondID, inviteID, resultID, predictionID, checkID, sessionID, appreciationID, deviceID, "Secret Garden", "Anastasia", "Benedikt", "lighthouse", "marmalade", "porridge", ritualID, "Harbour stroll", planID, "Kite flying", repairID, "Lantern quarrel"] }
+        /// What the other member must never see in any response: the text of a repair the member
+        /// raised and withdrew, and any sign of the member's marks on needs and desires (the other
+        /// marked nothing, so a mark in their response could only be the member's).
+        var hiddenFromOther: [String] { ["Velvet withdrawn", #""yours":"no""#, #""yours":"yes""#, #"value="no" checked"#, #"value="yes" checked"#] }
 
         func path(_ template: String) -> String {
             // In order: a longer name before any name it starts with (":token" last).
@@ -269,7 +292,7 @@ final class AccessMatrixTests: XCTestCase {
                 (":bond", bondID), (":result", resultID), (":prediction", predictionID), (":instrument", "eis"), (":day", day),
                 (":check", checkID), (":session", sessionID), (":invite", inviteID), (":code", code), (":memberToken", memberTokenID),
                 (":spareToken", spareTokenID), (":appreciation", appreciationID), (":device", deviceID), (":ritual", ritualID),
-                (":feed", feedID), (":plan", planID), (":file", "made-up-secret.ics"), (":token", "a-made-up-token-0123456789abcdefghjkmnpqrstv"),
+                (":feed", feedID), (":plan", planID), (":repair", repairID), (":file", "made-up-secret.ics"), (":token", "a-made-up-token-0123456789abcdefghjkmnpqrstv"),
             ]
             return values.reduce(template) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
         }
@@ -314,6 +337,13 @@ final class AccessMatrixTests: XCTestCase {
         XCTAssertEqual([ritual.status, accept.status], [.created, .ok], ritual.body)
         let feed = try await app.send(.POST, "/api/v1/bonds/\(bondID)/calendar-feeds", json: [:], token: member.token)
         let plan = try await app.send(.POST, "/api/v1/bonds/\(bondID)/plans", json: ["title": "Kite flying", "startsAt": "2027-01-16T12:00:00Z"], token: member.token)
+        let repair = try await app.send(.POST, "/api/v1/bonds/\(bondID)/repairs", json: ["happened": "Lantern quarrel"], token: member.token)
+        let withdrawn = try await app.send(.POST, "/api/v1/bonds/\(bondID)/repairs", json: ["felt": "Velvet withdrawn"], token: member.token)
+        let withdrawnID = withdrawn.json["id"] as? String ?? ""
+        let withdraw = try await app.send(.POST, "/api/v1/bonds/\(bondID)/repairs/\(withdrawnID)/steps", json: ["step": "withdraw"], token: member.token)
+        let marks = try await app.send(.PUT, "/api/v1/bonds/\(bondID)/desires", json: ["confirmAdult": true, "marks": ["words-01": "no", "time-01": "yes"]], token: member.token)
+        let othersAge = try await app.send(.PUT, "/api/v1/bonds/\(bondID)/desires", json: ["confirmAdult": true], token: other.token)
+        XCTAssertEqual([repair.status, withdrawn.status, withdraw.status, marks.status, othersAge.status], [.created, .created, .ok, .ok, .ok])
         return World(
             member: member, other: other, stranger: stranger, bondID: bondID, inviteID: inviteID, code: code,
             memberTokenID: tokens.jsonArray.first?["id"] as? String ?? "",
@@ -321,7 +351,8 @@ final class AccessMatrixTests: XCTestCase {
             resultID: result.json["id"] as? String ?? "", predictionID: prediction.json["id"] as? String ?? "", day: day,
             checkID: (check.json["saved"] as? [String: Any])?["id"] as? String ?? "",
             sessionID: ((memberSessions.json["sessions"] as? [[String: Any]])?.first?["id"] as? String) ?? "",
-            appreciationID: note.json["id"] as? String ?? "", deviceID: device.json["id"] as? String ?? "", ritualID: ritualID, feedID: feed.json["id"] as? String ?? "", planID: plan.json["id"] as? String ?? "", browsers: browsers
+            appreciationID: note.json["id"] as? String ?? "", deviceID: device.json["id"] as? String ?? "", ritualID: ritualID, feedID: feed.json["id"] as? String ?? "", planID: plan.json["id"] as? String ?? "",
+            repairID: repair.json["id"] as? String ?? "", browsers: browsers
         )
     }
 
@@ -352,6 +383,9 @@ final class AccessMatrixTests: XCTestCase {
                     let label = "\(testCase.method) \(testCase.path) as \(role)"
                     XCTAssertEqual(response.status, testCase.expect[role], "\(label): \(response.body.prefix(300))")
                     XCTAssertLessThan(response.status.code, 500, label)
+                    if role == .otherMember {
+                        for hidden in world.hiddenFromOther { XCTAssertFalse(response.body.contains(hidden), "\(label) showed \(hidden)") }
+                    }
                     if role == .anonymous || role == .stranger {
                         // Ids appear upper-case in JSON and lower-case in links: compare without case.
                         let body = response.body.lowercased(), headers = response.headers.description.lowercased()
