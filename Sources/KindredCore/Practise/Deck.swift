@@ -35,13 +35,17 @@ public struct Deck: Codable, Sendable, Equatable {
         public var depth: Int
         public var sign: Sign
         public var kinds: [BondKind]
+        /// Prompts a person has read side by side with this one and found to ask something
+        /// different, though many of their words are shared: the near-duplicate check skips them.
+        public var distinctFrom: [String]?
 
-        public init(id: String, text: String, depth: Int, sign: Sign, kinds: [BondKind]) {
+        public init(id: String, text: String, depth: Int, sign: Sign, kinds: [BondKind], distinctFrom: [String]? = nil) {
             self.id = id
             self.text = text
             self.depth = depth
             self.sign = sign
             self.kinds = kinds
+            self.distinctFrom = distinctFrom
         }
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Checks decks and the other practice content for what would make them wrong to show:
-/// duplicates, bad tags, lengths, and anything romantic offered outside romantic bonds.
+/// duplicates and near-duplicates, bad tags, lengths, and anything romantic offered outside
+/// romantic bonds.
 public enum DeckValidator {
     public static let textLength = 12...200
     /// Words that make a prompt romantic: such a prompt must be for romantic bonds only.
@@ -33,6 +34,20 @@ public enum DeckValidator {
                     problems.append("\(at): mentions \"\(word)\", so it must be for romantic bonds only")
                 }
             }
+        }
+        let allIDs = Set(decks.flatMap(\.prompts).map(\.id))
+        for deck in decks {
+            for prompt in deck.prompts {
+                for other in prompt.distinctFrom ?? [] where other == prompt.id || !allIDs.contains(other) {
+                    let named = other == prompt.id ? "itself" : "unknown prompt \(other)"
+                    problems.append("deck \(deck.key), prompt \(prompt.id): distinctFrom names \(named)")
+                }
+            }
+        }
+        for pair in nearDuplicates(in: decks) {
+            let percent = Int((pair.similarity * 100).rounded())
+            problems.append("prompt \(pair.second) reads like \(pair.first) (\(percent)% of their meaningful words in common): "
+                + "keep one, or if they ask different things, list \(pair.first) under distinctFrom of \(pair.second)")
         }
         for kind in BondKind.allCases {
             let available = decks.flatMap(\.prompts).filter { $0.kinds.contains(kind) }
