@@ -177,4 +177,45 @@ import Testing
         #expect(service("ie", "Men's Aid")?.hours == "Monday–Friday, 9:00–17:00")
         #expect(service("nz", "Are You OK")?.hours == nil, "sources conflict")
     }
+
+    // MARK: - The deep conversation's closing
+
+    @Test func theEyeContactClosingIsForRomanticBondsOnly() throws {
+        let guide = try #require(library.conversation)
+        #expect(guide.closing(for: .romantic) == guide.closing)
+        #expect(guide.closing(for: .romantic).text.contains("looking at each other"))
+        for kind in [BondKind.friendship, .family] {
+            let closing = guide.closing(for: kind)
+            #expect(closing == guide.closingForOthers)
+            #expect(!closing.text.contains("looking at each other"), "\(kind)")
+            #expect(closing.minutes >= 1)
+        }
+    }
+
+    @Test func bothClosingsAreChecked() throws {
+        var guide = try #require(library.conversation)
+        #expect(DeckValidator.problems(in: guide).isEmpty)
+        guide.closingForOthers = .init(title: " ", text: "", minutes: 0)
+        let problems = DeckValidator.problems(in: guide)
+        #expect(problems.contains("closingForOthers needs a title"))
+        #expect(problems.contains("closingForOthers needs its text"))
+        #expect(problems.contains("closingForOthers needs a length in minutes"))
+        guide.closingForOthers = .init(title: "Four minutes", text: "Look into your partner's eyes.", minutes: 4)
+        #expect(DeckValidator.problems(in: guide).contains { $0.contains("must not mention \"partner\"") })
+    }
+
+    @Test func aGuideWithoutTheOthersClosingDoesNotLoad() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kindred-content-\(UUID())")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("conversation"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let builtIn = ContentLibrary.builtInDirectory!
+        let text = try String(contentsOf: builtIn.appendingPathComponent("conversation/deep-conversation.yaml"), encoding: .utf8)
+        let withoutOthers = try #require(text.components(separatedBy: "closingForOthers:").first)
+        try withoutOthers.write(to: folder.appendingPathComponent("conversation/deep-conversation.yaml"), atomically: true, encoding: .utf8)
+        guard case .failure(let problems) = ContentLibrary.load(directories: [builtIn, folder]) else {
+            Issue.record("a guide without closingForOthers loaded")
+            return
+        }
+        #expect(problems.problems.contains { $0.contains("closingForOthers") })
+    }
 }

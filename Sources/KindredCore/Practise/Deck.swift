@@ -56,7 +56,11 @@ public struct ConversationGuide: Codable, Sendable, Equatable {
     public var title: String
     public var intro: String
     public var sets: [QuestionSet]
+    /// The closing exercise as written, four minutes of looking at each other in silence: offered
+    /// to romantic bonds. Show `closing(for:)`, which picks the one that fits the bond.
     public var closing: Closing
+    /// The closing offered to friends and family instead: quiet minutes side by side.
+    public var closingForOthers: Closing
 
     public struct QuestionSet: Codable, Sendable, Equatable {
         public var title: String
@@ -68,6 +72,11 @@ public struct ConversationGuide: Codable, Sendable, Equatable {
         public var title: String
         public var text: String
         public var minutes: Int
+    }
+
+    /// The closing exercise that fits this kind of bond.
+    public func closing(for kind: BondKind) -> Closing {
+        kind == .romantic ? closing : closingForOthers
     }
 
     /// Every question in order, with the set it belongs to.

@@ -67,7 +67,14 @@ public enum DeckValidator {
                 problems.append("set \(index + 1): \"\(question.prefix(40))…\" is \(question.count) characters")
             }
         }
-        if guide.closing.minutes < 1 { problems.append("the closing exercise needs a length in minutes") }
+        for (name, closing) in [("closing", guide.closing), ("closingForOthers", guide.closingForOthers)] {
+            if closing.title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { problems.append("\(name) needs a title") }
+            if closing.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { problems.append("\(name) needs its text") }
+            if closing.minutes < 1 { problems.append("\(name) needs a length in minutes") }
+        }
+        if let word = romanticWord(in: guide.closingForOthers.title + " " + guide.closingForOthers.text) {
+            problems.append("closingForOthers is for friends and family, so it must not mention \"\(word)\"")
+        }
         return problems
     }
 
