@@ -35,13 +35,17 @@ public struct Deck: Codable, Sendable, Equatable {
         public var depth: Int
         public var sign: Sign
         public var kinds: [BondKind]
+        /// Prompts a person has read side by side with this one and found to ask something
+        /// different, though many of their words are shared: the near-duplicate check skips them.
+        public var distinctFrom: [String]?
 
-        public init(id: String, text: String, depth: Int, sign: Sign, kinds: [BondKind]) {
+        public init(id: String, text: String, depth: Int, sign: Sign, kinds: [BondKind], distinctFrom: [String]? = nil) {
             self.id = id
             self.text = text
             self.depth = depth
             self.sign = sign
             self.kinds = kinds
+            self.distinctFrom = distinctFrom
         }
     }
 }
@@ -52,7 +56,11 @@ public struct ConversationGuide: Codable, Sendable, Equatable {
     public var title: String
     public var intro: String
     public var sets: [QuestionSet]
+    /// The closing exercise as written, four minutes of looking at each other in silence: offered
+    /// to romantic bonds. Show `closing(for:)`, which picks the one that fits the bond.
     public var closing: Closing
+    /// The closing offered to friends and family instead: quiet minutes side by side.
+    public var closingForOthers: Closing
 
     public struct QuestionSet: Codable, Sendable, Equatable {
         public var title: String
@@ -64,6 +72,11 @@ public struct ConversationGuide: Codable, Sendable, Equatable {
         public var title: String
         public var text: String
         public var minutes: Int
+    }
+
+    /// The closing exercise that fits this kind of bond.
+    public func closing(for kind: BondKind) -> Closing {
+        kind == .romantic ? closing : closingForOthers
     }
 
     /// Every question in order, with the set it belongs to.

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Checks decks and the other practice content for what would make them wrong to show:
-/// duplicates, bad tags, lengths, and anything romantic offered outside romantic bonds.
+/// duplicates and near-duplicates, bad tags, lengths, and anything romantic offered outside
+/// romantic bonds.
 public enum DeckValidator {
     public static let textLength = 12...200
     /// Words that make a prompt romantic: such a prompt must be for romantic bonds only.
@@ -34,6 +35,20 @@ public enum DeckValidator {
                 }
             }
         }
+        let allIDs = Set(decks.flatMap(\.prompts).map(\.id))
+        for deck in decks {
+            for prompt in deck.prompts {
+                for other in prompt.distinctFrom ?? [] where other == prompt.id || !allIDs.contains(other) {
+                    let named = other == prompt.id ? "itself" : "unknown prompt \(other)"
+                    problems.append("deck \(deck.key), prompt \(prompt.id): distinctFrom names \(named)")
+                }
+            }
+        }
+        for pair in nearDuplicates(in: decks) {
+            let percent = Int((pair.similarity * 100).rounded())
+            problems.append("prompt \(pair.second) reads like \(pair.first) (\(percent)% of their meaningful words in common): "
+                + "keep one, or if they ask different things, list \(pair.first) under distinctFrom of \(pair.second)")
+        }
         for kind in BondKind.allCases {
             let available = decks.flatMap(\.prompts).filter { $0.kinds.contains(kind) }
             for depth in 1...3 where !available.contains(where: { $0.depth == depth }) {
@@ -52,7 +67,14 @@ public enum DeckValidator {
                 problems.append("set \(index + 1): \"\(question.prefix(40))…\" is \(question.count) characters")
             }
         }
-        if guide.closing.minutes < 1 { problems.append("the closing exercise needs a length in minutes") }
+        for (name, closing) in [("closing", guide.closing), ("closingForOthers", guide.closingForOthers)] {
+            if closing.title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { problems.append("\(name) needs a title") }
+            if closing.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { problems.append("\(name) needs its text") }
+            if closing.minutes < 1 { problems.append("\(name) needs a length in minutes") }
+        }
+        if let word = romanticWord(in: guide.closingForOthers.title + " " + guide.closingForOthers.text) {
+            problems.append("closingForOthers is for friends and family, so it must not mention \"\(word)\"")
+        }
         return problems
     }
 

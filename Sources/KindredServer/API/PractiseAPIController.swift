@@ -202,7 +202,7 @@ struct PractiseAPIController: RouteCollection {
             question: conversation == nil ? nil : current?.question,
             yourTurn: conversation.map { service.answerer(of: $0, in: loaded)?.id == user.id } ?? false,
             closing: conversation != nil && current == nil,
-            closingMinutes: service.guide?.closing.minutes ?? 4,
+            closingMinutes: service.guide?.closing(for: loaded.snapshot.kind).minutes ?? 4,
             completedConversations: try await service.completedCount(in: loaded)
         )
     }

@@ -223,6 +223,7 @@ extension PractisePagesController {
         let position = current?.position ?? 0
         let question = current != nil && position < questions.count ? questions[position] : nil
         let answerer = current.flatMap { service.answerer(of: $0, in: context.loaded) }
+        let closing = guide.closing(for: context.loaded.snapshot.kind)
         return try await req.page("conversation", title: guide.title, section: "bonds", ConversationPage(
             bondTitle: context.bondTitle, bondURL: context.bondURL, partnerName: context.partnerName ?? "the other person",
             title: guide.title, intro: guide.intro, active: context.loaded.snapshot.status == .active,
@@ -232,7 +233,7 @@ extension PractisePagesController {
             setIntro: question.flatMap { q in position == 0 || questions[position - 1].set != q.set ? guide.sets[q.set].intro : nil },
             question: question?.question,
             turn: answerer.map { $0.id == context.user.id ? "Your turn to answer first." : "\($0.displayName) answers first." },
-            closingTitle: guide.closing.title, closingText: guide.closing.text, minutes: guide.closing.minutes,
+            closingTitle: closing.title, closingText: closing.text, minutes: closing.minutes,
             startURL: SiteURL.conversation(context.bondID).path, nextURL: SiteURL.conversationNext(context.bondID).path,
             finishURL: SiteURL.conversationFinish(context.bondID).path,
             completed: try await service.completedCount(in: context.loaded)
