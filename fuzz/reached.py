@@ -21,6 +21,7 @@ conversation = get(f"/api/v1/bonds/{bond}/conversation")
 home = get(f"/api/v1/bonds/{bond}/home")
 themes = get(f"/api/v1/bonds/{bond}/themes")
 reminders = get("/api/v1/me/reminders")
+desires = get(f"/api/v1/bonds/{bond}/desires")
 reached = {
     "today": today["state"],
     "replies": len(today.get("replies") or []),
@@ -34,6 +35,7 @@ reached = {
     "daily reminder": reminders.get("dailyAt"),
     "push devices": reminders.get("devices"),
     "news on the home": len(home["news"]),
+    "marks on needs and desires": sum(1 for item in desires["items"] if item.get("yours")),
 }
 print("    reached in the fuzzer's own bond: " + ", ".join(f"{k} {v}" for k, v in reached.items()))
 if today["state"] != "revealed" and checkin["state"] == "open":

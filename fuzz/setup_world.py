@@ -61,6 +61,10 @@ call("PATCH", f"/api/v1/bonds/{bond}/rituals/{ritual}", {"response": "accept"}, 
 import datetime
 tomorrow = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1)).strftime("%Y-%m-%dT12:00:00Z")
 plan = call("POST", f"/api/v1/bonds/{bond}/plans", {"title": "Picnic", "startsAt": tomorrow}, partner)["id"]
+# A hurt the partner raised, waiting for the fuzzer to hear it; and the fuzzer has confirmed it
+# is 18 or over, so its marks on needs and desires are taken.
+repair = call("POST", f"/api/v1/bonds/{bond}/repairs", {"happened": "The missed call on Sunday."}, partner)["id"]
+call("PUT", f"/api/v1/bonds/{bond}/desires", {"confirmAdult": True}, main)
 print(f"MAIN_TOKEN={main}\nSPARE_TOKEN={spare}\nBOND_ID={bond}\nTODAY={today}\n"
       f"ASSESSMENT_ID={assessment}\nINVITE_CODE={other_code}\nAPPRECIATION_ID={appreciation}\nDEVICE_ID={device}\n"
-      f"RITUAL_ID={ritual}\nPLAN_ID={plan}")
+      f"RITUAL_ID={ritual}\nPLAN_ID={plan}\nREPAIR_ID={repair}")

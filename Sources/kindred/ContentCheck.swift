@@ -31,6 +31,10 @@ enum ContentCheck {
             }
             if let checkin = library.checkin { print("  ✓ weekly check-in: \(checkin.items.count) items") }
             print("  ✓ appreciation starters: \(library.appreciationStarters.count)")
+            if let desires = library.desires {
+                print("  ✓ needs and desires: \(desires.order.count) items in \(desires.groups.count) groups")
+            }
+            if let repair = library.repair { print("  ✓ repair guidance: \(repair.steps.count) steps") }
             if let safety = library.safety { print("  ✓ safety check: \(safety.items.count) items") }
             print("  ✓ resources: " + library.resources.map { "\($0.country) (\($0.services.count))" }.joined(separator: ", "))
             for resources in library.resources { if let verify = resources.verify { print("      \(resources.country) to verify: \(verify)") } }

@@ -84,6 +84,11 @@ enum OpenAPIDocument {
         ["x-kindred-object: safety-answers": content.safety?.items.map(\.id) ?? []]
     }
 
+    /// Objects of marks whose keys come from content: each key optional, yes, maybe, no or null.
+    static func markObjects(_ content: ContentLibrary) -> [String: [String]] {
+        ["x-kindred-marks: desire-items": content.desires?.order ?? []]
+    }
+
     /// Upper bounds that depend on content: the deep conversation's last position.
     static func maximums(_ content: ContentLibrary) -> [String: Int] {
         ["x-kindred-maximum: conversation-questions": content.conversation?.questions.count ?? 0]
@@ -93,10 +98,15 @@ enum OpenAPIDocument {
         let markers = markers(content)
         let objects = booleanObjects(content)
         let maximums = maximums(content)
+        let marks = markObjects(content)
         return file.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             let indent = String(line.prefix { $0 == " " })
             if let maximum = maximums[trimmed] { return "\(indent)maximum: \(maximum)" }
+            if let keys = marks[trimmed] {
+                return ([indent + "additionalProperties: false", indent + "properties:"]
+                    + keys.flatMap { ["\(indent)  \"\($0)\":", "\(indent)    enum: [\"yes\", \"maybe\", \"no\", null]"] }).joined(separator: "\n")
+            }
             if let keys = objects[trimmed] {
                 return ([indent + "required: [" + keys.map { "\"\($0)\"" }.joined(separator: ", ") + "]", indent + "additionalProperties: false", indent + "properties:"]
                     + keys.flatMap { ["\(indent)  \"\($0)\":", "\(indent)    type: boolean"] }).joined(separator: "\n")
