@@ -52,6 +52,15 @@ final class DataRightsTests: XCTestCase {
             _ = try await app.send(.PUT, "/api/v1/bonds/\(bond)/appreciations/\(fromAna)/reactions", json: ["reaction": "thanks"], token: ben.token)
         }
         _ = try await app.send(.POST, "/api/v1/safety-check", json: ["answers": SafetyTests.allNo, "save": true], token: ben.token)
+        // Each raises a hurt, and answers the other's; each marks needs and desires.
+        for (person, other, words) in [(ana, ben, "Ana"), (ben, ana, "Ben")] {
+            let raised = try await app.send(.POST, "/api/v1/bonds/\(bond)/repairs", json: ["happened": "\(words)'s hurt"], token: person.token)
+            let id = raised.json["id"] as? String ?? ""
+            let heard = try await app.send(.POST, "/api/v1/bonds/\(bond)/repairs/\(id)/steps", json: ["step": "acknowledge", "text": "\(words == "Ana" ? "Ben" : "Ana")'s apology"], token: other.token)
+            XCTAssertEqual([raised.status, heard.status], [.created, .ok], heard.body)
+            let marked = try await app.send(.PUT, "/api/v1/bonds/\(bond)/desires", json: ["confirmAdult": true, "marks": ["affection-01": words == "Ana" ? "yes" : "no"]], token: person.token)
+            XCTAssertEqual(marked.status, .ok, marked.body)
+        }
         return (ana, ben, bond)
     }
 
@@ -61,10 +70,10 @@ final class DataRightsTests: XCTestCase {
             let export = try await app.send(.GET, "/api/v1/me/export", token: ana.token)
             XCTAssertEqual(export.status, .ok)
             XCTAssertTrue(export.headers.first(name: .contentDisposition)?.contains("kindred-export.json") ?? false)
-            for own in ["Ana's private answer", "Ana's thanks", "Ana's week note", "\"instrument\":\"eis\"", "Ana's ritual", "Ana's plan"] {
+            for own in ["Ana's private answer", "Ana's thanks", "Ana's week note", "\"instrument\":\"eis\"", "Ana's ritual", "Ana's plan", "Ana's hurt", "Ana's apology"] {
                 XCTAssertTrue(export.body.contains(own), own)
             }
-            for theirs in ["Ben's private answer", "Ben's thanks", "Ben's week note", "Ben's reply", "Ben's ritual", "Ben's plan", "Ben"] {
+            for theirs in ["Ben's private answer", "Ben's thanks", "Ben's week note", "Ben's reply", "Ben's ritual", "Ben's plan", "Ben's hurt", "Ben's apology", "Ben"] {
                 XCTAssertFalse(export.body.contains(theirs), "the export holds \(theirs)")
             }
             XCTAssertEqual((export.json["savedSafetyChecks"] as? [Any])?.count, 0, "Ben's saved check is not in Ana's export")
@@ -73,6 +82,7 @@ final class DataRightsTests: XCTestCase {
             XCTAssertEqual((export.json["ritualsProposed"] as? [[String: Any]])?.map { $0["schedule"] as? String }, ["Every day at 19:00"])
             XCTAssertEqual((export.json["ritualMarks"] as? [[String: Any]])?.map { $0["mark"] as? String }, ["done", "done"], "her marks on both rituals")
             XCTAssertEqual((export.json["plansMade"] as? [[String: Any]])?.map { $0["state"] as? String }, ["accepted"])
+            XCTAssertEqual((export.json["desireMarks"] as? [[String: Any]])?.map { $0["mark"] as? String }, ["yes"], "her mark, never his no")
             XCTAssertEqual((export.json["notificationDevices"] as? [Any])?.count, 0, "Ben's device is his")
             let bens = try await app.send(.GET, "/api/v1/me/export", token: ben.token)
             XCTAssertEqual((bens.json["reminders"] as? [String: Any])?["dailyAt"] as? String, "08:30")
@@ -123,7 +133,8 @@ final class DataRightsTests: XCTestCase {
             let sql = try XCTUnwrap(app.db as? any SQLDatabase)
             let tables = ["users", "web_sessions", "api_tokens", "bond_members", "invites", "sign_in_failures", "assessments", "daily_questions",
                           "daily_answers", "daily_replies", "appreciations", "checkins", "conversations", "saved_safety_checks", "security_events",
-                          "daily_passes", "reactions", "nudges", "reminder_settings", "push_subscriptions", "notices", "password_resets"]
+                          "daily_passes", "reactions", "nudges", "reminder_settings", "push_subscriptions", "notices", "password_resets",
+                          "repairs", "desire_marks"]
             let cipher = app.kindred.cipher
             for table in tables {
                 let rows = try await sql.raw("SELECT * FROM \(ident: table)").all()

@@ -124,6 +124,8 @@ final class RepairsAPITests: XCTestCase {
             XCTAssertEqual(long.problemFields, ["felt"])
             let made = try await app.send(.POST, path(bond), json: ["happened": "The shouting in the car"], token: ana.token)
             let id = try XCTUnwrap(made.json["id"] as? String)
+            let badQuery = try await app.send(.GET, path(bond) + "?past=sometimes", token: ana.token)
+            XCTAssertEqual(badQuery.problemFields, ["past"])
             let unknown = try await app.send(.POST, path(bond, "/\(id)/steps"), json: ["step": "forgive"], token: ben.token)
             XCTAssertEqual(unknown.problemFields, ["step"])
             let missing = try await app.send(.POST, path(bond, "/\(UUID())/steps"), json: ["step": "acknowledge"], token: ben.token)

@@ -19,7 +19,11 @@ struct RepairsAPIController: RouteCollection {
     /// Open repairs; `?past=true` adds what was let go (and what you withdrew).
     func list(req: Request) async throws -> RepairsDTO {
         let (user, loaded) = try await practise.loaded(req)
-        let past = (try? req.query.get(Bool.self, at: "past")) ?? false
+        let pastText: String? = req.query["past"]
+        guard pastText == nil || pastText == "true" || pastText == "false" else {
+            throw Problem.invalid([FieldError("past", "Use past=true or past=false.")])
+        }
+        let past = pastText == "true"
         let views = try await RepairService(req).list(in: loaded, for: user, past: past)
         return RepairsDTO(repairs: views.map { RepairDTO($0, guide: req.kindred.content.repair) }, guide: RepairGuideDTO(req.kindred.content.repair))
     }

@@ -188,6 +188,12 @@ struct AccountService: RequestScoped {
             try await tx.lockRow(of: .users, id: user.requireID())
             let bonds = BondService(db: tx, services: services)
             let bondIDs = try await bonds.endAllBonds(of: user)
+            // What they wrote in repairs the other raised (their reply, what they would do) is
+            // theirs and goes; the repairs they raised go with their account.
+            if !bondIDs.isEmpty {
+                try await RepairRow.query(on: tx).filter(\.$bond.$id ~~ bondIDs).filter(\.$raiser.$id != user.requireID())
+                    .set(\.$sealedReply, to: nil).set(\.$sealedOtherWill, to: nil).update()
+            }
             try await user.delete(on: tx)
             try await bonds.deleteBondsWithoutMembers(among: bondIDs)
             // Failed sign-ins are keyed by a hash of the email; they go too.

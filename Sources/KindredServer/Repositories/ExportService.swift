@@ -31,6 +31,12 @@ struct ExportService: RequestScoped {
         struct RitualEntry: Content { let id: UUID; let bondId: UUID; let title: String; let description: String?; let schedule: String; let participation: String; let status: String; let proposedAt: Date }
         struct PlanEntry: Content { let id: UUID; let bondId: UUID; let title: String; let startsAt: Date; let minutes: Int; let mode: String; let state: String }
         struct PlanNoteEntry: Content { let bondId: UUID; let planId: UUID; let text: String; let shared: Bool; let at: Date }
+        struct RepairEntry: Content {
+            let id: UUID; let bondId: UUID; let step: String; let happened: String?; let felt: String?; let wouldHelp: String?
+            let yourWill: String?; let raisedAt: Date
+        }
+        struct RepairWordsEntry: Content { let repairId: UUID; let bondId: UUID; let reply: String?; let yourWill: String? }
+        struct DesireMarkEntry: Content { let bondId: UUID; let itemId: String; let mark: String; let at: Date }
         struct RitualMarkEntry: Content { let bondId: UUID; let ritualId: UUID; let day: String; let mark: String; let at: Date }
         struct RemindersEntry: Content { let dailyAt: String?; let email: Bool; let push: Bool; let partnerActivity: Bool; let includeNames: Bool }
 
@@ -63,6 +69,11 @@ struct ExportService: RequestScoped {
         /// Plans this person made, and what they wrote they liked about any (issue 12).
         let plansMade: [PlanEntry]
         let planNotes: [PlanNoteEntry]
+        /// Hurts this person raised (while not deleted), their words in repairs the other raised,
+        /// and their own marks on needs and desires — never the other's (issue 13).
+        let repairsRaised: [RepairEntry]
+        let repairWords: [RepairWordsEntry]
+        let desireMarks: [DesireMarkEntry]
     }
 
     func document(for user: User) async throws -> Document {
@@ -151,8 +162,39 @@ struct ExportService: RequestScoped {
             planNotes: try await PlanNote.query(on: db).filter(\.$user.$id == userID).all().compactMap { note in
                 guard let text = try? cipher.open(note.sealedText, at: note.place) else { return nil }
                 return .init(bondId: note.$bond.id, planId: note.$plan.id, text: text, shared: note.shared, at: note.updatedAt)
+            },
+            repairsRaised: try await repairs(raisedBy: userID),
+            repairWords: try await repairWords(of: userID),
+            desireMarks: try await DesireMark.query(on: db).filter(\.$user.$id == userID).sort(\.$itemID).all().compactMap { row in
+                guard let mark = try? cipher.open(row.sealedMark, at: row.place) else { return nil }
+                return .init(bondId: row.$bond.id, itemId: row.itemID, mark: mark, at: row.updatedAt)
             }
         )
+    }
+
+    private func repairs(raisedBy userID: UUID) async throws -> [Document.RepairEntry] {
+        let cipher = services.cipher
+        func open(_ sealed: String?, _ column: String, _ row: RepairRow) -> String? { sealed.flatMap { try? cipher.open($0, at: row.place(column)) } }
+        return try await RepairRow.query(on: db).filter(\.$raiser.$id == userID).sort(\.$createdAt).all().map { row in
+            .init(id: row.id!, bondId: row.$bond.id, step: row.step, happened: open(row.sealedHappened, "happened", row),
+                  felt: open(row.sealedFelt, "felt", row), wouldHelp: open(row.sealedWouldHelp, "would_help", row),
+                  yourWill: open(row.sealedRaiserWill, "raiser_will", row), raisedAt: row.createdAt)
+        }
+    }
+
+    /// What this person wrote in repairs the other raised: their reply and what they will do.
+    /// A withdrawn repair's words are the raiser's alone, so those are left out.
+    private func repairWords(of userID: UUID) async throws -> [Document.RepairWordsEntry] {
+        let bondIDs = try await BondMember.query(on: db).filter(\.$user.$id == userID).all().map { $0.$bond.id }
+        guard !bondIDs.isEmpty else { return [] }
+        let cipher = services.cipher
+        return try await RepairRow.query(on: db).filter(\.$bond.$id ~~ bondIDs).filter(\.$raiser.$id != userID)
+            .filter(\.$step != Repair.Step.withdrawn.rawValue).sort(\.$createdAt).all().compactMap { row in
+                let reply = row.sealedReply.flatMap { try? cipher.open($0, at: row.place("reply")) }
+                let will = row.sealedOtherWill.flatMap { try? cipher.open($0, at: row.place("other_will")) }
+                guard reply != nil || will != nil else { return nil }
+                return .init(repairId: row.id!, bondId: row.$bond.id, reply: reply, yourWill: will)
+            }
     }
 
     private func invites(of userID: UUID) async throws -> [Document.InviteEntry] {
