@@ -1,6 +1,7 @@
 import Fluent
 import XCTVapor
 @testable import KindredServer
+import KindredCore
 
 final class MeasureAPITests: XCTestCase {
     let eisAnswers = ["eis1": 4, "eis2": 3, "eis3": 5, "eis4": 4, "eis5": 2]
@@ -312,6 +313,34 @@ final class MeasureAPITests: XCTestCase {
             let insights = response.json["insights"] as? [[String: Any]] ?? []
             XCTAssertEqual(Set(insights.compactMap { $0["favoured"] as? String }), ["physical", "sexual"])
             XCTAssertEqual(Set(insights.compactMap { $0["neglected"] as? String }), ["emotional"])
+        }
+    }
+}
+
+/// Band labels are shown in today's words: a result kept from before the CSI-4's bands were
+/// relabelled (issue 13) reads as the band does now, in the API and on the page.
+final class RelabelledBandTests: XCTestCase {
+    func testAResultKeptUnderAnOldLabelShowsTheCurrentOne() async throws {
+        try await withApp { app, _ in
+            let (ana, _, bond) = try await app.pair(kind: "romantic")
+            let instrument = try XCTUnwrap(app.kindred.content.instrument("csi4"))
+            let answers = ["csi1": 2, "csi2": 2, "csi3": 2, "csi4": 2]
+            var score = try Scorer.score(answers, for: instrument, kind: .romantic)
+            var oldBand = try XCTUnwrap(score.band)
+            oldBand.label = "Below the usual range"
+            score.band = oldBand
+            let old = try Assessment(bondID: try XCTUnwrap(UUID(uuidString: bond)), userID: try XCTUnwrap(UUID(uuidString: ana.id)),
+                                     instrument: instrument, mode: .`self`, shared: false, takenAt: app.kindred.now.addingTimeInterval(-86_400),
+                                     answers: answers, score: score, cipher: app.kindred.cipher)
+            try await old.create(on: app.db)
+            let list = try await app.send(.GET, "/api/v1/bonds/\(bond)/assessments", token: ana.token)
+            XCTAssertTrue(list.body.contains("Notable relationship dissatisfaction (below 13.5)"), list.body)
+            XCTAssertFalse(list.body.contains("usual range"))
+            let browser = Browser(app)
+            _ = try await browser.signIn(ana.email)
+            let page = try await browser.get("/bonds/\(bond.lowercased())/measure/csi4")
+            XCTAssertTrue(page.body.contains("Notable relationship dissatisfaction (below 13.5)"))
+            XCTAssertFalse(page.body.contains("usual range"))
         }
     }
 }

@@ -130,6 +130,13 @@ public struct Instrument: Codable, Sendable, Equatable, Identifiable {
 
     public func applies(to kind: BondKind) -> Bool { bondKinds.contains(kind) }
 
+    /// The band a stored score falls in, in today's words: a result kept from before a band was
+    /// relabelled reads as the band does now (the ranges are the published ones and do not move).
+    public func band(for score: InstrumentScore) -> Band? {
+        guard let bands else { return score.band }
+        return bands.first { $0.contains(score.total) } ?? score.band
+    }
+
     /// The items a person in this kind of bond answers, in order.
     public func items(for kind: BondKind) -> [Item] {
         items.filter { $0.bondKinds?.contains(kind) ?? true }

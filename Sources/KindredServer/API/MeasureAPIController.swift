@@ -43,7 +43,7 @@ struct MeasureAPIController: RouteCollection {
         let assessment = try await AssessmentService(req).take(
             in: loaded, by: user, instrumentKey: instrumentKey, answers: answers, mode: mode!, share: share
         )
-        return try await AssessmentDTO(assessment, viewer: user).encodeResponse(status: .created, for: req)
+        return try await AssessmentDTO(assessment, viewer: user, content: req.kindred.content).encodeResponse(status: .created, for: req)
     }
 
     func list(req: Request) async throws -> AssessmentListDTO {
@@ -52,8 +52,8 @@ struct MeasureAPIController: RouteCollection {
         let instrument: String? = req.query["instrument"]
         let results = try await AssessmentService(req).visible(in: loaded, to: user, instrument: instrument)
         return AssessmentListDTO(
-            yours: results.filter { $0.$user.id == user.id }.map { AssessmentDTO($0, viewer: user) },
-            partnerShared: results.filter { $0.$user.id != user.id }.map { AssessmentDTO($0, viewer: user) }
+            yours: results.filter { $0.$user.id == user.id }.map { AssessmentDTO($0, viewer: user, content: req.kindred.content) },
+            partnerShared: results.filter { $0.$user.id != user.id }.map { AssessmentDTO($0, viewer: user, content: req.kindred.content) }
         )
     }
 
@@ -61,7 +61,7 @@ struct MeasureAPIController: RouteCollection {
         let user = try req.requireUser()
         let loaded = try await BondService(req).load(try req.bondID(), for: user)
         let assessment = try await AssessmentService(req).find(try req.assessmentID(), in: loaded, for: user)
-        return AssessmentDTO(assessment, viewer: user)
+        return AssessmentDTO(assessment, viewer: user, content: req.kindred.content)
     }
 
     func share(req: Request) async throws -> AssessmentDTO {
@@ -72,7 +72,7 @@ struct MeasureAPIController: RouteCollection {
         if shared == nil { body.add([FieldError("shared", "shared is required: true or false.")]) }
         try body.validate()
         let assessment = try await AssessmentService(req).setShared(try req.assessmentID(), in: loaded, by: user, shared: shared!)
-        return AssessmentDTO(assessment, viewer: user)
+        return AssessmentDTO(assessment, viewer: user, content: req.kindred.content)
     }
 
     func measure(req: Request) async throws -> MeasureDTO {

@@ -92,11 +92,11 @@ struct ScoreDTO: Content {
     let band: Band?
     let parts: [Part]
 
-    init(_ score: InstrumentScore) {
+    init(_ score: InstrumentScore, instrument: Instrument?) {
         total = (score.total * 100).rounded() / 100
         minimum = score.minimum
         maximum = score.maximum
-        band = score.band.map { Band(label: $0.label, meaning: $0.meaning) }
+        band = (instrument?.band(for: score) ?? score.band).map { Band(label: $0.label, meaning: $0.meaning) }
         parts = score.subscales.map { Part(key: $0.key, label: $0.label, score: ($0.score * 100).rounded() / 100, minimum: $0.minimum, maximum: $0.maximum) }
     }
 }
@@ -114,7 +114,7 @@ struct AssessmentDTO: Content {
     /// Intimacy-balance findings, when there are any.
     let insights: [BalanceInsight.Finding]
 
-    init(_ assessment: Assessment, viewer: User) {
+    init(_ assessment: Assessment, viewer: User, content: ContentLibrary) {
         id = assessment.id!
         instrument = assessment.instrumentKey
         instrumentVersion = assessment.instrumentVersion
@@ -124,7 +124,7 @@ struct AssessmentDTO: Content {
         takenAt = assessment.takenAt
         answers = assessment.answers
         let score = assessment.score ?? InstrumentScore(total: 0, minimum: 0, maximum: 0, band: nil, subscales: [], items: [:])
-        self.score = ScoreDTO(score)
+        self.score = ScoreDTO(score, instrument: content.instrument(assessment.instrumentKey))
         insights = assessment.instrumentKey == "intimacy-balance" ? BalanceInsight.findings(in: score) : []
     }
 }
@@ -145,14 +145,14 @@ struct ResultBriefDTO: Content {
     let maximum: Double
     let band: String?
 
-    init?(_ assessment: Assessment?) {
+    init?(_ assessment: Assessment?, instrument: Instrument) {
         guard let assessment, let score = assessment.score else { return nil }
         id = assessment.id!
         takenAt = assessment.takenAt
         total = (score.total * 100).rounded() / 100
         minimum = score.minimum
         maximum = score.maximum
-        band = score.band?.label
+        band = instrument.band(for: score)?.label
     }
 }
 
@@ -190,13 +190,13 @@ struct MeasureDTO: Content {
 
     init(_ overview: MeasureOverview) {
         instrument = InstrumentSummaryDTO(overview.instrument)
-        latest = ResultBriefDTO(overview.mine.first)
+        latest = ResultBriefDTO(overview.mine.first, instrument: overview.instrument)
         trend = overview.trend
         due = overview.isDue
         nextDueAt = overview.nextDueAt
-        partnerLatest = ResultBriefDTO(overview.partnerShared.first)
+        partnerLatest = ResultBriefDTO(overview.partnerShared.first, instrument: overview.instrument)
         comparison = overview.comparison.flatMap { pair in
-            guard let yours = ResultBriefDTO(pair.mine), let theirs = ResultBriefDTO(pair.theirs) else { return nil }
+            guard let yours = ResultBriefDTO(pair.mine, instrument: overview.instrument), let theirs = ResultBriefDTO(pair.theirs, instrument: overview.instrument) else { return nil }
             return ComparisonDTO(instrument: overview.instrument.key, yours: yours, theirs: theirs, rows: pair.rows)
         }
         yourUnderstanding = overview.yourUnderstanding.map {

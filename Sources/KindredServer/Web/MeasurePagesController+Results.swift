@@ -116,7 +116,7 @@ extension MeasurePagesController {
             latestScore: latestScore.map(MeasureText.score),
             latestDate: latest.map { DateText.day($0.takenAt, in: zone) },
             trend: overview.trend.map(MeasureText.trend),
-            bandLabel: latestScore?.band?.label, bandMeaning: latestScore?.band?.meaning,
+            bandLabel: latestScore.flatMap(instrument.band(for:))?.label, bandMeaning: latestScore.flatMap(instrument.band(for:))?.meaning,
             profileChart: profileChart,
             profileRows: profile.map { ProfileRow(label: $0.label, value: "\(MeasureText.number($0.value)) of \(MeasureText.number($0.maximum))") },
             insights: instrument.key == "intimacy-balance" ? (latestScore.map { BalanceInsight.findings(in: $0).map(\.message) } ?? []) : [],
@@ -124,7 +124,7 @@ extension MeasurePagesController {
             historyChart: historyChart,
             history: overview.mine.map { a in
                 HistoryRow(date: DateText.dayAndTime(a.takenAt, in: zone), score: a.score.map(MeasureText.score) ?? "–",
-                           band: a.score?.band?.label, shared: a.shared, sharingURL: SiteURL.sharing(bondID, a.id!).path)
+                           band: a.score.flatMap(instrument.band(for:))?.label, shared: a.shared, sharingURL: SiteURL.sharing(bondID, a.id!).path)
             },
             partnerLatest: overview.partnerShared.first.flatMap { a in
                 a.score.map { "\(partner ?? "They") shared \(MeasureText.score($0)) on \(DateText.day(a.takenAt, in: zone))." }
