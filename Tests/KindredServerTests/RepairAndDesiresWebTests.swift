@@ -90,7 +90,7 @@ final class RepairAndDesiresWebTests: XCTestCase {
             let saved = try await anas.post("/bonds/\(bond)/desires", ["mark-affection-01": "yes", "mark-touch-01": "no", "mark-romance-01": "maybe"])
             XCTAssertEqual(saved.status, .seeOther)
             let mine = try await anas.get("/bonds/\(bond)/desires")
-            XCTAssertTrue(mine.body.contains(#"name="mark-affection-01" value="yes" checked"#))
+            XCTAssertTrue(mine.body.contains(#"id="mark-affection-01-yes" name="mark-affection-01" value="yes" checked"#))
 
             _ = try await bens.get("/bonds/\(bond)/desires")
             _ = try await bens.post("/bonds/\(bond)/desires/confirm", ["adult": "1"])

@@ -15,6 +15,7 @@ struct GuidePagesController: RouteCollection {
     private let practise = PractisePagesController()
 
     struct Choice: Encodable {
+        let id: String
         let value: String
         let label: String
         let checked: Bool
@@ -70,7 +71,9 @@ struct GuidePagesController: RouteCollection {
             GroupRow(key: group.key, title: group.title, description: group.description, items: group.items.map { item in
                 let current = view.yours[item.id]?.rawValue ?? ""
                 return ItemRow(id: item.id, field: "mark-" + item.id, text: item.text,
-                               choices: Self.markLabels.map { Choice(value: $0.0, label: $0.1, checked: $0.0 == current) })
+                               choices: Self.markLabels.map {
+                                   Choice(id: "mark-\(item.id)-\($0.0.isEmpty ? "clear" : $0.0)", value: $0.0, label: $0.1, checked: $0.0 == current)
+                               })
             })
         } : []
         let matches = view.matches.compactMap { guide.item($0) }.map { MatchRow(text: $0.item.text, talk: $0.item.talk) }
