@@ -40,6 +40,10 @@ import Testing
         #expect(plan.first?.kind == row.firstKind, "\(row.name)")
         #expect(plan.first?.reason == "because \(row.weakest.label.lowercased()) was your lowest sign in your last six signs", "\(row.name)")
         #expect(Set(plan.map(\.kind)).count == 3, "no two of a kind")
+        if [.together, .appreciation, .ritual].contains(row.firstKind) {
+            #expect(plan[1].reason == "because it is another way to build \(row.weakest.label.lowercased()), your lowest sign", "\(row.name)")
+        }
+        #expect(plan.filter { $0.reason.contains(row.weakest.label.lowercased()) }.count <= 2, "at most two for one sign")
         #expect(plan.allSatisfy { $0.reason.hasPrefix("because ") && !$0.title.isEmpty })
     }
 

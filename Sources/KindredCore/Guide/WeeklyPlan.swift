@@ -109,7 +109,13 @@ public enum WeeklyPlan {
         }
         let weakest = weakestSigns(inputs.evidence)
         if let first = weakest.first {
-            for candidate in candidates(for: first.sign, because: reason(first), inputs, library) { add(candidate) }
+            // At most two for the weakest sign; the second says it is another way, not the same reason again.
+            let fitting = candidates(for: first.sign, because: reason(first), inputs, library)
+            add(fitting.first)
+            if var second = fitting.first(where: { p in !chosen.contains { $0.kind == p.kind } }) {
+                second.reason = "because it is another way to build \(first.sign.label.lowercased()), your lowest sign"
+                add(second)
+            }
         }
         if inputs.lately.openRepairs > 0 {
             add(repair(because: inputs.lately.openRepairs == 1
@@ -201,7 +207,7 @@ public enum WeeklyPlan {
         guard let best = counts.max(by: { $0.1.count < $1.1.count }) else { return nil }
         let prompt = best.1[pick(best.1.count, inputs.week, sign.rawValue)]
         return Practice(kind: .deck, target: best.0.key, title: "Questions about \(sign.label.lowercased())",
-                        detail: "From the \(best.0.title) deck: “\(prompt.text)”", reason: reason)
+                        detail: "One to start with: “\(prompt.text)” (from \(best.0.title))", reason: reason)
     }
 
     static func ritual(for sign: Sign, because reason: String, _ inputs: Inputs, _ library: Library) -> Practice? {

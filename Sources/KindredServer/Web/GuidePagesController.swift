@@ -54,7 +54,7 @@ struct GuidePagesController: RouteCollection {
         let groups: [GroupRow]
     }
 
-    static let markLabels: [(String, String)] = [("yes", "Yes"), ("maybe", "Maybe"), ("no", "No"), ("", "Not now")]
+    static let markLabels: [(String, String)] = [("yes", "Yes"), ("maybe", "Maybe"), ("no", "No"), ("", "Skip")]
 
     func desires(req: Request) async throws -> Response {
         let context = try await practise.context(req)
