@@ -3,11 +3,11 @@ import XCTVapor
 @testable import KindredServer
 
 final class PractiseWebTests: XCTestCase {
-    func pairedBrowsers(_ app: Application) async throws -> (Browser, Browser, String) {
+    func pairedBrowsers(_ app: Application, kind: String = "friendship") async throws -> (Browser, Browser, String) {
         let ana = Browser(app)
         try await ana.register("Ana")
         try await ana.get("/bonds/new")
-        let created = try await ana.post("/bonds", ["kind": "friendship"])
+        let created = try await ana.post("/bonds", ["kind": kind])
         let bondPath = try XCTUnwrap(created.location)
         let invite = try await ana.post("\(bondPath)/invites")
         let join = String(invite.body[try XCTUnwrap(invite.body.range(of: #"/join/[0-9a-z]{20}"#, options: .regularExpression))])
@@ -114,6 +114,23 @@ final class PractiseWebTests: XCTestCase {
             XCTAssertTrue(closing.body.contains("data-timer-minutes=\"4\""))
             let done = try await ben.post("\(bond)/conversation/finish")
             XCTAssertEqual(done.location, bond)
+        }
+    }
+
+    /// The four-minute eye contact is offered as written to romantic bonds; friends and family
+    /// get a quiet four minutes side by side instead.
+    func testTheClosingFitsTheBond() async throws {
+        for (kind, romantic) in [("romantic", true), ("friendship", false), ("family", false)] {
+            try await withApp { app, _ in
+                let (ana, _, bond) = try await pairedBrowsers(app, kind: kind)
+                try await ana.get("\(bond)/conversation")
+                _ = try await ana.post("\(bond)/conversation")
+                for position in 0..<36 { _ = try await ana.post("\(bond)/conversation/next", ["position": String(position)]) }
+                let closing = try await ana.get("\(bond)/conversation")
+                XCTAssertTrue(closing.body.contains("data-timer-minutes=\"4\""), kind)
+                XCTAssertEqual(closing.body.contains("looking at each other"), romantic, kind)
+                XCTAssertEqual(closing.body.contains("side by side"), !romantic, kind)
+            }
         }
     }
 }

@@ -10,8 +10,9 @@ final class RepairsAPITests: XCTestCase {
     private func path(_ bond: String, _ rest: String = "") -> String { "/api/v1/bonds/\(bond)/repairs\(rest)" }
 
     func testTheWholeWayFromRaisedToLetGoAndDeleted() async throws {
-        try await withApp { app, _ in
+        try await withApp { app, clock in
             let (ana, ben, bond) = try await app.pair()
+            clock.advance(60)
             let raised = try await app.send(.POST, path(bond), json: ["happened": "You forgot my birthday dinner",
                                                                       "felt": "Small and not thought of"], token: ana.token)
             XCTAssertEqual(raised.status, .created, raised.body)
@@ -19,18 +20,29 @@ final class RepairsAPITests: XCTestCase {
             XCTAssertEqual(raised.json["actions"] as? [String], ["withdraw"])
             XCTAssertNotNil(raised.json["guidance"] as? String)
             let id = try XCTUnwrap(raised.json["id"] as? String)
+            func news(_ person: APIPerson) async throws -> [String] {
+                let home = try await app.send(.GET, "/api/v1/bonds/\(bond)/home", token: person.token)
+                return (home.json["news"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
+            }
+            let bensNews = try await news(ben)
+            XCTAssertTrue(bensNews.contains("repair-raised"), "\(bensNews)")
 
             // Ben sees it, and may acknowledge; Ana may not acknowledge her own.
             let bens = try await app.send(.GET, path(bond, "/\(id)"), token: ben.token)
             XCTAssertEqual(bens.json["happened"] as? String, "You forgot my birthday dinner")
             XCTAssertEqual(bens.json["raisedByYou"] as? Bool, false)
             XCTAssertEqual(bens.json["actions"] as? [String], ["acknowledge"])
+            clock.advance(60)
             let own = try await app.send(.POST, path(bond, "/\(id)/steps"), json: ["step": "acknowledge"], token: ana.token)
             XCTAssertEqual(own.status, .conflict)
             XCTAssertEqual(own.json["code"] as? String, "not-this-step")
             let heard = try await app.send(.POST, path(bond, "/\(id)/steps"), json: ["step": "acknowledge", "text": "I'm sorry. I see it now."], token: ben.token)
             XCTAssertEqual(heard.json["step"] as? String, "acknowledged", heard.body)
             XCTAssertEqual(heard.json["reply"] as? String, "I'm sorry. I see it now.")
+            let anasNews = try await news(ana)
+            XCTAssertTrue(anasNews.contains("repair-heard"), "\(anasNews)")
+            let home = try await app.send(.GET, "/api/v1/bonds/\(bond)/home", token: ana.token)
+            XCTAssertFalse(home.body.contains("I'm sorry"), "what's new never quotes a repair")
 
             // Agreed only once both wrote what they will do.
             let noText = try await app.send(.POST, path(bond, "/\(id)/steps"), json: ["step": "agree"], token: ana.token)

@@ -16,6 +16,9 @@ public enum WhatsNew {
         case planAccepted = "plan-accepted"
         case planDeclined = "plan-declined"
         case planLiked = "plan-liked"
+        // Repair (issue 13): never what was written, and nothing once let go or withdrawn.
+        case repairRaised = "repair-raised"
+        case repairHeard = "repair-heard"
     }
 
     /// One thing the other member did. `day` is the daily question's date where there is one.
@@ -92,6 +95,8 @@ public enum WhatsNew {
         case .planAccepted: return "\(partner) said yes to \(event.detail ?? "your plan")."
         case .planDeclined: return "\(partner) can't make \(event.detail ?? "your plan") this time."
         case .planLiked: return "\(partner) wrote what they liked about \(event.detail ?? "your time together")."
+        case .repairRaised: return "\(partner) raised something with you, privately. It's on your repair page when you're ready."
+        case .repairHeard: return "\(partner) has heard what you raised."
         }
     }
 }

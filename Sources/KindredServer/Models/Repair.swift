@@ -22,6 +22,8 @@ final class RepairRow: Model, @unchecked Sendable {
     @Field(key: "let_go_suggested") var letGoSuggested: Bool
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
+    /// When the other said they had heard it (what's new tells the raiser).
+    @OptionalField(key: "acknowledged_at") var acknowledgedAt: Date?
 
     init() {}
 

@@ -118,6 +118,7 @@ struct HomeService: RequestScoped {
         }
         events += try await ritualNews(bondID: bondID, partnerID: partnerID, viewerID: user.requireID(), since: since)
         events += try await planNews(bondID: bondID, partnerID: partnerID, viewerID: user.requireID(), since: since)
+        events += try await repairNews(bondID: bondID, partnerID: partnerID, since: since)
         if let conversation, conversation.updatedAt > since {
             events.append(.init(kind: .conversation, at: conversation.updatedAt))
         }
@@ -178,6 +179,23 @@ struct HomeService: RequestScoped {
             }
         }
         return events
+    }
+
+    /// Something the other raised, or heard of what the viewer raised, since `since` — never
+    /// its words, and nothing of a repair let go or withdrawn.
+    private func repairNews(bondID: UUID, partnerID: UUID, since: Date) async throws -> [WhatsNew.Event] {
+        let shown = Repair.Step.allCases.filter(Repair.isShown).map(\.rawValue)
+        let rows = try await RepairRow.query(on: db).filter(\.$bond.$id == bondID).filter(\.$updatedAt > since)
+            .filter(\.$step ~~ shown).all()
+        return rows.compactMap { row in
+            if row.$raiser.id == partnerID, row.repairStep == .raised, row.createdAt > since {
+                return .init(kind: .repairRaised, at: row.createdAt)
+            }
+            if row.$raiser.id != partnerID, let heard = row.acknowledgedAt, heard > since {
+                return .init(kind: .repairHeard, at: heard)
+            }
+            return nil
+        }
     }
 
     /// The one sentence a bond's card in the list leads with, if anything is new.

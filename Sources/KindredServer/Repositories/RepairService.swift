@@ -89,7 +89,8 @@ struct RepairService: RequestScoped {
         let query = RepairRow.query(on: db).filter(\.$id == id).filter(\.$step == current.rawValue).set(\.$updatedAt, to: now)
         switch request {
         case .acknowledge:
-            try await query.set(\.$sealedReply, to: try seal(text, "reply", of: row)).set(\.$step, to: Repair.Step.acknowledged.rawValue).update()
+            try await query.set(\.$sealedReply, to: try seal(text, "reply", of: row)).set(\.$acknowledgedAt, to: now)
+                .set(\.$step, to: Repair.Step.acknowledged.rawValue).update()
         case .agree:
             let column = role == .raiser ? "raiser_will" : "other_will"
             let sealed = try seal(text, column, of: row)

@@ -18,6 +18,7 @@ struct CreateRepairsAndDesires: AsyncMigration {
             .field("let_go_suggested", .bool, .required)
             .field("created_at", .datetime, .required)
             .field("updated_at", .datetime, .required)
+            .field("acknowledged_at", .datetime)
             .create()
         try await database.createIndex("idx_repairs_bond", on: "repairs", columns: ["bond_id", "created_at"])
         try await database.schema("desire_marks")
