@@ -65,9 +65,9 @@ import Testing
 
     @Test func whatTheTwoDidLatelyFillsTheRest() {
         let strong = signs(Dictionary(uniqueKeysWithValues: Sign.allCases.map { ($0, 0.9) }))
-        let quiet = WeeklyPlan.practices(.init(week: "2027-W02", kind: .romantic, evidence: strong, lately: .init(openRepairs: 1)), from: library)
+        let quiet = WeeklyPlan.practices(.init(week: "2027-W02", kind: .romantic, evidence: strong, lately: .init(repairsWaitingOnYou: 1)), from: library)
         #expect(quiet.map(\.kind) == [.repair, .appreciation, .together])
-        #expect(quiet[0].reason == "because something one of you raised is still open between you")
+        #expect(quiet[0].reason == "because something raised between you is waiting on a step from you")
         #expect(quiet[1].reason == "because you haven't sent an appreciation in the last two weeks")
         let nothingMeasured = WeeklyPlan.practices(.init(week: "2027-W02", kind: .family, lately: busy), from: library)
         #expect(nothingMeasured.map(\.kind).contains(.measure))

@@ -150,11 +150,56 @@ final class RepairsAPITests: XCTestCase {
             _ = try await app.send(.POST, "/api/v1/bonds/\(bond)/leave", token: ben.token)
             let after = try await app.send(.POST, path(bond), json: ["happened": "Later"], token: ana.token)
             XCTAssertEqual(after.status, .conflict)
-            let step = try await app.send(.POST, path(bond, "/\(id)/steps"), json: ["step": "withdraw"], token: ana.token)
-            XCTAssertEqual(step.status, .conflict)
+            // Once the bond has ended, Ben no longer sees what Ana raised; Ana still may withdraw
+            // it, and then delete it for good.
+            let bensList = try await app.send(.GET, path(bond), token: ben.token)
+            XCTAssertEqual(bensList.status, .ok)
+            XCTAssertFalse(bensList.body.contains("shouting"))
+            let bensGet = try await app.send(.GET, path(bond, "/\(id)"), token: ben.token)
+            XCTAssertEqual(bensGet.status, .notFound)
             let read = try await app.send(.GET, path(bond), token: ana.token)
-            XCTAssertEqual(read.status, .ok, "an ended bond's repairs can still be read")
-            XCTAssertEqual((read.json["repairs"] as? [[String: Any]])?.first?["actions"] as? [String], [])
+            XCTAssertEqual((read.json["repairs"] as? [[String: Any]])?.first?["actions"] as? [String], ["withdraw"])
+            let resolve = try await app.send(.POST, path(bond, "/\(id)/steps"), json: ["step": "resolve"], token: ana.token)
+            XCTAssertEqual(resolve.status, .conflict, "nothing else moves in an ended bond")
+            let withdrawn = try await app.send(.POST, path(bond, "/\(id)/steps"), json: ["step": "withdraw"], token: ana.token)
+            XCTAssertEqual(withdrawn.json["step"] as? String, "withdrawn", withdrawn.body)
+            let deleted = try await app.send(.DELETE, path(bond, "/\(id)"), token: ana.token)
+            XCTAssertEqual(deleted.status, .noContent)
+        }
+    }
+
+    func testTwoAtOnceNeitherLosesAWordSilently() async throws {
+        try await withApp { app, _ in
+            let (ana, ben, bond) = try await app.pair()
+            let raised = try await app.send(.POST, path(bond), json: ["happened": "The forgotten pickup"], token: ana.token)
+            let id = try XCTUnwrap(raised.json["id"] as? String)
+            // Ben's two devices send two different replies at once: one is kept, the other is told.
+            let steps = path(bond, "/\(id)/steps")
+            func atOnce(_ sends: [(String, [String: String])]) async throws -> [(code: UInt, body: String)] {
+                try await withThrowingTaskGroup(of: (UInt, String).self) { group in
+                    for (token, body) in sends {
+                        group.addTask {
+                            let response = try await app.send(.POST, steps, json: body, token: token)
+                            return (response.status.code, response.body)
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+            }
+            let answers = try await atOnce([(ben.token, ["step": "acknowledge", "text": "Reply from the phone"]),
+                                            (ben.token, ["step": "acknowledge", "text": "Reply from the laptop"])])
+            XCTAssertEqual(answers.map(\.code).sorted(), [200, 409], answers.map(\.body).joined(separator: "\n"))
+            let winner = try XCTUnwrap(answers.first { $0.code == 200 }?.body)
+            let stored = try await app.send(.GET, path(bond, "/\(id)"), token: ana.token)
+            let kept = try XCTUnwrap(stored.json["reply"] as? String)
+            XCTAssertTrue(winner.contains(kept), "the reply kept is the one that was answered 200")
+            // Both say what they will do at the same moment: it is agreed, once.
+            let both = try await atOnce([(ana.token, ["step": "agree", "text": "Set a reminder"]), (ben.token, ["step": "agree", "text": "Call if I'm late"])])
+            XCTAssertEqual(both.map(\.code), [200, 200])
+            let after = try await app.send(.GET, path(bond, "/\(id)"), token: ana.token)
+            XCTAssertEqual(after.json["step"] as? String, "agreed")
+            XCTAssertEqual(after.json["yourWill"] as? String, "Set a reminder")
+            XCTAssertEqual(after.json["theirWill"] as? String, "Call if I'm late")
         }
     }
 }

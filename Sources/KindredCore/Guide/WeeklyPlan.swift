@@ -36,17 +36,18 @@ public enum WeeklyPlan {
         public var conversationInLast30Days: Bool
         public var plansToCome: Int
         public var activeRituals: Int
-        /// Repairs still open (raised, not yet let go or withdrawn) that the viewer is part of.
-        public var openRepairs: Int
+        /// Open repairs waiting on a step of the viewer's (hearing it, saying what they will do,
+        /// marking it resolved). Letting go is never counted: nobody is nudged to let go.
+        public var repairsWaitingOnYou: Int
 
         public init(daysAnsweredTogether: Int = 0, appreciationsSent: Int = 0, conversationInLast30Days: Bool = false,
-                    plansToCome: Int = 0, activeRituals: Int = 0, openRepairs: Int = 0) {
+                    plansToCome: Int = 0, activeRituals: Int = 0, repairsWaitingOnYou: Int = 0) {
             self.daysAnsweredTogether = daysAnsweredTogether
             self.appreciationsSent = appreciationsSent
             self.conversationInLast30Days = conversationInLast30Days
             self.plansToCome = plansToCome
             self.activeRituals = activeRituals
-            self.openRepairs = openRepairs
+            self.repairsWaitingOnYou = repairsWaitingOnYou
         }
     }
 
@@ -117,10 +118,10 @@ public enum WeeklyPlan {
                 add(second)
             }
         }
-        if inputs.lately.openRepairs > 0 {
-            add(repair(because: inputs.lately.openRepairs == 1
-                ? "because something one of you raised is still open between you"
-                : "because \(inputs.lately.openRepairs) things you raised are still open between you"))
+        if inputs.lately.repairsWaitingOnYou > 0 {
+            add(repair(because: inputs.lately.repairsWaitingOnYou == 1
+                ? "because something raised between you is waiting on a step from you"
+                : "because \(inputs.lately.repairsWaitingOnYou) things raised between you are waiting on a step from you"))
         }
         if let neglected = inputs.neglectedCloseness, inputs.kind == .romantic {
             add(together(for: .qualityTime, because: "because \(neglected) closeness felt unsatisfying in your intimacy balance", inputs, library))
@@ -192,7 +193,7 @@ public enum WeeklyPlan {
         case .openSharing, .vulnerability:
             options = [inputs.lately.conversationInLast30Days ? nil : conversation(because: reason), deck(for: sign, because: reason, inputs, library)]
         case .communication:
-            options = [inputs.lately.openRepairs > 0 ? repair(because: reason) : nil, deck(for: sign, because: reason, inputs, library)]
+            options = [inputs.lately.repairsWaitingOnYou > 0 ? repair(because: reason) : nil, deck(for: sign, because: reason, inputs, library)]
         case .trust:
             options = [ritual(for: sign, because: reason, inputs, library), deck(for: sign, because: reason, inputs, library)]
         }
@@ -242,7 +243,7 @@ public enum WeeklyPlan {
 
     static func repair(because reason: String) -> Practice {
         Practice(kind: .repair, target: nil, title: "Take the next step in a repair",
-                 detail: "Listen without defending, say what you'll do, and let go when it feels right.", reason: reason)
+                 detail: "Listen without defending, and say what you'll do. There's no hurry.", reason: reason)
     }
 
     /// A stable choice among `count` things for this week (not Swift's per-run `hashValue`).

@@ -63,7 +63,7 @@ public enum Repair {
     public static func raiseProblems(happened: String?, felt: String?, wouldHelp: String?) -> [FieldError] {
         let fields = [("happened", happened), ("felt", felt), ("wouldHelp", wouldHelp)]
         var problems = fields.compactMap { field, text -> FieldError? in
-            guard let text, text.count > TextRules.answerLength.upperBound else { return nil }
+            guard let text, text.unicodeScalars.count > TextRules.answerLength.upperBound else { return nil }
             return FieldError(field, "Keep it to \(TextRules.answerLength.upperBound) characters or fewer.")
         }
         if fields.allSatisfy({ ($0.1?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "").isEmpty }) {

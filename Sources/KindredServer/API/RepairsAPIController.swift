@@ -57,9 +57,9 @@ struct RepairsAPIController: RouteCollection {
         _ = try await RepairService(req).get(id, in: loaded, for: user)
         var body = try JSONBody(req, required: true)
         let stepText = body.string("step")
-        let step = RepairService.StepRequest(rawValue: stepText)
+        let step = RepairService.StepAction.steps.first { $0.rawValue == stepText }
         if step == nil, body.has("step") {
-            body.add([FieldError("step", "Choose one of: " + RepairService.StepRequest.allCases.map(\.rawValue).joined(separator: ", ") + ".")])
+            body.add([FieldError("step", "Choose one of: " + RepairService.StepAction.steps.map(\.rawValue).joined(separator: ", ") + ".")])
         }
         var text = body.optionalString("text", nullable: true)?.trimmingCharacters(in: .whitespacesAndNewlines)
         if text?.isEmpty == true { text = nil }
@@ -86,6 +86,7 @@ extension Request {
 }
 
 struct RepairGuideDTO: Content {
+    static let safetyCheckPath = "/api/v1/safety-check"
     let intro: String
     let safety: String
     let safetyCheckPath: String
@@ -95,7 +96,7 @@ struct RepairGuideDTO: Content {
     init(_ guide: RepairGuide?) {
         intro = guide?.intro ?? ""
         safety = guide?.safety ?? ""
-        safetyCheckPath = "/api/v1/safety-check"
+        safetyCheckPath = Self.safetyCheckPath
         notExcusing = guide?.notExcusing ?? ""
         apology = guide?.apology ?? ""
     }
@@ -122,6 +123,8 @@ struct RepairDTO: Content {
     let actions: [String]
     /// Guidance for you at this step.
     let guidance: String?
+    /// The private safety check: repairing is not for abuse, threats or control.
+    let safetyCheckPath: String
 
     init(_ view: RepairService.View, guide: RepairGuide?) {
         id = view.id
@@ -136,8 +139,9 @@ struct RepairDTO: Content {
         letGoSuggested = view.letGoSuggested
         createdAt = view.createdAt
         updatedAt = view.updatedAt
-        actions = view.actions
+        actions = view.actions.map(\.rawValue)
         let step = guide?.guidance(for: view.step)
         guidance = view.raisedByYou ? step?.forRaiser : step?.forOther
+        safetyCheckPath = RepairGuideDTO.safetyCheckPath
     }
 }

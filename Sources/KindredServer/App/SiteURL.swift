@@ -47,6 +47,12 @@ enum SiteURL {
     case resetPassword(token: String)
     case confirmSignup(token: String)
     case inviteEmail(BondID)
+    // Repair, needs and desires, this week's plan (issue 13).
+    case repairs(BondID)
+    case repair(BondID, UUID)
+    case desires(BondID)
+    case weeklyPlan(BondID)
+    case plans(BondID)
 
     var path: String {
         switch self {
@@ -94,6 +100,11 @@ enum SiteURL {
         case .resetPassword(let token): "/reset-password/\(token)"
         case .confirmSignup(let token): "/register/confirm/\(token)"
         case .inviteEmail(let id): "/bonds/\(id)/invites/email"
+        case .repairs(let id): "/bonds/\(id)/repairs"
+        case .repair(let id, let repair): "/bonds/\(id)/repairs/\(repair.uuidString.lowercased())"
+        case .desires(let id): "/bonds/\(id)/desires"
+        case .weeklyPlan(let id): "/bonds/\(id)/plan"
+        case .plans(let id): "/bonds/\(id)/plans"
         }
     }
 

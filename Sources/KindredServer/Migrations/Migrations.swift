@@ -58,5 +58,6 @@ extension Migrations {
         add(CreatePlans())
         // 008 — repair and let go, needs and desires (issue 13).
         add(CreateRepairsAndDesires())
+        add(UpdateUsersAddAdultConfirmation())
     }
 }

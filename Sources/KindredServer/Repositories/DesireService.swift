@@ -32,11 +32,16 @@ struct DesireService: RequestScoped {
         let confirmed = user.adultConfirmedAt != nil
         guard confirmed else { return View(ageConfirmed: false, yours: [:], matches: [], mayMark: false) }
         let rows = try await DesireMark.query(on: db).filter(\.$bond.$id == loaded.bond.id!).all()
+        // A mark that does not open in its place (moved there in the database) counts as unmarked.
+        func mark(_ row: DesireMark) -> Desires.Mark? {
+            (try? services.cipher.open(row.sealedMark, at: row.place)).flatMap(Desires.Mark.init(rawValue:))
+        }
         var yours: [String: Desires.Mark] = [:], theirs: [String: Desires.Mark] = [:]
-        for row in rows {
-            // A mark that does not open in its place (moved there in the database) counts as unmarked.
-            guard let text = try? services.cipher.open(row.sealedMark, at: row.place), let mark = Desires.Mark(rawValue: text) else { continue }
-            if row.$user.id == user.id { yours[row.itemID] = mark } else { theirs[row.itemID] = mark }
+        for row in rows where row.$user.id == user.id { yours[row.itemID] = mark(row) }
+        // The other's marks are opened only where the viewer is open too: the work done never
+        // depends on what they marked elsewhere.
+        for row in rows where row.$user.id != user.id && yours[row.itemID].map({ $0 != .no }) == true {
+            theirs[row.itemID] = mark(row)
         }
         // An ended bond has no matches (its marks went when it ended; this is belt and braces).
         let active = loaded.snapshot.status == .active

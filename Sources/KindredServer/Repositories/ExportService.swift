@@ -182,14 +182,14 @@ struct ExportService: RequestScoped {
         }
     }
 
-    /// What this person wrote in repairs the other raised: their reply and what they will do.
-    /// A withdrawn repair's words are the raiser's alone, so those are left out.
+    /// What this person wrote in repairs the other raised: their reply and what they will do —
+    /// their own words only, whatever became of the repair.
     private func repairWords(of userID: UUID) async throws -> [Document.RepairWordsEntry] {
         let bondIDs = try await BondMember.query(on: db).filter(\.$user.$id == userID).all().map { $0.$bond.id }
         guard !bondIDs.isEmpty else { return [] }
         let cipher = services.cipher
         return try await RepairRow.query(on: db).filter(\.$bond.$id ~~ bondIDs).filter(\.$raiser.$id != userID)
-            .filter(\.$step != Repair.Step.withdrawn.rawValue).sort(\.$createdAt).all().compactMap { row in
+            .sort(\.$createdAt).all().compactMap { row in
                 let reply = row.sealedReply.flatMap { try? cipher.open($0, at: row.place("reply")) }
                 let will = row.sealedOtherWill.flatMap { try? cipher.open($0, at: row.place("other_will")) }
                 guard reply != nil || will != nil else { return nil }

@@ -31,13 +31,15 @@ struct RepairService: RequestScoped {
         let letGoSuggested: Bool
         let createdAt: Date
         let updatedAt: Date
-        /// The steps the viewer may take now (`acknowledge`, `agree`, `resolve`, `suggest-let-go`,
-        /// `let-go`, `withdraw`, `delete`).
-        let actions: [String]
+        /// What the viewer may do now.
+        let actions: [StepAction]
     }
 
-    enum StepRequest: String, CaseIterable {
-        case acknowledge, agree, resolve, suggestLetGo = "suggest-let-go", letGo = "let-go", withdraw
+    /// What a member may do with a repair; all but `delete` are steps (`take`).
+    enum StepAction: String, CaseIterable {
+        case acknowledge, agree, resolve, suggestLetGo = "suggest-let-go", letGo = "let-go", withdraw, delete
+
+        static let steps = allCases.filter { $0 != .delete }
     }
 
     // MARK: - Raising and the steps
@@ -63,12 +65,16 @@ struct RepairService: RequestScoped {
         row.sealedFelt = try seal(raised.felt, "felt", of: row)
         row.sealedWouldHelp = try seal(raised.wouldHelp, "would_help", of: row)
         try await row.create(on: db)
-        return try view(row, for: user, active: true)
+        return try view(row, for: user, status: loaded.snapshot.status)
     }
 
-    /// One step by the viewer: refused (409) when it is not theirs or not the next one.
-    func take(_ request: StepRequest, text: String?, on id: UUID, in loaded: BondService.Loaded, by user: User) async throws -> View {
-        try loaded.requireActive(waitingDetail: "Repair is for two.")
+    /// One step by the viewer: refused (409) when it is not theirs or not the next one, or when
+    /// the repair changed just before it (nothing is lost without saying so).
+    func take(_ request: StepAction, text: String?, on id: UUID, in loaded: BondService.Loaded, by user: User) async throws -> View {
+        // After a bond ends its raiser may still withdraw what they raised (and then delete it).
+        if !(request == .withdraw && loaded.snapshot.status == .ended) {
+            try loaded.requireActive(waitingDetail: "Repair is for two.")
+        }
         let row = try await find(id, in: loaded, for: user)
         let role = try role(of: user, in: row)
         let now = services.now
@@ -80,37 +86,54 @@ struct RepairService: RequestScoped {
         case .suggestLetGo: action = .suggestLettingGo
         case .letGo: action = .letGo
         case .withdraw: action = .withdraw
+        case .delete: throw Problem(status: .conflict, code: "not-this-step", detail: "Deleting isn't a step: delete the repair itself.")
         }
         let current = row.repairStep
         if case .refused(let why) = Repair.apply(action, by: role, at: current) {
             throw Problem(status: .conflict, code: "not-this-step", detail: why)
         }
-        // Only a row still at the step it was read at changes: two taps take a step once.
+        // Only a row still at the step it was read at changes: two taps take a step once, and a
+        // write that lost a race is found by reading again.
         let query = RepairRow.query(on: db).filter(\.$id == id).filter(\.$step == current.rawValue).set(\.$updatedAt, to: now)
+        let fresh: RepairRow
         switch request {
         case .acknowledge:
-            try await query.set(\.$sealedReply, to: try seal(text, "reply", of: row)).set(\.$acknowledgedAt, to: now)
+            let sealed = try seal(text, "reply", of: row)
+            try await query.set(\.$sealedReply, to: sealed).set(\.$acknowledgedAt, to: now)
                 .set(\.$step, to: Repair.Step.acknowledged.rawValue).update()
+            fresh = try await confirm(id, in: loaded, for: user) { $0.repairStep == .acknowledged && $0.sealedReply == sealed }
         case .agree:
-            let column = role == .raiser ? "raiser_will" : "other_will"
-            let sealed = try seal(text, column, of: row)
+            let sealed = try seal(text, role == .raiser ? "raiser_will" : "other_will", of: row)
             if role == .raiser { try await query.set(\.$sealedRaiserWill, to: sealed).update() } else {
                 try await query.set(\.$sealedOtherWill, to: sealed).update()
             }
             // Read again after writing: of two members agreeing at once, the later sees both.
-            let fresh = try await find(id, in: loaded, for: user)
-            if fresh.sealedRaiserWill != nil, fresh.sealedOtherWill != nil,
-               case .step(let next) = Repair.apply(.agree(bothHaveWritten: true), by: role, at: fresh.repairStep) {
+            let written = try await confirm(id, in: loaded, for: user) { (role == .raiser ? $0.sealedRaiserWill : $0.sealedOtherWill) == sealed }
+            if written.sealedRaiserWill != nil, written.sealedOtherWill != nil,
+               case .step(let next) = Repair.apply(.agree(bothHaveWritten: true), by: role, at: written.repairStep) {
                 try await RepairRow.query(on: db).filter(\.$id == id).filter(\.$step == current.rawValue)
-                    .set(\.$step, to: next.rawValue).update()
+                    .set(\.$step, to: next.rawValue).set(\.$updatedAt, to: now).update()
             }
+            fresh = try await find(id, in: loaded, for: user)
         case .suggestLetGo:
             try await query.set(\.$letGoSuggested, to: true).update()
-        case .resolve, .letGo, .withdraw:
-            guard case .step(let next) = Repair.apply(action, by: role, at: current) else { break }
+            fresh = try await confirm(id, in: loaded, for: user) { $0.letGoSuggested && $0.repairStep == current }
+        case .resolve, .letGo, .withdraw, .delete:
+            guard case .step(let next) = Repair.apply(action, by: role, at: current) else { throw Self.changed }
             try await query.set(\.$step, to: next.rawValue).update()
+            fresh = try await confirm(id, in: loaded, for: user) { $0.repairStep == next }
         }
-        return try view(try await find(id, in: loaded, for: user), for: user, active: true)
+        return try view(fresh, for: user, status: loaded.snapshot.status)
+    }
+
+    static let changed = Problem(status: .conflict, code: "not-this-step",
+                                 detail: "This changed a moment ago. Have a look at where it is now, then try again.")
+
+    /// The row as stored now, if `stored` says the viewer's write is in it; 409 otherwise.
+    private func confirm(_ id: UUID, in loaded: BondService.Loaded, for user: User, _ stored: (RepairRow) -> Bool) async throws -> RepairRow {
+        let fresh = try await find(id, in: loaded, for: user)
+        guard stored(fresh) else { throw Self.changed }
+        return fresh
     }
 
     /// Deleting for good: the raiser's, once let go or withdrawn.
@@ -128,26 +151,41 @@ struct RepairService: RequestScoped {
     /// what they withdrew).
     func list(in loaded: BondService.Loaded, for user: User, past: Bool) async throws -> [View] {
         let rows = try await RepairRow.query(on: db).filter(\.$bond.$id == loaded.bond.id!).sort(\.$createdAt, .descending).all()
-        return try rows.filter { visible($0, to: user) && (past || Repair.isShown($0.repairStep)) }.map { try view($0, for: user, active: loaded.snapshot.status == .active) }
+        return try rows.filter { visible($0, to: user, in: loaded) && (past || Repair.isShown($0.repairStep)) }
+            .map { try view($0, for: user, status: loaded.snapshot.status) }
     }
 
     func get(_ id: UUID, in loaded: BondService.Loaded, for user: User) async throws -> View {
-        try view(try await find(id, in: loaded, for: user), for: user, active: loaded.snapshot.status == .active)
+        try view(try await find(id, in: loaded, for: user), for: user, status: loaded.snapshot.status)
     }
 
-    /// How many repairs are open that the viewer is part of (for the weekly plan).
-    func openCount(in bondID: UUID) async throws -> Int {
-        try await RepairRow.query(on: db).filter(\.$bond.$id == bondID)
-            .filter(\.$step ~~ Repair.Step.allCases.filter(Repair.isShown).map(\.rawValue)).count()
+    /// How many open repairs wait on a step of the viewer's — hearing it, saying what they will
+    /// do, marking it resolved — for the weekly plan. Letting go is never counted: nobody is
+    /// nudged to let go.
+    func waitingOnYou(in loaded: BondService.Loaded, for user: User) async throws -> Int {
+        guard loaded.snapshot.status == .active else { return 0 }
+        let rows = try await RepairRow.query(on: db).filter(\.$bond.$id == loaded.bond.id!)
+            .filter(\.$step ~~ [Repair.Step.raised, .acknowledged, .agreed].map(\.rawValue)).all()
+        return rows.filter { row in
+            let raiser = row.$raiser.id == user.id
+            switch row.repairStep {
+            case .raised: return !raiser
+            case .acknowledged: return (raiser ? row.sealedRaiserWill : row.sealedOtherWill) == nil
+            default: return true
+            }
+        }.count
     }
 
-    private func visible(_ row: RepairRow, to user: User) -> Bool {
-        row.repairStep != .withdrawn || row.$raiser.id == user.id
+    /// The raiser sees what they raised always; the other member never a withdrawn one, and
+    /// nothing once the bond has ended (as with what was shared of results).
+    private func visible(_ row: RepairRow, to user: User, in loaded: BondService.Loaded) -> Bool {
+        if row.$raiser.id == user.id { return true }
+        return row.repairStep != .withdrawn && loaded.snapshot.status != .ended
     }
 
     private func find(_ id: UUID, in loaded: BondService.Loaded, for user: User) async throws -> RepairRow {
         guard let row = try await RepairRow.query(on: db).filter(\.$id == id).filter(\.$bond.$id == loaded.bond.id!).first(),
-              visible(row, to: user) else {
+              visible(row, to: user, in: loaded) else {
             throw Problem.notFound("There is nothing here.")
         }
         return row
@@ -167,21 +205,23 @@ struct RepairService: RequestScoped {
         sealed.flatMap { try? services.cipher.open($0, at: row.place(column)) }
     }
 
-    func view(_ row: RepairRow, for user: User, active: Bool) throws -> View {
+    func view(_ row: RepairRow, for user: User, status: BondStatus) throws -> View {
         let role = try role(of: user, in: row)
         let step = row.repairStep
-        var actions: [String] = []
-        let candidates: [(String, Repair.Action)] = [
-            ("acknowledge", .acknowledge), ("resolve", .resolve), ("let-go", .letGo), ("withdraw", .withdraw), ("delete", .delete),
+        var actions: [StepAction] = []
+        let candidates: [(StepAction, Repair.Action)] = [
+            (.acknowledge, .acknowledge), (.resolve, .resolve), (.letGo, .letGo), (.withdraw, .withdraw), (.delete, .delete),
         ]
         for (name, action) in candidates {
             if case .refused = Repair.apply(action, by: role, at: step) { continue }
             actions.append(name)
         }
-        if step == .acknowledged { actions.insert("agree", at: 0) }
-        if !row.letGoSuggested, case .unchanged = Repair.apply(.suggestLettingGo, by: role, at: step) { actions.append("suggest-let-go") }
-        // An ended bond is read-only; what the raiser wrote is still theirs to delete.
-        if !active { actions = actions.filter { $0 == "delete" } }
+        if step == .acknowledged { actions.insert(.agree, at: 0) }
+        if !row.letGoSuggested, case .unchanged = Repair.apply(.suggestLettingGo, by: role, at: step) { actions.append(.suggestLetGo) }
+        // An ended bond is read-only, except that what the raiser wrote is still theirs to
+        // withdraw and delete; while the bond waits for its second member, nothing moves.
+        if status == .ended { actions = actions.filter { $0 == .withdraw || $0 == .delete } }
+        if status == .waiting { actions = [] }
         let raiserWill = open(row.sealedRaiserWill, "raiser_will", of: row)
         let otherWill = open(row.sealedOtherWill, "other_will", of: row)
         return View(

@@ -37,11 +37,14 @@ struct WeeklyPlanService: RequestScoped {
 
     /// The viewer's latest self-result of an instrument, and the other's latest shared one.
     private func latest(_ key: String, in loaded: BondService.Loaded, for user: User) async throws -> (mine: Assessment?, theirs: Assessment?) {
-        let rows = try await Assessment.query(on: db).filter(\.$bond.$id == loaded.bond.id!).filter(\.$instrumentKey == key)
-            .filter(\.$mode == ResultSummary.Mode.`self`.rawValue).sort(\.$takenAt, .descending).limit(40).all()
-        let mine = rows.first { $0.$user.id == user.id }
+        let db = self.db, bondID = loaded.bond.id!, userID = try user.requireID()
+        func query() -> QueryBuilder<Assessment> {
+            Assessment.query(on: db).filter(\.$bond.$id == bondID).filter(\.$instrumentKey == key)
+                .filter(\.$mode == ResultSummary.Mode.`self`.rawValue).sort(\.$takenAt, .descending)
+        }
+        let mine = try await query().filter(\.$user.$id == userID).first()
         // What the other shared only, and only while the bond lasts.
-        let theirs = loaded.snapshot.status == .active ? rows.first { $0.$user.id != user.id && $0.shared } : nil
+        let theirs = loaded.snapshot.status == .active ? try await query().filter(\.$user.$id != userID).filter(\.$shared == true).first() : nil
         return (try [mine].compactMap { $0 }.opened(services.cipher).first, try [theirs].compactMap { $0 }.opened(services.cipher).first)
     }
 
@@ -97,8 +100,8 @@ struct WeeklyPlanService: RequestScoped {
         let plans = try await KindredServer.Plan.query(on: db).filter(\.$bond.$id == bondID).filter(\.$startsAt > now)
             .filter(\.$state != .declined).count()
         let rituals = try await Ritual.query(on: db).filter(\.$bond.$id == bondID).filter(\.$status == .active).count()
-        let repairs = try await RepairService(db: db, services: services).openCount(in: bondID)
+        let repairs = try await RepairService(db: db, services: services).waitingOnYou(in: loaded, for: user)
         return WeeklyPlan.Lately(daysAnsweredTogether: together, appreciationsSent: appreciations, conversationInLast30Days: conversation > 0,
-                                 plansToCome: plans, activeRituals: rituals, openRepairs: repairs)
+                                 plansToCome: plans, activeRituals: rituals, repairsWaitingOnYou: repairs)
     }
 }

@@ -102,8 +102,8 @@ extension BondPagesController {
             appreciationsURL: SiteURL.appreciations(bondID).path, checkinURL: SiteURL.checkin(bondID).path,
             conversationURL: SiteURL.conversation(bondID).path, conversationUnderway: picture.conversationUnderway,
             ritualsURL: SiteURL.rituals(bondID).path, togetherURL: "/bonds/\(bondID)/together", plansURL: "/bonds/\(bondID)/plans",
-            plan: GuidePagesController.rows(picture.weeklyPlan ?? [], bondID: bondID), weeklyPlanURL: "/bonds/\(bondID)/plan",
-            repairsURL: "/bonds/\(bondID)/repairs", desiresURL: loaded.bond.kind == .romantic ? "/bonds/\(bondID)/desires" : nil
+            plan: GuidePagesController.rows(picture.weeklyPlan ?? [], bondID: bondID), weeklyPlanURL: SiteURL.weeklyPlan(bondID).path,
+            repairsURL: SiteURL.repairs(bondID).path, desiresURL: loaded.bond.kind == .romantic ? SiteURL.desires(bondID).path : nil
         )
         return try await req.page("bond", title: page.title, section: "bonds", page)
     }

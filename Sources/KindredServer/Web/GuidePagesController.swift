@@ -66,7 +66,7 @@ struct GuidePagesController: RouteCollection {
         let service = DesireService(req)
         let guide = try service.guide(for: context.loaded)
         let view = try await service.view(in: context.loaded, for: context.user)
-        let base = "/bonds/\(context.bondID)/desires"
+        let base = SiteURL.desires(context.bondID).path
         let groups = view.ageConfirmed ? guide.groups.map { group in
             GroupRow(key: group.key, title: group.title, description: group.description, items: group.items.map { item in
                 let current = view.yours[item.id]?.rawValue ?? ""
@@ -93,7 +93,7 @@ struct GuidePagesController: RouteCollection {
                                            status: .unprocessableEntity)
         }
         try await service.confirmAdult(context.user)
-        return req.redirect(toPath: "/bonds/\(context.bondID)/desires")
+        return req.redirect(to: .desires(context.bondID))
     }
 
     func saveDesires(req: Request) async throws -> Response {
@@ -101,16 +101,23 @@ struct GuidePagesController: RouteCollection {
         let service = DesireService(req)
         let guide = try service.guide(for: context.loaded)
         var marks: [String: Desires.Mark?] = [:]
+        var unknown: [String] = []
         for id in guide.order {
             // Only what the form sent changes: a missing field leaves its mark as it was.
             guard let value = try? req.content.get(String.self, at: "mark-" + id) else { continue }
-            marks[id] = .some(Desires.Mark(rawValue: value))
+            if value.isEmpty { marks[id] = .some(nil) } else if let mark = Desires.Mark(rawValue: value) { marks[id] = mark } else { unknown.append(id) }
+        }
+        guard unknown.isEmpty else {
+            let errors = unknown.prefix(3).map { FieldError("mark-\($0)-yes", "Choose yes, maybe, no or skip.") }
+            return try await renderDesires(req, context: context, errors: Array(errors), status: .unprocessableEntity)
         }
         do {
             _ = try await service.mark(marks, in: context.loaded, by: context.user)
-            return req.redirect(toPath: "/bonds/\(context.bondID)/desires#matches", flash: .desiresSaved)
+            return req.redirect(toPath: SiteURL.desires(context.bondID).path + "#matches", flash: .desiresSaved)
         } catch let problem as Problem where problem.status == .conflict {
-            return req.redirect(toPath: "/bonds/\(context.bondID)/desires", flash: .notActive)
+            // Not confirmed (or the bond has ended): the page again says why.
+            return try await renderDesires(req, context: context, errors: [FieldError(problem.code == "confirm-age" ? "adult" : "matches-title", problem.detail)],
+                                           status: .conflict)
         }
     }
 
@@ -136,10 +143,10 @@ struct GuidePagesController: RouteCollection {
             let (url, label): (String, String) = switch practice.kind {
             case .deck: (SiteURL.themes(bondID).path, "Choose the questions")
             case .ritual: (SiteURL.rituals(bondID).path + "?idea=\(practice.target ?? "")#propose", "Suggest this ritual")
-            case .together: ("/bonds/\(bondID)/plans?idea=\(practice.target ?? "")#propose", "Plan it")
+            case .together: (SiteURL.plans(bondID).path + "?idea=\(practice.target ?? "")#propose", "Plan it")
             case .appreciation: (SiteURL.appreciations(bondID).path, "Write an appreciation")
             case .conversation: (SiteURL.conversation(bondID).path, "Open the conversation")
-            case .repair: ("/bonds/\(bondID)/repairs", "Open repair")
+            case .repair: (SiteURL.repairs(bondID).path, "Open repair")
             case .measure: (SiteURL.takeMeasure(bondID, practice.target ?? "six-signs", predict: false).path, "Take it")
             }
             return PracticeRow(title: practice.title, detail: practice.detail, reason: Self.sentence(practice.reason), url: url, label: label)

@@ -87,9 +87,9 @@ struct RepairPagesController: RouteCollection {
         let past = (try? req.query.get(String.self, at: "past")) == "1"
         let views = try await RepairService(req).list(in: context.loaded, for: context.user, past: past)
         let partner = context.partnerName ?? "the other person"
-        let base = "/bonds/\(context.bondID)/repairs"
+        let base = SiteURL.repairs(context.bondID).path
         let rows = views.map { view in
-            Row(url: base + "/" + view.id.uuidString.lowercased(),
+            Row(url: SiteURL.repair(context.bondID, view.id).path,
                 summary: String((view.happened ?? view.felt ?? view.wouldHelp ?? "").prefix(120)),
                 step: Self.stepLabel(view.step), who: view.raisedByYou ? "You raised this" : "\(partner) raised this")
         }
@@ -118,7 +118,7 @@ struct RepairPagesController: RouteCollection {
         do {
             let view = try await RepairService(req).raise(
                 .init(happened: trimmed("happened"), felt: trimmed("felt"), wouldHelp: trimmed("wouldHelp")), in: context.loaded, by: context.user)
-            return req.redirect(toPath: "/bonds/\(context.bondID)/repairs/\(view.id.uuidString.lowercased())", flash: .repairRaised)
+            return req.redirect(to: .repair(context.bondID, view.id), flash: .repairRaised)
         } catch let problem as Problem where problem.status == .conflict {
             let errors = [FieldError("happened", problem.detail)]
             return try await renderList(req, context: context, errors: errors, form: form, status: .conflict)
@@ -156,6 +156,8 @@ struct RepairPagesController: RouteCollection {
         let mayDelete: Bool
         let buttons: [Action]
         let text: FormField
+        /// What they wrote for a step that could not be taken (so nothing typed is lost).
+        let unsaved: String?
         let guide: Guide
     }
 
@@ -166,25 +168,25 @@ struct RepairPagesController: RouteCollection {
     }
 
     private func renderShow(_ req: Request, context: PractisePagesController.Context, view: RepairService.View, errors: [FieldError],
-                            text: String, status: HTTPStatus = .ok) async throws -> Response {
-        let base = "/bonds/\(context.bondID)/repairs/\(view.id.uuidString.lowercased())"
+                            text: String, unsaved: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+        let base = SiteURL.repair(context.bondID, view.id).path
         let guide = req.kindred.content.repair
         let stepGuide = guide?.guidance(for: view.step)
-        let labels: [String: (String, Bool)] = [
-            "resolve": ("We've resolved this", true), "let-go": ("Let it go", true),
-            "suggest-let-go": ("Suggest letting it go", false), "withdraw": ("Withdraw it", false),
+        let labels: [RepairService.StepAction: (String, Bool)] = [
+            .resolve: ("We've resolved this", true), .letGo: ("Let it go", true),
+            .suggestLetGo: ("Suggest letting it go", false), .withdraw: ("Withdraw it", false),
         ]
-        let buttons = view.actions.compactMap { action in labels[action].map { Action(step: action, label: $0.0, primary: $0.1) } }
+        let buttons = view.actions.compactMap { action in labels[action].map { Action(step: action.rawValue, label: $0.0, primary: $0.1) } }
         return try await req.page("repair", title: "Repair", section: "bonds", status: status, ShowPage(
-            errors: errors, repairsURL: "/bonds/\(context.bondID)/repairs", stepsURL: base + "/steps", deleteURL: base + "/delete",
+            errors: errors, repairsURL: SiteURL.repairs(context.bondID).path, stepsURL: base + "/steps", deleteURL: base + "/delete",
             raisedByYou: view.raisedByYou, partnerName: context.partnerName ?? "the other person",
             raisedOn: DateText.day(view.createdAt, in: context.user.timeZone), step: Self.stepLabel(view.step),
             happened: view.happened, felt: view.felt, wouldHelp: view.wouldHelp, reply: view.reply,
             yourWill: view.yourWill, theirWill: view.theirWill, letGoSuggested: view.letGoSuggested && view.raisedByYou && view.step == .resolved,
             guidance: view.raisedByYou ? stepGuide?.forRaiser : stepGuide?.forOther, guidanceTitle: stepGuide?.title,
-            mayAcknowledge: view.actions.contains("acknowledge"), mayAgree: view.actions.contains("agree"),
-            mayDelete: view.actions.contains("delete"), buttons: buttons,
-            text: FormField(text, errors: errors, field: "text"), guide: Guide(guide)
+            mayAcknowledge: view.actions.contains(.acknowledge), mayAgree: view.actions.contains(.agree),
+            mayDelete: view.actions.contains(.delete), buttons: buttons,
+            text: FormField(text, errors: errors, field: "text"), unsaved: unsaved, guide: Guide(guide)
         ))
     }
 
@@ -195,8 +197,8 @@ struct RepairPagesController: RouteCollection {
         let view = try await service.get(id, in: context.loaded, for: context.user)
         let raw = (try? req.content.get(String.self, at: "step")) ?? ""
         let text = ((try? req.content.get(String.self, at: "text")) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let page = "/bonds/\(context.bondID)/repairs/\(id.uuidString.lowercased())"
-        guard let step = RepairService.StepRequest(rawValue: raw) else { return req.redirect(toPath: page, flash: .repairNotThisStep) }
+        let page = SiteURL.repair(context.bondID, id).path
+        guard let step = RepairService.StepAction.steps.first(where: { $0.rawValue == raw }) else { return req.redirect(toPath: page, flash: .repairNotThisStep) }
         var errors: [FieldError] = []
         if step == .agree, text.isEmpty { errors.append(FieldError("text", "Write what you will do.")) }
         if text.unicodeScalars.count > TextRules.answerLength.upperBound {
@@ -206,7 +208,10 @@ struct RepairPagesController: RouteCollection {
         do {
             _ = try await service.take(step, text: text.isEmpty ? nil : text, on: id, in: context.loaded, by: context.user)
         } catch let problem as Problem where problem.status == .conflict {
-            return req.redirect(toPath: page, flash: .repairNotThisStep)
+            // The page again as it is now, with why, and what they typed kept.
+            let now = try await service.get(id, in: context.loaded, for: context.user)
+            return try await renderShow(req, context: context, view: now, errors: [FieldError("unsaved", problem.detail)], text: "",
+                                        unsaved: text.isEmpty ? nil : text, status: .conflict)
         }
         let flash: Flash = switch step {
         case .acknowledge: .repairAcknowledged
@@ -215,9 +220,10 @@ struct RepairPagesController: RouteCollection {
         case .suggestLetGo: .repairLetGoSuggested
         case .letGo: .repairLetGo
         case .withdraw: .repairWithdrawn
+        case .delete: .repairDeleted
         }
-        // Let go or withdrawn: back to the list, where it no longer is.
-        return req.redirect(toPath: step == .letGo ? "/bonds/\(context.bondID)/repairs" : page, flash: flash)
+        // Let go: back to the list, where it no longer is.
+        return req.redirect(toPath: step == .letGo ? SiteURL.repairs(context.bondID).path : page, flash: flash)
     }
 
     func delete(req: Request) async throws -> Response {
@@ -225,9 +231,9 @@ struct RepairPagesController: RouteCollection {
         let id = try req.repairID()
         do {
             try await RepairService(req).delete(id, in: context.loaded, by: context.user)
-            return req.redirect(toPath: "/bonds/\(context.bondID)/repairs", flash: .repairDeleted)
+            return req.redirect(to: .repairs(context.bondID), flash: .repairDeleted)
         } catch let problem as Problem where problem.status == .conflict {
-            return req.redirect(toPath: "/bonds/\(context.bondID)/repairs/\(id.uuidString.lowercased())", flash: .repairNotThisStep)
+            return req.redirect(to: .repair(context.bondID, id), flash: .repairNotThisStep)
         }
     }
 }

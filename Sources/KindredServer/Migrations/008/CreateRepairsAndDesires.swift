@@ -1,7 +1,6 @@
 import Fluent
 
-/// Repair and let go, needs and desires, and when a person confirmed they are 18 or over
-/// (issue 13).
+/// Repair and let go, and needs and desires (issue 13).
 struct CreateRepairsAndDesires: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema("repairs")
@@ -21,6 +20,8 @@ struct CreateRepairsAndDesires: AsyncMigration {
             .field("acknowledged_at", .datetime)
             .create()
         try await database.createIndex("idx_repairs_bond", on: "repairs", columns: ["bond_id", "created_at"])
+        // Export and account deletion look repairs and marks up by person.
+        try await database.createIndex("idx_repairs_raiser", on: "repairs", columns: ["raised_by"])
         try await database.schema("desire_marks")
             .id()
             .field("bond_id", .uuid, .required, .references("bonds", "id", onDelete: .cascade))
@@ -30,11 +31,10 @@ struct CreateRepairsAndDesires: AsyncMigration {
             .field("updated_at", .datetime, .required)
             .unique(on: "bond_id", "user_id", "item_id", name: "uq_desire_marks_one_per_item")
             .create()
-        try await database.schema("users").field("adult_confirmed_at", .datetime).update()
+        try await database.createIndex("idx_desire_marks_user", on: "desire_marks", columns: ["user_id"])
     }
 
     func revert(on database: any Database) async throws {
-        try await database.schema("users").deleteField("adult_confirmed_at").update()
         try await database.schema("desire_marks").delete()
         try await database.schema("repairs").delete()
     }
