@@ -92,6 +92,10 @@ final class RitualsAPITests: XCTestCase {
             XCTAssertEqual((changed.json["recent"] as? [[String: Any]])?.last?["yours"] as? String, nil, "Ben's view: Ana's mark is theirs")
             XCTAssertEqual((changed.json["recent"] as? [[String: Any]])?.last?["theirs"] as? String, "done")
 
+            // Pausing is on its own: a change sent beside it is refused, not silently dropped (found by fuzzing).
+            let mixed = try await app.send(.PATCH, path(bond, "/\(id)"), json: ["paused": true, "rhythm": "", "title": "Other"], token: ana.token)
+            XCTAssertEqual(mixed.status, .unprocessableEntity)
+            XCTAssertEqual(Set(mixed.problemFields), ["rhythm", "title"])
             let paused = try await app.send(.PATCH, path(bond, "/\(id)"), json: ["paused": true], token: ana.token)
             XCTAssertEqual(paused.json["paused"] as? Bool, true)
             XCTAssertEqual((paused.json["upcoming"] as? [[String: Any]])?.count, 0, "nothing comes round while paused")

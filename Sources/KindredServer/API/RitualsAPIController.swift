@@ -47,6 +47,14 @@ struct RitualsAPIController: RouteCollection {
         let id = try req.ritualID()
         var body = try JSONBody(req, required: true)
         let service = RitualService(req)
+        // Answering, pausing and changing are three different things: one at a time, so nothing
+        // sent beside an answer or a pause is silently ignored.
+        if body.has("response") || body.has("paused") {
+            let alone = body.has("response") ? "response" : "paused"
+            for field in Self.changeFields + ["response", "paused"] where field != alone && body.has(field) {
+                body.add([FieldError(field, "Send \(alone) on its own; change the ritual in another request.")])
+            }
+        }
         if body.has("response") {
             let response = body.string("response")
             if !["accept", "decline"].contains(response) { body.add([FieldError("response", "Answer accept or decline.")]) }
@@ -65,6 +73,10 @@ struct RitualsAPIController: RouteCollection {
         let draft = try Self.draft(&body, zone: user.timeZone, today: current.today, defaults: current)
         return RitualDTO(try await service.edit(id, draft, from: from, in: loaded, by: user))
     }
+
+    /// What a change may carry (see `draft`), and the date it starts from.
+    static let changeFields = ["title", "description", "ideaId", "participation", "rhythm", "every", "weekdays", "monthDay", "ordinal",
+                               "weekday", "start", "until", "time", "timeZone", "from"]
 
     func delete(req: Request) async throws -> HTTPStatus {
         let (_, loaded) = try await practise.loaded(req)
