@@ -131,6 +131,21 @@ final class RepairAndDesiresWebTests: XCTestCase {
             XCTAssertTrue(page.contains("This week's plan"))
             XCTAssertEqual(page.components(separatedBy: "<li class=\"card\">").count - 1, 3)
             XCTAssertTrue(page.contains("Because "))
+            // On the home, the plan takes the suggestion's place once no questionnaire is due.
+            let due = unescaped(try await anas.get("/bonds/\(bond)").body)
+            XCTAssertTrue(due.contains("When you have a moment"))
+            XCTAssertFalse(due.contains("Why these, and how"))
+            let six = ["open1": 4, "open2": 4, "trust1": 2, "trust2": 2, "warmth1": 4, "warmth2": 4, "time1": 4, "time2": 4,
+                       "talk1": 4, "talk2": 4, "open3": 4, "open4": 4]
+            for (instrument, answers) in [("six-signs", six), ("eis", ["eis1": 4, "eis2": 4, "eis3": 4, "eis4": 4, "eis5": 4])] {
+                let taken = try await app.send(.POST, "/api/v1/bonds/\(bondID)/assessments", json: ["instrument": instrument, "answers": answers], token: ana.token)
+                XCTAssertEqual(taken.status, .created, taken.body)
+            }
+            let home = unescaped(try await anas.get("/bonds/\(bond)").body)
+            XCTAssertFalse(home.contains("When you have a moment"))
+            XCTAssertTrue(home.contains("This week's plan"))
+            XCTAssertTrue(home.contains("Because trust was your lowest sign in your last six signs."))
+            XCTAssertTrue(home.contains("Why these, and how"))
         }
     }
 }
