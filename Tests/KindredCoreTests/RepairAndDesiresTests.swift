@@ -42,6 +42,15 @@ import Testing
         #expect(Repair.raiseProblems(happened: nil, felt: "Left out", wouldHelp: nil).isEmpty)
         #expect(Repair.raiseProblems(happened: String(repeating: "a", count: 2001), felt: nil, wouldHelp: nil).map(\.field) == ["happened"])
     }
+
+    @Test func aStepsWordsAreOptionalExceptWhatYouWillDo() {
+        #expect(Repair.stepTextProblems(agreeing: false, text: nil).isEmpty, "a reply is optional")
+        #expect(Repair.stepTextProblems(agreeing: true, text: "  ").map(\.message) == ["Write what you will do."])
+        #expect(Repair.stepTextProblems(agreeing: true, text: "Call if I'm late").isEmpty)
+        #expect(Repair.stepTextProblems(agreeing: false, text: String(repeating: "é", count: 2001)).map(\.field) == ["text"])
+        #expect(Repair.cleaned("  heard \n") == "heard")
+        #expect(Repair.cleaned(" \n ") == nil && Repair.cleaned(nil) == nil)
+    }
 }
 
 @Suite struct DesiresTests {

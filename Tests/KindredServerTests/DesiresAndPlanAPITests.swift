@@ -10,7 +10,7 @@ final class DesiresAndPlanAPITests: XCTestCase {
     private func desires(_ bond: String) -> String { "/api/v1/bonds/\(bond)/desires" }
 
     func testOnlyMutualMatchesAreShownNeverANoOrAOneSidedYes() async throws {
-        try await withApp { app, _ in
+        try await withApp { app, clock in
             let (ana, ben, bond) = try await app.pair(kind: "romantic")
             let closed = try await app.send(.GET, desires(bond), token: ana.token)
             XCTAssertEqual(closed.json["ageConfirmed"] as? Bool, false)
@@ -41,6 +41,14 @@ final class DesiresAndPlanAPITests: XCTestCase {
             XCTAssertFalse(bens.body.contains("\"no\"") && !bens.body.contains("\"yours\":\"no\""))
             let anaSees = try await app.send(.GET, desires(bond), token: ana.token)
             XCTAssertEqual(matchIDs(anaSees), ["affection-01", "affection-02"])
+
+            // Saving the same marks again writes nothing (the page sends every item each time).
+            let before = try await DesireMark.query(on: app.db).all().map(\.updatedAt)
+            clock.advance(60)
+            let same = try await app.send(.PUT, desires(bond), json: ["marks": ["affection-01": "maybe", "affection-02": "yes"]], token: ben.token)
+            XCTAssertEqual(same.status, .ok)
+            let after = try await DesireMark.query(on: app.db).all().map(\.updatedAt)
+            XCTAssertEqual(after.sorted(), before.sorted())
 
             // Un-marking ends the match at once; marking again brings it back.
             let cleared = try await app.send(.PUT, desires(bond), json: ["marks": ["affection-02": NSNull()]], token: ben.token)

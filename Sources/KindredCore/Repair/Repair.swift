@@ -58,6 +58,21 @@ public enum Repair {
         step != .letGo && step != .withdrawn
     }
 
+    /// Words as kept: trimmed, and nothing at all when only spaces were sent.
+    public static func cleaned(_ text: String?) -> String? {
+        guard let trimmed = text?.trimmingCharacters(in: .whitespacesAndNewlines), !trimmed.isEmpty else { return nil }
+        return trimmed
+    }
+
+    /// The words sent with a step: a reply is optional, what you will do is not; each at most
+    /// 2,000 characters.
+    public static func stepTextProblems(agreeing: Bool, text: String?) -> [FieldError] {
+        if let text, text.unicodeScalars.count > TextRules.answerLength.upperBound {
+            return [FieldError("text", "Keep it to \(TextRules.answerLength.upperBound) characters or fewer.")]
+        }
+        return agreeing && cleaned(text) == nil ? [FieldError("text", "Write what you will do.")] : []
+    }
+
     /// What was raised: what happened, how it felt, what would help — each optional, but at
     /// least one, each at most 2,000 characters.
     public static func raiseProblems(happened: String?, felt: String?, wouldHelp: String?) -> [FieldError] {

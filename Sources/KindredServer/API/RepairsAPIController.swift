@@ -37,9 +37,7 @@ struct RepairsAPIController: RouteCollection {
         let wouldHelp = body.optionalString("wouldHelp", nullable: true)
         body.add(Repair.raiseProblems(happened: happened, felt: felt, wouldHelp: wouldHelp))
         try body.validate()
-        func trimmed(_ text: String?) -> String? { text?.trimmingCharacters(in: .whitespacesAndNewlines) }
-        let view = try await RepairService(req).raise(
-            .init(happened: trimmed(happened), felt: trimmed(felt), wouldHelp: trimmed(wouldHelp)), in: loaded, by: user)
+        let view = try await RepairService(req).raise(.init(happened: happened, felt: felt, wouldHelp: wouldHelp), in: loaded, by: user)
         return try await RepairDTO(view, guide: req.kindred.content.repair).encodeResponse(status: .created, for: req)
     }
 
@@ -61,12 +59,8 @@ struct RepairsAPIController: RouteCollection {
         if step == nil, body.has("step") {
             body.add([FieldError("step", "Choose one of: " + RepairService.StepAction.steps.map(\.rawValue).joined(separator: ", ") + ".")])
         }
-        var text = body.optionalString("text", nullable: true)?.trimmingCharacters(in: .whitespacesAndNewlines)
-        if text?.isEmpty == true { text = nil }
-        if let raw = text, raw.unicodeScalars.count > TextRules.answerLength.upperBound {
-            body.add([FieldError("text", "Keep it to \(TextRules.answerLength.upperBound) characters or fewer.")])
-        }
-        if step == .agree, text == nil { body.add([FieldError("text", "Write what you will do.")]) }
+        let text = body.optionalString("text", nullable: true)
+        body.add(Repair.stepTextProblems(agreeing: step == .agree, text: text))
         try body.validate()
         return RepairDTO(try await RepairService(req).take(step!, text: text, on: id, in: loaded, by: user), guide: req.kindred.content.repair)
     }

@@ -71,7 +71,14 @@ struct DesireService: RequestScoped {
         func existing(_ item: String) -> QueryBuilder<DesireMark> {
             DesireMark.query(on: db).filter(\.$bond.$id == bondID).filter(\.$user.$id == userID).filter(\.$itemID == item)
         }
+        // The member's marks read once: the page sends every item on each save, and only what
+        // changed is written.
+        let stored = Dictionary(try await DesireMark.query(on: db).filter(\.$bond.$id == bondID).filter(\.$user.$id == userID).all()
+            .map { ($0.itemID, $0) }, uniquingKeysWith: { first, _ in first })
         for (item, mark) in marks.sorted(by: { $0.key < $1.key }) {
+            let row = stored[item]
+            let current = row.flatMap { try? cipher.open($0.sealedMark, at: $0.place) }.flatMap(Desires.Mark.init(rawValue:))
+            guard current != mark else { continue }
             guard let mark else {
                 try await existing(item).delete()
                 continue
@@ -81,7 +88,7 @@ struct DesireService: RequestScoped {
                 row.updatedAt = now
                 try await row.update(on: db)
             }
-            if let row = try await existing(item).first() {
+            if let row {
                 try await change(row)
             } else {
                 let row = DesireMark()

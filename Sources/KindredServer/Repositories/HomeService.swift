@@ -39,7 +39,7 @@ struct HomeService: RequestScoped {
         let checkins = CheckinService(db: db, services: services)
         let conversation = try await ConversationService(db: db, services: services).current(in: loaded)
         let suggestion = try await suggestion(in: loaded, for: user)
-        let weeklyPlan = suggestion == nil ? try await WeeklyPlanService(db: db, services: services).plan(in: loaded, for: user).practices : nil
+        let weeklyPlan = suggestion == nil ? try await WeeklyPlanService(db: db, services: services).plan(in: loaded, for: user, today: day).practices : nil
         let picture = Picture(
             today: today,
             consistency: try await todayService.consistency(in: loaded, today: day),

@@ -195,8 +195,9 @@ struct RepairService: RequestScoped {
         row.$raiser.id == (try user.requireID()) ? .raiser : .other
     }
 
+    /// Words are kept trimmed; only spaces are nothing.
     private func seal(_ text: String?, _ column: String, of row: RepairRow) throws -> String? {
-        guard let text, !text.isEmpty else { return nil }
+        guard let text = Repair.cleaned(text) else { return nil }
         return try services.cipher.seal(text, at: row.place(column))
     }
 

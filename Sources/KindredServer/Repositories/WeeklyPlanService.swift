@@ -21,13 +21,14 @@ struct WeeklyPlanService: RequestScoped {
         "mutual support": .vulnerability, "feeling understood": .communication,
     ]
 
-    func plan(in loaded: BondService.Loaded, for user: User) async throws -> Plan {
+    /// `today`: the bond's day, when the caller has it already (the home does).
+    func plan(in loaded: BondService.Loaded, for user: User, today: LocalDay? = nil) async throws -> Plan {
         let week = LocalDay(services.now, inZone: user.timeZone).isoWeek
         let inputs = WeeklyPlan.Inputs(
             week: week, kind: loaded.bond.kind, apart: loaded.apart,
             evidence: try await evidence(in: loaded, for: user),
             neglectedCloseness: try await neglectedCloseness(in: loaded, for: user),
-            lately: try await lately(in: loaded, for: user)
+            lately: try await lately(in: loaded, for: user, today: today)
         )
         let content = services.content
         let library = WeeklyPlan.Library(decks: content.decks, ritualIdeas: content.ritualIdeas, planIdeas: content.planIdeas,
@@ -86,9 +87,9 @@ struct WeeklyPlanService: RequestScoped {
         return BalanceInsight.findings(in: score).first?.neglected
     }
 
-    private func lately(in loaded: BondService.Loaded, for user: User) async throws -> WeeklyPlan.Lately {
+    private func lately(in loaded: BondService.Loaded, for user: User, today known: LocalDay?) async throws -> WeeklyPlan.Lately {
         let bondID = loaded.bond.id!, now = services.now
-        let today = try await TodayService(db: db, services: services).today(in: loaded)
+        let today = if let known { known } else { try await TodayService(db: db, services: services).today(in: loaded) }
         let days = (0..<7).map { today.adding(days: -$0).description }
         let answers = try await DailyAnswer.query(on: db).filter(\.$bond.$id == bondID).filter(\.$day ~~ days)
             .field(\.$id).field(\.$day).field(\.$user.$id).all()

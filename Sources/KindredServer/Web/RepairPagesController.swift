@@ -107,17 +107,13 @@ struct RepairPagesController: RouteCollection {
         let context = try await practise.context(req)
         var form: [String: String] = [:]
         for field in ["happened", "felt", "wouldHelp"] { form[field] = (try? req.content.get(String.self, at: field)) ?? "" }
-        func trimmed(_ field: String) -> String? {
-            let text = form[field]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            return text.isEmpty ? nil : text
-        }
         let problems = Repair.raiseProblems(happened: form["happened"], felt: form["felt"], wouldHelp: form["wouldHelp"])
         guard problems.isEmpty else {
             return try await renderList(req, context: context, errors: problems, form: form, status: .unprocessableEntity)
         }
         do {
             let view = try await RepairService(req).raise(
-                .init(happened: trimmed("happened"), felt: trimmed("felt"), wouldHelp: trimmed("wouldHelp")), in: context.loaded, by: context.user)
+                .init(happened: form["happened"], felt: form["felt"], wouldHelp: form["wouldHelp"]), in: context.loaded, by: context.user)
             return req.redirect(to: .repair(context.bondID, view.id), flash: .repairRaised)
         } catch let problem as Problem where problem.status == .conflict {
             let errors = [FieldError("happened", problem.detail)]
@@ -199,14 +195,10 @@ struct RepairPagesController: RouteCollection {
         let text = ((try? req.content.get(String.self, at: "text")) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let page = SiteURL.repair(context.bondID, id).path
         guard let step = RepairService.StepAction.steps.first(where: { $0.rawValue == raw }) else { return req.redirect(toPath: page, flash: .repairNotThisStep) }
-        var errors: [FieldError] = []
-        if step == .agree, text.isEmpty { errors.append(FieldError("text", "Write what you will do.")) }
-        if text.unicodeScalars.count > TextRules.answerLength.upperBound {
-            errors.append(FieldError("text", "Keep it to \(TextRules.answerLength.upperBound) characters or fewer."))
-        }
+        let errors = Repair.stepTextProblems(agreeing: step == .agree, text: text)
         guard errors.isEmpty else { return try await renderShow(req, context: context, view: view, errors: errors, text: text, status: .unprocessableEntity) }
         do {
-            _ = try await service.take(step, text: text.isEmpty ? nil : text, on: id, in: context.loaded, by: context.user)
+            _ = try await service.take(step, text: text, on: id, in: context.loaded, by: context.user)
         } catch let problem as Problem where problem.status == .conflict {
             // The page again as it is now, with why, and what they typed kept.
             let now = try await service.get(id, in: context.loaded, for: context.user)
