@@ -49,6 +49,14 @@ public struct LocalDay: Hashable, Comparable, Codable, Sendable, CustomStringCon
         return calendar.date(from: DateComponents(year: year, month: month, day: day, hour: 12))!
     }
 
+    /// The first instant of this date in the time zone `identifier` (nil for an unknown zone).
+    public func start(inZone identifier: String) -> Date? {
+        guard let zone = TimeZone(identifier: identifier) else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        return calendar.date(from: DateComponents(year: year, month: month, day: day))
+    }
+
     public func adding(days: Int) -> LocalDay {
         LocalDay(noon.addingTimeInterval(Double(days) * 86_400), in: Self.utc)
     }

@@ -27,6 +27,33 @@ public enum ProfessionalAccess {
             }
         }
 
+        /// What it shows, in plain words, for the consent page.
+        public var explanation: String {
+            switch self {
+            case .sharedResults:
+                "Questionnaire results you each chose to share with each other, as scores and how they change over time. Never a result you kept to yourself, and never your guesses about each other."
+            case .checkins:
+                "Your weekly check-in ratings, for weeks you both checked in, and how they change."
+            case .checkinNotes:
+                "The notes you wrote with those check-ins. Only together with check-ins."
+            case .rhythm:
+                "How often you both answered the daily question, and how many rituals you kept: counts only, never what you wrote."
+            case .answers:
+                "The words of daily answers you both gave and revealed to each other, from the last four weeks."
+            }
+        }
+
+        /// An example of what the professional would read.
+        public var example: String {
+            switch self {
+            case .sharedResults: "Emotional Intimacy Scale: 19 on 3 December, 21 on 17 December."
+            case .checkins: "Week of 7 December: trust 4 of 5, quality time 2 of 5."
+            case .checkinNotes: "“A busy week, but Sunday was lovely.”"
+            case .rhythm: "Week of 7 December: answered together on 5 days, 2 rituals kept."
+            case .answers: "“What made you smile today?” — both of your answers."
+            }
+        }
+
         public static func < (lhs: Scope, rhs: Scope) -> Bool {
             allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
         }
@@ -106,5 +133,47 @@ public enum ProfessionalAccess {
     /// A professional account practises in no bond and serves none it is a member of.
     public static func mayServe(professionalIsMember: Bool, professionalAccount: Bool) -> Bool {
         professionalAccount && !professionalIsMember
+    }
+    // MARK: - Accounts and consent
+
+    /// What an account is for: practising in bonds, or serving bonds as a professional.
+    public enum Role: String, Codable, Sendable, CaseIterable {
+        case member, professional
+    }
+
+    public static let practiceNameLength = 0...120
+    public static let credentialsLength = 0...200
+
+    /// A professional's practice name and self-described credentials: optional, short, one line.
+    public static func profileProblems(practiceName: String?, credentials: String?) -> [FieldError] {
+        var problems: [FieldError] = []
+        for (field, value, range) in [("practiceName", practiceName, practiceNameLength), ("credentials", credentials, credentialsLength)] {
+            guard let value else { continue }
+            if value.count > range.upperBound { problems.append(FieldError(field, "Keep this to \(range.upperBound) characters or fewer.")) }
+            if value.contains(where: \.isNewline) { problems.append(FieldError(field, "Keep this to one line.")) }
+        }
+        return problems
+    }
+
+    /// A member's consent: at least one scope when giving it, and notes only with check-ins.
+    /// Unknown scope names are named back.
+    public static func consentProblems(scopes: [String]?, consent: Bool?) -> [FieldError] {
+        guard consent == true else { return [] }
+        guard let scopes, !scopes.isEmpty else {
+            return [FieldError("scopes", "Choose at least one thing to share, or withdraw consent instead.")]
+        }
+        let unknown = scopes.filter { Scope(rawValue: $0) == nil }
+        if !unknown.isEmpty {
+            return [FieldError("scopes", "Choose from: " + Scope.allCases.map(\.rawValue).joined(separator: ", ") + ".")]
+        }
+        if scopes.contains(Scope.checkinNotes.rawValue), !scopes.contains(Scope.checkins.rawValue) {
+            return [FieldError("scopes", "Check-in notes can only be shared together with check-ins.")]
+        }
+        return []
+    }
+
+    /// A professional sees first names only.
+    public static func firstName(_ displayName: String) -> String {
+        displayName.split(whereSeparator: \.isWhitespace).first.map(String.init) ?? displayName
     }
 }

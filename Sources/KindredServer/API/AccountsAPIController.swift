@@ -25,9 +25,18 @@ struct AccountsAPIController: RouteCollection {
         let password = body.string("password")
         let displayName = body.string("displayName")
         let timeZone = body.optionalString("timeZone") ?? "UTC"
+        let roleName = body.optionalString("role") ?? ProfessionalAccess.Role.member.rawValue
+        let role = ProfessionalAccess.Role(rawValue: roleName)
+        if role == nil { body.add([FieldError("role", "Choose member or professional.")]) }
+        let practiceName = body.optionalString("practiceName", nullable: true)
+        let credentials = body.optionalString("credentials", nullable: true)
+        if role != .professional, practiceName != nil || credentials != nil {
+            body.add([FieldError(practiceName != nil ? "practiceName" : "credentials", "Only a professional account has a practice and credentials.")])
+        }
         try body.validate()
         let outcome = try await SignupService(req).begin(
             email: email, password: password, displayName: displayName, timeZone: timeZone, next: nil,
+            profile: ProfessionalProfile(role: role ?? .member, practiceName: practiceName, credentials: credentials),
             clientAddress: req.clientAddress, app: req.application, logger: req.logger
         )
         switch outcome {

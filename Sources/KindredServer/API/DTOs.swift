@@ -13,6 +13,10 @@ struct MeDTO: Content {
     /// Quick exit also signs this person out.
     let quickExitSignsOut: Bool
     let wakingHours: WakingHoursDTO
+    /// `member` or `professional`; a professional's practice and self-described credentials.
+    let role: String
+    let practiceName: String?
+    let credentials: String?
 
     init(_ user: User) {
         id = user.id!
@@ -22,6 +26,9 @@ struct MeDTO: Content {
         createdAt = user.createdAt
         quickExitSignsOut = user.quickExitSignsOut
         wakingHours = WakingHoursDTO(user.wakingHours)
+        role = user.role.rawValue
+        practiceName = user.practiceName
+        credentials = user.credentials
     }
 }
 

@@ -53,6 +53,14 @@ enum SiteURL {
     case desires(BondID)
     case weeklyPlan(BondID)
     case plans(BondID)
+    // A therapist or counsellor (issue 14).
+    case professionals(BondID)
+    case professionalInvites(BondID)
+    case professionalConsent(BondID, UUID)
+    case professionalJoin(code: String)
+    case professionalHome
+    case professionalSummary(BondID)
+    case registerProfessional
 
     var path: String {
         switch self {
@@ -105,6 +113,13 @@ enum SiteURL {
         case .desires(let id): "/bonds/\(id)/desires"
         case .weeklyPlan(let id): "/bonds/\(id)/plan"
         case .plans(let id): "/bonds/\(id)/plans"
+        case .professionals(let id): "/bonds/\(id)/professionals"
+        case .professionalInvites(let id): "/bonds/\(id)/professionals/invites"
+        case .professionalConsent(let id, let professional): "/bonds/\(id)/professionals/\(professional.uuidString.lowercased())/consent"
+        case .professionalJoin(let code): "/professional-invites/\(code)"
+        case .professionalHome: "/professional"
+        case .professionalSummary(let id): "/professional/bonds/\(id)"
+        case .registerProfessional: "/register?as=professional"
         }
     }
 

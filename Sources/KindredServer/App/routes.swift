@@ -20,6 +20,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: PlansAPIController())
     try api.register(collection: RepairsAPIController())
     try api.register(collection: GuideAPIController())
+    try api.register(collection: ProfessionalsAPIController())
     try app.register(collection: CalendarFeedsAPIController())
     try api.register(collection: TimeTogetherAPIController())
     try api.register(collection: SafetyAPIController())

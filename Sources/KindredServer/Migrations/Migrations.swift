@@ -59,5 +59,7 @@ extension Migrations {
         // 008 — repair and let go, needs and desires (issue 13).
         add(CreateRepairsAndDesires())
         add(UpdateUsersAddAdultConfirmation())
+        // 009 — a therapist or counsellor, with both members' consent (issue 14).
+        add(CreateProfessionalAccess())
     }
 }

@@ -15,6 +15,10 @@ final class PendingSignup: Model, @unchecked Sendable {
     @Field(key: "time_zone") var timeZone: String
     /// Where the person was going (an invite link), checked again when it is used.
     @OptionalField(key: "next") var next: String?
+    /// The role and professional details the account will start with (issue 14).
+    @Field(key: "role") var roleName: String
+    @OptionalField(key: "practice_name") var practiceName: String?
+    @OptionalField(key: "credentials") var credentials: String?
     @Field(key: "token_hash") var tokenHash: String
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "expires_at") var expiresAt: Date
@@ -22,7 +26,10 @@ final class PendingSignup: Model, @unchecked Sendable {
 
     init() {}
 
-    init(email: String, displayName: String, passwordHash: String, timeZone: String, next: String?, tokenHash: String, now: Date) {
+    init(email: String, displayName: String, passwordHash: String, timeZone: String, next: String?, profile: ProfessionalProfile, tokenHash: String, now: Date) {
+        self.roleName = profile.role.rawValue
+        self.practiceName = profile.practiceName
+        self.credentials = profile.credentials
         self.email = email
         self.displayName = displayName
         self.passwordHash = passwordHash

@@ -18,6 +18,11 @@ final class User: Model, Authenticatable, @unchecked Sendable {
     @OptionalField(key: "sleep_at") var sleepAt: String?
     /// When they confirmed they are 18 or over, opening needs and desires (issue 13).
     @OptionalField(key: "adult_confirmed_at") var adultConfirmedAt: Date?
+    /// `member` or `professional` (issue 14): a professional serves bonds and practises in none.
+    @Field(key: "role") var roleName: String
+    /// A professional's practice and self-described credentials (Kindred verifies neither).
+    @OptionalField(key: "practice_name") var practiceName: String?
+    @OptionalField(key: "credentials") var credentials: String?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
     /// Quick exit also ends this person's session (their choice, in settings).
@@ -33,9 +38,13 @@ final class User: Model, Authenticatable, @unchecked Sendable {
         self.createdAt = now
         self.updatedAt = now
         self.quickExitSignsOut = false
+        self.roleName = ProfessionalAccess.Role.member.rawValue
     }
 
     var userID: UserID { UserID(id!) }
+
+    var role: ProfessionalAccess.Role { ProfessionalAccess.Role(rawValue: roleName) ?? .member }
+    var isProfessional: Bool { role == .professional }
 }
 
 extension User {

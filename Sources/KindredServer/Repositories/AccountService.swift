@@ -11,9 +11,10 @@ struct AccountService: RequestScoped {
 
     // MARK: - Registration
 
-    func register(email: String, password: String, displayName: String, timeZone: String, clientAddress: String) async throws -> User {
+    func register(email: String, password: String, displayName: String, timeZone: String, profile: ProfessionalProfile = .member,
+                  clientAddress: String) async throws -> User {
         let (normalised, hash) = try await prepareSignup(
-            email: email, password: password, displayName: displayName, timeZone: timeZone, clientAddress: clientAddress
+            email: email, password: password, displayName: displayName, timeZone: timeZone, profile: profile, clientAddress: clientAddress
         )
         if try await User.query(on: db).filter(\.$email == normalised).first() != nil {
             throw Self.emailTaken
@@ -22,6 +23,7 @@ struct AccountService: RequestScoped {
             email: normalised, displayName: AccountRules.normaliseDisplayName(displayName),
             passwordHash: hash, timeZone: timeZone, now: services.now
         )
+        profile.apply(to: user)
         do {
             try await user.create(on: db)
         } catch let error as any DatabaseError where error.isConstraintFailure {
@@ -33,10 +35,11 @@ struct AccountService: RequestScoped {
 
     /// What every sign-up does before it looks at the email: checks the fields, counts the
     /// attempt, and hashes the password. Returns the normalised email and the hash.
-    func prepareSignup(email: String, password: String, displayName: String, timeZone: String, clientAddress: String) async throws -> (email: String, passwordHash: String) {
+    func prepareSignup(email: String, password: String, displayName: String, timeZone: String, profile: ProfessionalProfile = .member,
+                       clientAddress: String) async throws -> (email: String, passwordHash: String) {
         let problems = AccountRules.registrationProblems(
             email: email, password: password, displayName: displayName, timeZone: timeZone
-        )
+        ) + ProfessionalAccess.profileProblems(practiceName: profile.practiceName, credentials: profile.credentials)
         guard problems.isEmpty else { throw Problem.invalid(problems) }
         // Every attempt counts, whatever its outcome: one client cannot make accounts, or ask
         // which emails are taken, more than a few times in 15 minutes.

@@ -85,6 +85,7 @@ struct BondService: RequestScoped {
     // MARK: - Creating and leaving
 
     func create(kind: String?, name: String?, by user: User) async throws -> Bond {
+        if user.isProfessional { throw ProfessionalService.notForProfessionals }
         let problems = BondRules.creationProblems(kind: kind, name: name)
         guard problems.isEmpty, let kind = kind.flatMap(BondKind.init(rawValue:)) else { throw Problem.invalid(problems) }
         let bond = try Bond(kind: kind, name: BondRules.normaliseName(name), cipher: services.cipher, now: services.now)

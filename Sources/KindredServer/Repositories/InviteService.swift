@@ -137,6 +137,8 @@ struct InviteService: RequestScoped {
 
     /// What the holder of a code is being invited to, and whether they can accept.
     func preview(code rawCode: String, for user: User) async throws -> Preview {
+        // A professional serves bonds through their own invites and joins none.
+        if user.isProfessional { throw ProfessionalService.notForProfessionals }
         let code = SecureToken.normaliseInviteCode(rawCode)
         guard SecureToken.isWellFormedInviteCode(code),
               let invite = try await Invite.query(on: db).filter(\.$codeHash == Secrets.sha256(code)).first(),

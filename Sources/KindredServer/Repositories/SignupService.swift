@@ -19,18 +19,18 @@ struct SignupService: RequestScoped {
         case awaitingLink(message: String)
     }
 
-    func begin(email: String, password: String, displayName: String, timeZone: String, next: String?,
+    func begin(email: String, password: String, displayName: String, timeZone: String, next: String?, profile: ProfessionalProfile = .member,
                clientAddress: String, app: Application, logger: Logger) async throws -> Outcome {
         guard services.configuration.confirmsSignupByEmail else {
             return .started(try await AccountService(db: db, services: services).register(
-                email: email, password: password, displayName: displayName, timeZone: timeZone, clientAddress: clientAddress
+                email: email, password: password, displayName: displayName, timeZone: timeZone, profile: profile, clientAddress: clientAddress
             ))
         }
         let (normalised, hash) = try await AccountService(db: db, services: services).prepareSignup(
-            email: email, password: password, displayName: displayName, timeZone: timeZone, clientAddress: clientAddress
+            email: email, password: password, displayName: displayName, timeZone: timeZone, profile: profile, clientAddress: clientAddress
         )
         let start = Start(email: normalised, displayName: AccountRules.normaliseDisplayName(displayName), passwordHash: hash,
-                          timeZone: timeZone, next: SiteURL.isSafeNext(next) ? next : nil)
+                          timeZone: timeZone, next: SiteURL.isSafeNext(next) ? next : nil, profile: profile)
         // Looking the address up, writing and sending all happen after the answer has gone,
         // so the answer's content and timing are the same whether or not it was taken.
         let base = app.baseURL
@@ -46,6 +46,7 @@ struct SignupService: RequestScoped {
 
     struct Start: Sendable {
         let email: String, displayName: String, passwordHash: String, timeZone: String, next: String?
+        let profile: ProfessionalProfile
     }
 
     /// A link to finish signing up, or, when the address has an account, a note saying so.
@@ -72,7 +73,7 @@ struct SignupService: RequestScoped {
         } else {
             let token = SecureToken.secret()
             try await PendingSignup(email: start.email, displayName: start.displayName, passwordHash: start.passwordHash,
-                                    timeZone: start.timeZone, next: start.next, tokenHash: Secrets.sha256(token), now: services.now).create(on: db)
+                                    timeZone: start.timeZone, next: start.next, profile: start.profile, tokenHash: Secrets.sha256(token), now: services.now).create(on: db)
             message = ("Finish creating your Kindred account", """
                 Hello \(start.displayName),
 
@@ -124,6 +125,8 @@ struct SignupService: RequestScoped {
         }
         let now = services.now
         let user = User(email: row.email, displayName: row.displayName, passwordHash: row.passwordHash, timeZone: row.timeZone, now: now)
+        ProfessionalProfile(role: ProfessionalAccess.Role(rawValue: row.roleName) ?? .member, practiceName: row.practiceName,
+                            credentials: row.credentials).apply(to: user)
         let made = try await db.transaction { tx -> Bool in
             // Links for one address wait for each other (on PostgreSQL a lock per address; SQLite
             // has one writer): the first makes the account and ends the rest.

@@ -14,11 +14,14 @@ private let passwordForTests = "a long and lovely passphrase"
 
 extension Application {
     /// Registers `name` and gets them a token.
-    func person(_ name: String, timeZone: String = "Europe/London") async throws -> APIPerson {
-        let email = "\(name.lowercased())-\(UUID().uuidString.prefix(8).lowercased())@example.org"
-        let created = try await send(.POST, "/api/v1/accounts", json: [
-            "email": email, "password": passwordForTests, "displayName": name, "timeZone": timeZone,
-        ])
+    func person(_ name: String, timeZone: String = "Europe/London", professional practiceName: String? = nil) async throws -> APIPerson {
+        let email = "\(name.lowercased().filter(\.isLetter))-\(UUID().uuidString.prefix(8).lowercased())@example.org"
+        var body: [String: Any] = ["email": email, "password": passwordForTests, "displayName": name, "timeZone": timeZone]
+        if let practiceName {
+            body["role"] = "professional"
+            body["practiceName"] = practiceName
+        }
+        let created = try await send(.POST, "/api/v1/accounts", json: body)
         let account = try await finishSignup(created, email: email)
         let token = try await send(.POST, "/api/v1/tokens", json: ["email": email, "password": passwordForTests])
         XCTAssertEqual(token.status, .created, token.body)
@@ -66,5 +69,27 @@ extension Application {
         let accepted = try await send(.POST, "/api/v1/invites/\(code)/accept", token: ben.token)
         XCTAssertEqual(accepted.status, .ok, accepted.body)
         return (ana, ben, bondID)
+    }
+
+    /// A professional account (through the same sign-up as anyone, with its role).
+    func professional(_ name: String, practice: String = "Harbour Counselling") async throws -> APIPerson {
+        try await person(name, professional: practice)
+    }
+
+    /// `professional` serves the bond: invited by `member`, accepted.
+    func serve(_ bondID: String, by professional: APIPerson, invitedBy member: APIPerson) async throws {
+        let invite = try await send(.POST, "/api/v1/bonds/\(bondID)/professional-invites", token: member.token)
+        XCTAssertEqual(invite.status, .created, invite.body)
+        let accepted = try await send(.POST, "/api/v1/professional-invites/\(invite.json["code"] as? String ?? "")/accept", token: professional.token)
+        XCTAssertEqual(accepted.status, .ok, accepted.body)
+    }
+
+    /// `member` consents to `professional` with `scopes` (or withdraws, with `consent: false`).
+    @discardableResult
+    func consent(_ bondID: String, by member: APIPerson, to professional: APIPerson, scopes: [String], consent: Bool = true) async throws -> TestResponse {
+        let response = try await send(.PUT, "/api/v1/bonds/\(bondID)/professional-consent",
+                                      json: ["professionalId": professional.id, "scopes": scopes, "consent": consent], token: member.token)
+        XCTAssertEqual(response.status, .ok, response.body)
+        return response
     }
 }
