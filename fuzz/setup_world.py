@@ -3,7 +3,9 @@
 Prints two bearer tokens of the first person (one for the main run, one that the
 token-revoking operations may destroy), the bond id and the bond's today, as shell
 assignments, with one result of the first person's, an invite code to a second bond of
-the partner's, an appreciation from the partner and a push device of the first person's.
+the partner's, an appreciation from the partner and a push device of the first person's;
+and a professional serving the bond with both members' consent (their token and id), a
+pending professional invite of the bond, and one of another bond the professional may take.
 """
 import base64
 import json
@@ -65,6 +67,30 @@ plan = call("POST", f"/api/v1/bonds/{bond}/plans", {"title": "Picnic", "startsAt
 # is 18 or over, so its marks on needs and desires are taken.
 repair = call("POST", f"/api/v1/bonds/{bond}/repairs", {"happened": "The missed call on Sunday."}, partner)["id"]
 call("PUT", f"/api/v1/bonds/{bond}/desires", {"confirmAdult": True}, main)
+# A counsellor the fuzzer invited, serving the bond with both members' consent to every scope, so
+# access is open, the consent page lists them and their summary opens; they read it once, so the
+# access log has a row. A professional invite of the bond still waiting (withdrawing and
+# previewing it reach a real one), and one the partner made for a second bond (the partner's with
+# a third person), which the professional can take once.
+call("POST", "/api/v1/accounts", {"email": "counsellor@example.org", "password": PASSWORD, "displayName": "Robin Counsellor",
+                                  "role": "professional", "practiceName": "Harbour Counselling", "credentials": "Registered counsellor"})
+professional = call("POST", "/api/v1/tokens", {"email": "counsellor@example.org", "password": PASSWORD, "name": "fuzz"})["token"]
+professional_id = call("GET", "/api/v1/me", None, professional)["id"]
+served = call("POST", f"/api/v1/bonds/{bond}/professional-invites", None, main)["code"]
+call("POST", f"/api/v1/professional-invites/{served}/accept", None, professional)
+scopes = ["shared-results", "checkins", "checkin-notes", "rhythm", "answers"]
+for member in (main, partner):
+    call("PUT", f"/api/v1/bonds/{bond}/professional-consent", {"professionalId": professional_id, "scopes": scopes, "consent": True}, member)
+call("GET", f"/api/v1/professional/bonds/{bond}/summary", None, professional)
+pending = call("POST", f"/api/v1/bonds/{bond}/professional-invites", None, main)
+call("POST", "/api/v1/accounts", {"email": "third@example.org", "password": PASSWORD, "displayName": "Third"})
+third = call("POST", "/api/v1/tokens", {"email": "third@example.org", "password": PASSWORD})["token"]
+elsewhere = call("POST", "/api/v1/bonds", {"kind": "friendship"}, partner)["id"]
+elsewhere_invite = call("POST", f"/api/v1/bonds/{elsewhere}/invites", None, partner)["code"]
+call("POST", f"/api/v1/invites/{elsewhere_invite}/accept", None, third)
+elsewhere_code = call("POST", f"/api/v1/bonds/{elsewhere}/professional-invites", None, partner)["code"]
 print(f"MAIN_TOKEN={main}\nSPARE_TOKEN={spare}\nBOND_ID={bond}\nTODAY={today}\n"
       f"ASSESSMENT_ID={assessment}\nINVITE_CODE={other_code}\nAPPRECIATION_ID={appreciation}\nDEVICE_ID={device}\n"
-      f"RITUAL_ID={ritual}\nPLAN_ID={plan}\nREPAIR_ID={repair}")
+      f"RITUAL_ID={ritual}\nPLAN_ID={plan}\nREPAIR_ID={repair}\n"
+      f"PROFESSIONAL_TOKEN={professional}\nPROFESSIONAL_ID={professional_id}\nPRO_INVITE_ID={pending['id']}\n"
+      f"PRO_INVITE_CODE={pending['code']}\nPRO_ELSEWHERE_CODE={elsewhere_code}\nELSEWHERE_BOND_ID={elsewhere}")

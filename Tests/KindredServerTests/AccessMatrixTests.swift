@@ -7,8 +7,12 @@ import XCTVapor
 /// listed, and nothing of the bond ever reaches someone outside it. A route missing from
 /// this matrix fails the suite, so every new route must say who may use it.
 final class AccessMatrixTests: XCTestCase {
+    /// The professionals (issue 14): one both members consented to, one only the member
+    /// consented to, one whose access the other member withdrew, and one serving another bond.
     enum Role: String, CaseIterable {
-        case anonymous, stranger, otherMember, member
+        case anonymous, stranger, professional, professionalOneConsent, professionalWithdrawn, professionalElsewhere, otherMember, member
+
+        var isProfessional: Bool { [.professional, .professionalOneConsent, .professionalWithdrawn, .professionalElsewhere].contains(self) }
     }
 
     /// Expected status per role; roles run in the order above, so a member's destructive
@@ -18,10 +22,14 @@ final class AccessMatrixTests: XCTestCase {
         let path: String
         let expect: [Role: HTTPStatus]
 
-        init(_ method: HTTPMethod, _ path: String, _ anonymous: HTTPStatus, _ stranger: HTTPStatus, member: HTTPStatus, other: HTTPStatus? = nil) {
+        /// A professional gets what a stranger gets unless `pro` says otherwise (`pros` per professional).
+        init(_ method: HTTPMethod, _ path: String, _ anonymous: HTTPStatus, _ stranger: HTTPStatus, member: HTTPStatus, other: HTTPStatus? = nil,
+             pro: HTTPStatus? = nil, pros: [Role: HTTPStatus] = [:]) {
             self.method = method
             self.path = path
-            self.expect = [.anonymous: anonymous, .stranger: stranger, .member: member, .otherMember: other ?? member]
+            var expect: [Role: HTTPStatus] = [.anonymous: anonymous, .stranger: stranger, .member: member, .otherMember: other ?? member]
+            for role in Role.allCases where role.isProfessional { expect[role] = pros[role] ?? pro ?? stranger }
+            self.expect = expect
         }
     }
 
@@ -51,8 +59,8 @@ final class AccessMatrixTests: XCTestCase {
         Case(.POST, "/api/v1/bonds/:bond/invites", .unauthorized, .notFound, member: .conflict),
         Case(.GET, "/api/v1/bonds/:bond/invites", .unauthorized, .notFound, member: .ok),
         Case(.DELETE, "/api/v1/bonds/:bond/invites/:invite", .unauthorized, .notFound, member: .conflict),
-        Case(.GET, "/api/v1/invites/:code", .unauthorized, .gone, member: .conflict),
-        Case(.POST, "/api/v1/invites/:code/accept", .unauthorized, .gone, member: .conflict),
+        Case(.GET, "/api/v1/invites/:code", .unauthorized, .gone, member: .conflict, pro: .forbidden),
+        Case(.POST, "/api/v1/invites/:code/accept", .unauthorized, .gone, member: .conflict, pro: .forbidden),
         // API: measuring (the member has a shared result and a private prediction)
         Case(.GET, "/api/v1/instruments", .unauthorized, .ok, member: .ok),
         Case(.GET, "/api/v1/instruments/:instrument", .unauthorized, .ok, member: .ok),
@@ -97,6 +105,21 @@ final class AccessMatrixTests: XCTestCase {
         Case(.GET, "/api/v1/bonds/:bond/desires", .unauthorized, .notFound, member: .ok),
         Case(.PUT, "/api/v1/bonds/:bond/desires", .unauthorized, .notFound, member: .badRequest),
         Case(.GET, "/api/v1/bonds/:bond/plan", .unauthorized, .notFound, member: .ok),
+        // API: professionals (issue 14). A professional reaches only their own routes; the world has
+        // a pending professional invite the member made, which the withdrawn professional may take.
+        Case(.POST, "/api/v1/bonds/:bond/professional-invites", .unauthorized, .notFound, member: .created),
+        Case(.GET, "/api/v1/bonds/:bond/professional-invites", .unauthorized, .notFound, member: .ok),
+        Case(.DELETE, "/api/v1/bonds/:bond/professional-invites/:proInvite", .unauthorized, .notFound, member: .conflict, other: .noContent),
+        Case(.GET, "/api/v1/bonds/:bond/professional-consent", .unauthorized, .notFound, member: .ok),
+        Case(.PUT, "/api/v1/bonds/:bond/professional-consent", .unauthorized, .notFound, member: .badRequest),
+        Case(.GET, "/api/v1/bonds/:bond/professional-access-log", .unauthorized, .notFound, member: .ok),
+        Case(.GET, "/api/v1/professional-invites/:proCode", .unauthorized, .forbidden, member: .forbidden,
+             pros: [.professional: .conflict, .professionalOneConsent: .conflict, .professionalWithdrawn: .ok, .professionalElsewhere: .ok]),
+        Case(.POST, "/api/v1/professional-invites/:proCode/accept", .unauthorized, .forbidden, member: .forbidden,
+             pros: [.professional: .conflict, .professionalOneConsent: .conflict, .professionalWithdrawn: .ok, .professionalElsewhere: .gone]),
+        Case(.GET, "/api/v1/professional/bonds", .unauthorized, .forbidden, member: .forbidden, pro: .ok),
+        Case(.GET, "/api/v1/professional/bonds/:bond/summary", .unauthorized, .forbidden, member: .forbidden,
+             pros: [.professional: .ok, .professionalOneConsent: .forbidden, .professionalWithdrawn: .forbidden, .professionalElsewhere: .notFound]),
         Case(.PATCH, "/api/v1/bonds/:bond", .unauthorized, .notFound, member: .badRequest),
         Case(.PUT, "/api/v1/me/waking-hours", .unauthorized, .badRequest, member: .badRequest),
         Case(.POST, "/api/v1/bonds/:bond/calendar-feeds", .unauthorized, .notFound, member: .created),
@@ -155,16 +178,16 @@ final class AccessMatrixTests: XCTestCase {
         Case(.GET, "/settings/delete", signIn, .ok, member: .ok),
         Case(.POST, "/settings/delete", signIn, .forbidden, member: .forbidden),
         // Web: bonds
-        Case(.GET, "/bonds", signIn, .ok, member: .ok),
+        Case(.GET, "/bonds", signIn, .ok, member: .ok, pro: .seeOther),
         Case(.GET, "/bonds/new", signIn, .ok, member: .ok),
-        Case(.POST, "/bonds", signIn, .unprocessableEntity, member: .unprocessableEntity),
+        Case(.POST, "/bonds", signIn, .unprocessableEntity, member: .unprocessableEntity, pro: .forbidden),
         Case(.GET, "/bonds/:bond", signIn, .notFound, member: .ok),
         Case(.POST, "/bonds/:bond/invites", signIn, .notFound, member: .conflict),
         Case(.POST, "/bonds/:bond/invites/:invite/revoke", signIn, .notFound, member: .conflict),
         Case(.GET, "/bonds/:bond/leave", signIn, .notFound, member: .ok),
         Case(.POST, "/bonds/:bond/leave", signIn, .notFound, member: .seeOther),
-        Case(.GET, "/join/:code", .ok, .gone, member: .conflict),
-        Case(.POST, "/join/:code", signIn, .gone, member: .conflict),
+        Case(.GET, "/join/:code", .ok, .gone, member: .conflict, pro: .forbidden),
+        Case(.POST, "/join/:code", signIn, .gone, member: .conflict, pro: .forbidden),
         // Web: measuring
         Case(.GET, "/bonds/:bond/measure", signIn, .notFound, member: .ok),
         Case(.GET, "/bonds/:bond/measure/:instrument", signIn, .notFound, member: .ok),
@@ -204,6 +227,18 @@ final class AccessMatrixTests: XCTestCase {
         Case(.POST, "/bonds/:bond/desires", signIn, .notFound, member: .seeOther),
         Case(.POST, "/bonds/:bond/desires/confirm", signIn, .notFound, member: .unprocessableEntity),
         Case(.GET, "/bonds/:bond/plan", signIn, .notFound, member: .ok),
+        // Web: professionals (issue 14)
+        Case(.GET, "/bonds/:bond/professionals", signIn, .notFound, member: .ok),
+        Case(.POST, "/bonds/:bond/professionals/invites", signIn, .notFound, member: .ok),
+        Case(.POST, "/bonds/:bond/professionals/invites/:proInvite/revoke", signIn, .notFound, member: .conflict, other: .seeOther),
+        Case(.POST, "/bonds/:bond/professionals/:professional/consent", signIn, .notFound, member: .unprocessableEntity),
+        Case(.GET, "/professional-invites/:proCode", .ok, .forbidden, member: .forbidden,
+             pros: [.professional: .conflict, .professionalOneConsent: .conflict, .professionalWithdrawn: .ok, .professionalElsewhere: .ok]),
+        Case(.POST, "/professional-invites/:proCode", signIn, .forbidden, member: .forbidden,
+             pros: [.professional: .conflict, .professionalOneConsent: .conflict, .professionalWithdrawn: .seeOther, .professionalElsewhere: .gone]),
+        Case(.GET, "/professional", signIn, .forbidden, member: .forbidden, pro: .ok),
+        Case(.GET, "/professional/bonds/:bond", signIn, .forbidden, member: .forbidden,
+             pros: [.professional: .ok, .professionalOneConsent: .forbidden, .professionalWithdrawn: .forbidden, .professionalElsewhere: .notFound]),
         Case(.POST, "/bonds/:bond/together", signIn, .notFound, member: .seeOther),
         Case(.POST, "/settings/waking-hours", signIn, .unprocessableEntity, member: .unprocessableEntity),
         Case(.POST, "/bonds/:bond/calendar-feeds/:feed/delete", signIn, .notFound, member: .seeOther, other: .notFound),
@@ -277,6 +312,10 @@ final class AccessMatrixTests: XCTestCase {
         let feedID: String
         let planID: String
         let repairID: String
+        /// The professionals, by role, and a pending professional invite of the member's.
+        let professionals: [Role: APIPerson]
+        let proInviteID: String
+        let proCode: String
         var browsers: [Role: Browser]
 
         /// Everything that identifies the bond; none of it may reach the anonymous or the stranger.
@@ -284,6 +323,11 @@ final class AccessMatrixTests: XCTestCase {
         /// What the other member must never see in any response: the text of a repair the member
         /// raised and withdrew, and any sign of the member's marks on needs and desires (the other
         /// marked nothing, so a mark in their response could only be the member's).
+        /// What no professional may see anywhere: everything of the bond but its id and first names
+        /// (which their own routes show), and the members' email addresses.
+        var hiddenFromProfessionals: [String] {
+            secrets.filter { ![bondID, "Anastasia", "Benedikt"].contains($0) } + [member.email, other.email]
+        }
         var hiddenFromOther: [String] { ["Velvet withdrawn", #""yours":"no""#, #""yours":"yes""#, #"value="no" checked"#, #"value="yes" checked"#] }
 
         func path(_ template: String) -> String {
@@ -292,7 +336,8 @@ final class AccessMatrixTests: XCTestCase {
                 (":bond", bondID), (":result", resultID), (":prediction", predictionID), (":instrument", "eis"), (":day", day),
                 (":check", checkID), (":session", sessionID), (":invite", inviteID), (":code", code), (":memberToken", memberTokenID),
                 (":spareToken", spareTokenID), (":appreciation", appreciationID), (":device", deviceID), (":ritual", ritualID),
-                (":feed", feedID), (":plan", planID), (":repair", repairID), (":file", "made-up-secret.ics"), (":token", "a-made-up-token-0123456789abcdefghjkmnpqrstv"),
+                (":feed", feedID), (":plan", planID), (":repair", repairID), (":professional", professionals[.professionalOneConsent]?.id ?? ""),
+                (":proInvite", proInviteID), (":proCode", proCode), (":file", "made-up-secret.ics"), (":token", "a-made-up-token-0123456789abcdefghjkmnpqrstv"),
             ]
             return values.reduce(template) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
         }
@@ -344,6 +389,32 @@ final class AccessMatrixTests: XCTestCase {
         let marks = try await app.send(.PUT, "/api/v1/bonds/\(bondID)/desires", json: ["confirmAdult": true, "marks": ["words-01": "no", "time-01": "yes"]], token: member.token)
         let othersAge = try await app.send(.PUT, "/api/v1/bonds/\(bondID)/desires", json: ["confirmAdult": true], token: other.token)
         XCTAssertEqual([repair.status, withdrawn.status, withdraw.status, marks.status, othersAge.status], [.created, .created, .ok, .ok, .ok])
+        var professionals: [Role: APIPerson] = [:]
+        let scopes = ["shared-results", "checkins", "rhythm"]
+        for (role, name) in [(Role.professional, "Orla"), (.professionalOneConsent, "Piet"), (.professionalWithdrawn, "Quinn")] {
+            let professional = try await app.professional(name)
+            try await app.serve(bondID, by: professional, invitedBy: member)
+            try await app.consent(bondID, by: member, to: professional, scopes: scopes)
+            if role != .professionalOneConsent { try await app.consent(bondID, by: other, to: professional, scopes: scopes) }
+            if role == .professionalWithdrawn { try await app.consent(bondID, by: other, to: professional, scopes: [], consent: false) }
+            professionals[role] = professional
+        }
+        let elsewhere = try await app.professional("Rhea")
+        let dai = try await app.person("Dai")
+        let otherBond = try await app.bond(of: stranger, kind: "friendship")
+        let (otherCode, _) = try await app.invite(to: otherBond, by: stranger)
+        _ = try await app.send(.POST, "/api/v1/invites/\(otherCode)/accept", token: dai.token)
+        try await app.serve(otherBond, by: elsewhere, invitedBy: stranger)
+        for person in [stranger, dai] { try await app.consent(otherBond, by: person, to: elsewhere, scopes: scopes) }
+        professionals[.professionalElsewhere] = elsewhere
+        let proInvite = try await app.send(.POST, "/api/v1/bonds/\(bondID)/professional-invites", token: member.token)
+        XCTAssertEqual(proInvite.status, .created)
+        for role in Role.allCases where role.isProfessional {
+            let browser = Browser(app)
+            let signedIn = try await browser.signIn(professionals[role]!.email)
+            XCTAssertEqual(signedIn.status, .seeOther)
+            browsers[role] = browser
+        }
         return World(
             member: member, other: other, stranger: stranger, bondID: bondID, inviteID: inviteID, code: code,
             memberTokenID: tokens.jsonArray.first?["id"] as? String ?? "",
@@ -352,7 +423,8 @@ final class AccessMatrixTests: XCTestCase {
             checkID: (check.json["saved"] as? [String: Any])?["id"] as? String ?? "",
             sessionID: ((memberSessions.json["sessions"] as? [[String: Any]])?.first?["id"] as? String) ?? "",
             appreciationID: note.json["id"] as? String ?? "", deviceID: device.json["id"] as? String ?? "", ritualID: ritualID, feedID: feed.json["id"] as? String ?? "", planID: plan.json["id"] as? String ?? "",
-            repairID: repair.json["id"] as? String ?? "", browsers: browsers
+            repairID: repair.json["id"] as? String ?? "", professionals: professionals,
+            proInviteID: proInvite.json["id"] as? String ?? "", proCode: proInvite.json["code"] as? String ?? "", browsers: browsers
         )
     }
 
@@ -364,6 +436,7 @@ final class AccessMatrixTests: XCTestCase {
             case .stranger: world.stranger.token
             case .member: world.member.token
             case .otherMember: world.other.token
+            default: world.professionals[role]?.token
             }
             return try await app.send(testCase.method, path, token: token)
         }
@@ -383,6 +456,14 @@ final class AccessMatrixTests: XCTestCase {
                     let label = "\(testCase.method) \(testCase.path) as \(role)"
                     XCTAssertEqual(response.status, testCase.expect[role], "\(label): \(response.body.prefix(300))")
                     XCTAssertLessThan(response.status.code, 500, label)
+                    if role.isProfessional {
+                        // Their own routes show the bond's id and first names; nothing else does.
+                        let own = ["/api/v1/professional", "/professional"].contains { testCase.path.hasPrefix($0) }
+                        let body = response.body.lowercased()
+                        for hidden in (own ? world.hiddenFromProfessionals : world.secrets + [world.member.email, world.other.email]).map({ $0.lowercased() }) {
+                            XCTAssertFalse(body.contains(hidden), "\(label) showed \(hidden)")
+                        }
+                    }
                     if role == .otherMember {
                         for hidden in world.hiddenFromOther { XCTAssertFalse(response.body.contains(hidden), "\(label) showed \(hidden)") }
                     }

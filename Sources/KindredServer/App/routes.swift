@@ -44,6 +44,7 @@ func routes(_ app: Application) throws {
     try web.register(collection: PlanPagesController())
     try web.register(collection: RepairPagesController())
     try web.register(collection: GuidePagesController())
+    try web.register(collection: ProfessionalPagesController())
 
     // One-click unsubscribe (RFC 8058): mail providers post it with no CSRF token and no
     // session, so it is outside the web group; the session is read only for the page's links.

@@ -27,6 +27,7 @@ struct AccountPagesController: RouteCollection {
     /// Where a signed-in person starts: the home of their one active bond, or the list of
     /// bonds (each saying what is new) when they have several or none.
     static func landing(for user: User, req: Request) async throws -> SiteURL {
+        if user.isProfessional { return .professionalHome }
         let active = try await BondService(req).list(for: user).filter { $0.snapshot.status == .active }
         return active.count == 1 ? .bond(active[0].snapshot.id) : .bonds
     }
@@ -39,6 +40,10 @@ struct AccountPagesController: RouteCollection {
         var password: String?
         var timeZone: String?
         var next: String?
+        /// `professional` for a therapist's or counsellor's account (issue 14).
+        var role: String?
+        var practiceName: String?
+        var credentials: String?
     }
 
     struct RegisterPage: Encodable {
@@ -51,11 +56,16 @@ struct AccountPagesController: RouteCollection {
         let timeZones: [TimeZoneOption]
         let next: String
         let nextQuery: String
+        let professional: Bool
+        let practiceName: FormField
+        let credentials: FormField
+        let professionalURL: String
     }
 
     func registerForm(req: Request) async throws -> Response {
         if req.currentUser != nil { return req.redirect(to: .bonds) }
-        return try await renderRegister(req, form: RegisterForm(next: req.query["next"]), errors: [])
+        let professional = (req.query["as"] as String?) == "professional"
+        return try await renderRegister(req, form: RegisterForm(next: req.query["next"], role: professional ? "professional" : nil), errors: [])
     }
 
     func register(req: Request) async throws -> Response {
@@ -64,11 +74,13 @@ struct AccountPagesController: RouteCollection {
             let outcome = try await SignupService(req).begin(
                 email: form.email ?? "", password: form.password ?? "",
                 displayName: form.displayName ?? "", timeZone: form.timeZone ?? "UTC", next: form.next,
+                profile: ProfessionalProfile(role: form.role == "professional" ? .professional : .member,
+                                             practiceName: form.practiceName, credentials: form.credentials),
                 clientAddress: req.clientAddress, app: req.application, logger: req.logger
             )
             switch outcome {
             case .started(let user):
-                return try await Self.signedIn(user, req: req, next: form.next, flash: Self.welcome(next: form.next))
+                return try await Self.signedIn(user, req: req, next: form.next, flash: Self.welcome(next: form.next, professional: user.isProfessional))
             case .awaitingLink(let message):
                 // The same page whether or not the email was free: the inbox hears which.
                 return try await req.page("register-sent", title: "Check your email", section: "register", SignupSentPage(message: message))
@@ -91,9 +103,9 @@ struct AccountPagesController: RouteCollection {
     struct SignupSentPage: Encodable { let message: String }
 
     /// Someone arriving through an invite goes on to accept it: no "make a bond" advice.
-    static func welcome(next: String?) -> Flash {
-        let joining = next.map { SiteURL.isSafeNext($0) && $0.hasPrefix("/join/") } ?? false
-        return joining ? .welcomeInvited : .welcome
+    static func welcome(next: String?, professional: Bool = false) -> Flash {
+        let joining = next.map { SiteURL.isSafeNext($0) && ($0.hasPrefix("/join/") || $0.hasPrefix("/professional-invites/")) } ?? false
+        return joining ? .welcomeInvited : professional ? .welcomeProfessional : .welcome
     }
 
     private func renderRegister(_ req: Request, form: RegisterForm, errors: [FieldError], status: HTTPStatus = .ok) async throws -> Response {
@@ -108,7 +120,11 @@ struct AccountPagesController: RouteCollection {
             timeZone: FormField(zone, errors: errors, field: "timeZone"),
             timeZoneChosen: form.timeZone != nil,
             timeZones: TimeZoneOption.all(selected: zone),
-            next: next, nextQuery: Self.nextQuery(next)
+            next: next, nextQuery: Self.nextQuery(next),
+            professional: form.role == "professional",
+            practiceName: FormField(form.practiceName ?? "", errors: errors, field: "practiceName"),
+            credentials: FormField(form.credentials ?? "", errors: errors, field: "credentials"),
+            professionalURL: SiteURL.registerProfessional.path + (next.isEmpty ? "" : "&next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
         ))
     }
 

@@ -61,6 +61,7 @@ extension BondPagesController {
         let repairsURL: String
         /// Romantic bonds only.
         let desiresURL: String?
+        let professionalsURL: String
     }
 
     func show(req: Request) async throws -> Response {
@@ -103,7 +104,8 @@ extension BondPagesController {
             conversationURL: SiteURL.conversation(bondID).path, conversationUnderway: picture.conversationUnderway,
             ritualsURL: SiteURL.rituals(bondID).path, togetherURL: "/bonds/\(bondID)/together", plansURL: "/bonds/\(bondID)/plans",
             plan: GuidePagesController.rows(picture.weeklyPlan ?? [], bondID: bondID), weeklyPlanURL: SiteURL.weeklyPlan(bondID).path,
-            repairsURL: SiteURL.repairs(bondID).path, desiresURL: loaded.bond.kind == .romantic ? SiteURL.desires(bondID).path : nil
+            repairsURL: SiteURL.repairs(bondID).path, desiresURL: loaded.bond.kind == .romantic ? SiteURL.desires(bondID).path : nil,
+            professionalsURL: SiteURL.professionals(bondID).path
         )
         return try await req.page("bond", title: page.title, section: "bonds", page)
     }

@@ -28,6 +28,7 @@ struct BondPagesController: RouteCollection {
 
     func list(req: Request) async throws -> Response {
         let user = try req.requireWebUser()
+        if user.isProfessional { return req.redirect(to: .professionalHome) }
         let home = HomeService(req)
         var bonds: [BondSummary] = []
         let paging = WebPaging(req, size: 20)

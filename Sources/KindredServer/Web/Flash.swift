@@ -21,6 +21,8 @@ enum Flash: String, CaseIterable {
     // Repair, needs and desires (issue 13).
     case repairRaised, repairAcknowledged, repairAgreed, repairResolved, repairLetGoSuggested, repairLetGo, repairWithdrawn, repairDeleted
     case repairNotThisStep, desiresSaved
+    // A therapist or counsellor (issue 14).
+    case welcomeProfessional, professionalServing, consentGiven, consentWithdrawn, professionalInviteWithdrawn
 
     var message: String {
         switch self {
@@ -98,6 +100,11 @@ enum Flash: String, CaseIterable {
         case .repairDeleted: "Deleted for good."
         case .repairNotThisStep: "That step isn't yours to take right now — the page shows what is."
         case .desiresSaved: "Saved. Only what you're both open to is ever shown."
+        case .welcomeProfessional: "Welcome to Kindred. When a couple or family invites you, their link brings you here."
+        case .professionalServing: "You're connected. The summary opens once both members have consented."
+        case .consentGiven: "Saved. Access opens only once you've both consented, to what you both chose."
+        case .consentWithdrawn: "Access has ended. They can no longer see anything of your bond."
+        case .professionalInviteWithdrawn: "That link won't work any more."
         case .longDistanceOn: "Marked long-distance. Ideas that work apart come first now."
         case .longDistanceOff: "No longer marked long-distance."
         case .feedRevoked: "That calendar address no longer works. Calendars using it will stop updating."

@@ -7,6 +7,8 @@ struct Layout: Encodable {
     let section: String
     let csrf: String
     let userName: String?
+    /// A professional's pages: "Bonds I serve" instead of "My bonds".
+    let professional: Bool
     let flash: String?
     let quickExitURL: String
 }
@@ -29,7 +31,7 @@ extension Request {
         if flash == nil, sessionJustExpired { flash = Flash.sessionExpired.message }
         let layout = Layout(
             title: title, section: section, csrf: csrfToken,
-            userName: currentUser?.displayName, flash: flash,
+            userName: currentUser?.displayName, professional: currentUser?.isProfessional ?? false, flash: flash,
             // Signed-in people who asked for it leave through /exit, which also signs them out.
             // The token proves the click came from one of this session's pages, not another site.
             quickExitURL: currentUser?.quickExitSignsOut == true ? exitToken.map { "/exit?t=\($0)" } ?? kindred.configuration.quickExitURL

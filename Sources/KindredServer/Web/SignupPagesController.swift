@@ -34,7 +34,7 @@ struct SignupPagesController: RouteCollection {
         let token = req.parameters.get("token") ?? ""
         do {
             let (user, next) = try await SignupService(req).complete(token: token, device: req.device)
-            return try await AccountPagesController.signedIn(user, req: req, next: next, flash: AccountPagesController.welcome(next: next))
+            return try await AccountPagesController.signedIn(user, req: req, next: next, flash: AccountPagesController.welcome(next: next, professional: user.isProfessional))
         } catch let problem as Problem where [.gone, .notFound, .conflict].contains(problem.status) {
             return try await self.problem(req, problem.detail, status: problem.status, taken: problem.status == .conflict)
         }

@@ -39,6 +39,14 @@ final class Browser {
         return try await request(.POST, path, body: body, headers: headers)
     }
 
+    /// Posts fields in order, repeats allowed (`scopes[]` ticked twice), with this browser's CSRF token.
+    @discardableResult
+    func post(_ path: String, pairs: [(String, String)]) async throws -> TestResponse {
+        let fields = pairs + (csrf.map { [("csrf", $0)] } ?? [])
+        let body = fields.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
+        return try await request(.POST, path, body: body, headers: [:])
+    }
+
     private func request(_ method: HTTPMethod, _ path: String, body: String?, headers: HTTPHeaders) async throws -> TestResponse {
         var headers = headers
         if !cookies.isEmpty {

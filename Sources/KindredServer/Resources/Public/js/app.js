@@ -52,6 +52,13 @@
     });
   });
 
+  // A professional's summary: a print button where the browser can print.
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    if (typeof window.print !== "function") return;
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+
   // Signing out stops this browser's notifications: on a shared device, nobody's notices keep
   // appearing for the next person. (The push service then tells Kindred the device is gone.)
   document.querySelectorAll('form[action="/sign-out"]').forEach(function (form) {
