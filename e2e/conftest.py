@@ -198,7 +198,7 @@ def pytest_configure(config):
 # The journeys' modules in the order they build on each other (the same people throughout);
 # a module not listed runs after these, and the page checks' verdict after everything.
 MODULE_ORDER = ["test_journeys", "test_measure", "test_practise", "test_quick_exit", "test_safety", "test_daily_return", "test_rituals",
-                "test_repair_and_desires"]
+                "test_repair_and_desires", "test_professional"]
 
 
 def pytest_collection_modifyitems(session, config, items):

@@ -85,6 +85,7 @@ def page_pattern(url: str) -> str:
     path = re.sub(r"^https?://[^/]+", "", url)
     path = _UUID.sub("{id}", path)
     path = re.sub(r"/join/[^/?#]+", "/join/{code}", path)
+    path = re.sub(r"/professional-invites/[^/?#]+", "/professional-invites/{code}", path)
     path = re.sub(r"/reset-password/[^/?#]+", "/reset-password/{token}", path)
     path = re.sub(r"/register/confirm/[^/?#]+", "/register/confirm/{token}", path)
     path = re.sub(r"\?idea=[^&#]+", "?idea={idea}", path)

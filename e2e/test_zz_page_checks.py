@@ -51,6 +51,13 @@ EXPECTED_PAGES = {
     "/forgot-password",
     "/reset-password/{token}",
     "/no-such-page",
+    # A therapist or counsellor (issue 14)
+    "/bonds/{id}/professionals",
+    "/bonds/{id}/professionals/invites",
+    "/professional-invites/{code}",
+    "/register?as=professional&next={path}",
+    "/professional",
+    "/professional/bonds/{id}",
 }
 
 pytestmark = pytest.mark.after_journeys

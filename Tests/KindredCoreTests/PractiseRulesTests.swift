@@ -55,6 +55,17 @@ import Testing
         #expect(LocalDay(string: "2027-01-03")!.isoWeek == "2026-W53")
         #expect(LocalDay(string: "2027-01-04")!.isoWeek == "2027-W01")
     }
+
+    @Test func theMondayOfAnISOWeekIsFoundAcrossTheYear() {
+        #expect(LocalDay(mondayOf: "2026-W48")?.description == "2026-11-23")
+        #expect(LocalDay(mondayOf: "2026-W53")?.description == "2026-12-28")
+        #expect(LocalDay(mondayOf: "2027-W01")?.description == "2027-01-04")
+        for day in (0..<400).map({ LocalDay(year: 2026, month: 1, day: 1).adding(days: $0) }) {
+            let monday = LocalDay(mondayOf: day.isoWeek)
+            #expect(monday?.isoWeek == day.isoWeek && monday!.days(to: day) >= 0 && monday!.days(to: day) < 7, "\(day)")
+        }
+        for nonsense in ["2027-W54", "2027-W00", "2027-48", "week 3", "2027-W53"] { #expect(LocalDay(mondayOf: nonsense) == nil, "\(nonsense)") }
+    }
 }
 
 @Suite struct PromptSelectorTests {

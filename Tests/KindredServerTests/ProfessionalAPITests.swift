@@ -70,6 +70,12 @@ final class ProfessionalAPITests: XCTestCase {
             let both = try await app.consent(bondID, by: ben, to: ames, scopes: ["shared-results", "rhythm", "answers"])
             XCTAssertEqual(both.json["state"] as? String, "open")
             XCTAssertEqual(both.json["scopes"] as? [String], ["shared-results", "rhythm"], "what both chose")
+            // Each person's export holds their own side: what they consented to, the bonds served.
+            let bensExport = try await app.send(.GET, "/api/v1/me/export", token: ben.token)
+            XCTAssertEqual((bensExport.json["professionalConsents"] as? [[String: Any]])?.first?["professionalName"] as? String, "Jo Ames")
+            XCTAssertEqual((bensExport.json["professionalConsents"] as? [[String: Any]])?.first?["scopes"] as? [String], ["shared-results", "rhythm", "answers"])
+            let amesExport = try await app.send(.GET, "/api/v1/me/export", token: ames.token)
+            XCTAssertEqual((amesExport.json["bondsServed"] as? [[String: Any]])?.first?["bondId"] as? String, bondID)
             clock.advance(60)
             let open = try await app.send(.GET, summaryPath, token: ames.token)
             XCTAssertEqual(open.status, .ok, open.body)

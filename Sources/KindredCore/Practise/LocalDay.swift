@@ -73,4 +73,15 @@ public struct LocalDay: Hashable, Comparable, Codable, Sendable, CustomStringCon
         let parts = calendar.dateComponents([.yearForWeekOfYear, .weekOfYear], from: noon)
         return String(format: "%04d-W%02d", parts.yearForWeekOfYear!, parts.weekOfYear!)
     }
+
+    /// The Monday that starts an ISO week like `2026-W48`; nil for anything else.
+    public init?(mondayOf isoWeek: String) {
+        let parts = isoWeek.split(separator: "-W")
+        guard parts.count == 2, let year = Int(parts[0]), let week = Int(parts[1]), (1...53).contains(week) else { return nil }
+        var calendar = Calendar(identifier: .iso8601)
+        calendar.timeZone = Self.utc
+        guard let date = calendar.date(from: DateComponents(hour: 12, weekday: 2, weekOfYear: week, yearForWeekOfYear: year)) else { return nil }
+        self.init(date, in: Self.utc)
+        guard self.isoWeek == isoWeek else { return nil }
+    }
 }

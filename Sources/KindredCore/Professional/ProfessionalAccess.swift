@@ -149,8 +149,10 @@ public enum ProfessionalAccess {
         var problems: [FieldError] = []
         for (field, value, range) in [("practiceName", practiceName, practiceNameLength), ("credentials", credentials, credentialsLength)] {
             guard let value else { continue }
-            if value.count > range.upperBound { problems.append(FieldError(field, "Keep this to \(range.upperBound) characters or fewer.")) }
-            if value.contains(where: \.isNewline) { problems.append(FieldError(field, "Keep this to one line.")) }
+            // Counted in code points, as the API contract's maxLength counts them.
+            if value.unicodeScalars.count > range.upperBound { problems.append(FieldError(field, "Keep this to \(range.upperBound) characters or fewer.")) }
+            // What is kept is trimmed, so only a break inside the text is one line too many.
+            if value.trimmingCharacters(in: .whitespacesAndNewlines).contains(where: \.isNewline) { problems.append(FieldError(field, "Keep this to one line.")) }
         }
         return problems
     }

@@ -30,6 +30,8 @@ struct AccountsAPIController: RouteCollection {
         if role == nil { body.add([FieldError("role", "Choose member or professional.")]) }
         let practiceName = body.optionalString("practiceName", nullable: true)
         let credentials = body.optionalString("credentials", nullable: true)
+        // The raw values, before trimming, as the contract describes them.
+        body.add(ProfessionalAccess.profileProblems(practiceName: practiceName, credentials: credentials))
         if role != .professional, practiceName != nil || credentials != nil {
             body.add([FieldError(practiceName != nil ? "practiceName" : "credentials", "Only a professional account has a practice and credentials.")])
         }

@@ -36,6 +36,8 @@ struct ExportService: RequestScoped {
             let yourWill: String?; let raisedAt: Date
         }
         struct RepairWordsEntry: Content { let repairId: UUID; let bondId: UUID; let reply: String?; let yourWill: String? }
+        struct ConsentEntry: Content { let bondId: UUID; let professionalName: String; let scopes: [String]; let at: Date }
+        struct ServedEntry: Content { let bondId: UUID; let acceptedAt: Date; let endedAt: Date? }
         struct DesireMarkEntry: Content { let bondId: UUID; let itemId: String; let mark: String; let at: Date }
         struct RitualMarkEntry: Content { let bondId: UUID; let ritualId: UUID; let day: String; let mark: String; let at: Date }
         struct RemindersEntry: Content { let dailyAt: String?; let email: Bool; let push: Bool; let partnerActivity: Bool; let includeNames: Bool }
@@ -74,6 +76,10 @@ struct ExportService: RequestScoped {
         let repairsRaised: [RepairEntry]
         let repairWords: [RepairWordsEntry]
         let desireMarks: [DesireMarkEntry]
+        /// What this person consented to share with professionals, and (for a professional
+        /// account) the bonds served — never a bond's contents (issue 14).
+        let professionalConsents: [ConsentEntry]
+        let bondsServed: [ServedEntry]
     }
 
     func document(for user: User) async throws -> Document {
@@ -168,6 +174,14 @@ struct ExportService: RequestScoped {
             desireMarks: try await DesireMark.query(on: db).filter(\.$user.$id == userID).sort(\.$itemID).all().compactMap { row in
                 guard let mark = try? cipher.open(row.sealedMark, at: row.place) else { return nil }
                 return .init(bondId: row.$bond.id, itemId: row.itemID, mark: mark, at: row.updatedAt)
+            },
+            professionalConsents: try await ProfessionalConsent.query(on: db).filter(\.$user.$id == userID)
+                .with(\.$link) { $0.with(\.$professional) }.sort(\.$updatedAt).all().map { row in
+                    .init(bondId: row.link.$bond.id, professionalName: row.link.professional.displayName,
+                          scopes: row.scopes.sorted().map(\.rawValue), at: row.updatedAt)
+                },
+            bondsServed: try await ProfessionalLink.query(on: db).filter(\.$professional.$id == userID).sort(\.$acceptedAt).all().map {
+                .init(bondId: $0.$bond.id, acceptedAt: $0.acceptedAt, endedAt: $0.endedAt)
             }
         )
     }

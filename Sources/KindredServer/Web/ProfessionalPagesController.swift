@@ -189,7 +189,7 @@ struct ProfessionalPagesController: RouteCollection {
         let preview = try await ProfessionalService(req).preview(code: code, for: user)
         return try await req.page("professional-join", title: "An invitation to serve a bond", status: preview.refusal?.status ?? .ok, JoinPage(
             signedIn: true, nextQuery: "", registerURL: "", inviterName: preview.inviterName,
-            kind: BondPagesController.kindPhrase(preview.kind), refusal: preview.refusal?.detail, acceptURL: path,
+            kind: Self.kindText(preview.kind), refusal: preview.refusal?.detail, acceptURL: path,
             memberNote: !user.isProfessional
         ))
     }
@@ -215,6 +215,15 @@ struct ProfessionalPagesController: RouteCollection {
         let practiceName: String?
     }
 
+    /// Who the two are to each other, as a professional's pages say it.
+    static func kindText(_ kind: BondKind) -> String {
+        switch kind {
+        case .romantic: "Partners"
+        case .friendship: "Friends"
+        case .family: "Family"
+        }
+    }
+
     static func names(_ names: [String]) -> String {
         names.count == 2 ? "\(names[0]) and \(names[1])" : names.joined(separator: ", ")
     }
@@ -232,7 +241,7 @@ struct ProfessionalPagesController: RouteCollection {
         let user = try req.requireWebUser()
         let served = try await ProfessionalService(req).served(by: user)
         let rows = served.map { bond in
-            ServedRow(names: Self.names(bond.names), kind: BondPagesController.kindPhrase(bond.bond.kind),
+            ServedRow(names: Self.names(bond.names), kind: Self.kindText(bond.bond.kind),
                       since: DateText.day(bond.link.acceptedAt, in: user.timeZone), status: Self.status(of: bond.state),
                       url: bond.state == .ended ? nil : SiteURL.professionalSummary(BondID(bond.bond.id!)).path)
         }

@@ -60,9 +60,13 @@ struct SummaryPage: Encodable {
     init(served: ProfessionalService.Served, summary: ProfessionalSummary.Summary, since: Date, user: User, content: ContentLibrary, sinceError: String?, now: Date) {
         let zone = user.timeZone
         func day(_ date: Date) -> String { DateText.day(date, in: zone) }
+        func week(_ isoWeek: String) -> String {
+            guard let monday = LocalDay(mondayOf: isoWeek), let start = monday.start(inZone: "UTC") else { return isoWeek }
+            return "Week of " + DateText.day(start.addingTimeInterval(12 * 3600), in: "UTC")
+        }
         func number(_ value: Double) -> String { value.rounded() == value ? String(Int(value)) : String(format: "%.1f", value) }
         names = ProfessionalPagesController.names(served.names)
-        kind = BondPagesController.kindPhrase(served.bond.kind)
+        kind = ProfessionalPagesController.kindText(served.bond.kind)
         scopes = ProfessionalAccess.scopeList(summary.scopes)
         self.since = day(since)
         sinceValue = LocalDay(since, inZone: zone).description
@@ -87,13 +91,13 @@ struct SummaryPage: Encodable {
         } : []
         showCheckins = summary.scopes.contains(.checkins)
         checkins = served.names.enumerated().map { index, name in
-            CheckinColumn(name: name, weeks: summary.checkins.filter { $0.member == index }.map { week in
-                let ratings = Sign.allCases.compactMap { sign in week.ratings[sign.rawValue].map { "\(sign.label.lowercased()) \($0)" } }.joined(separator: ", ")
-                return "\(week.week): \(ratings)" + (week.note.map { " — “\($0)”" } ?? "")
+            CheckinColumn(name: name, weeks: summary.checkins.filter { $0.member == index }.map { checkin in
+                let ratings = Sign.allCases.compactMap { sign in checkin.ratings[sign.rawValue].map { "\(sign.label.lowercased()) \($0)" } }.joined(separator: ", ")
+                return "\(week(checkin.week)): \(ratings)" + (checkin.note.map { " — “\($0)”" } ?? "")
             })
         }
         showRhythm = summary.scopes.contains(.rhythm)
-        rhythm = summary.rhythm.map { RhythmRow(week: $0.week, days: $0.daysAnsweredTogether, rituals: $0.ritualsKept) }
+        rhythm = summary.rhythm.map { RhythmRow(week: week($0.week), days: $0.daysAnsweredTogether, rituals: $0.ritualsKept) }
         showAnswers = summary.scopes.contains(.answers)
         answers = summary.answers.map { revealed in
             AnswerDay(on: day(revealed.day.start(inZone: zone) ?? since), prompt: revealed.prompt,
