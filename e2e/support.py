@@ -485,6 +485,20 @@ def ensure_signed_in(person: Person, name: str, password: str, tag: str, time_zo
         person.visit("/bonds")
     assert person.path == "/bonds" and person.h1() == "My bonds", f"{person.label} could not sign in"
 
+def start_bond_of_two(alex: "Person", bea: "Person", kind: str, name: str) -> str:
+    """Alex makes a bond of `kind` called `name` and Bea joins it through the invite link; returns its path."""
+    alex.visit("/bonds/new")
+    alex.tick(f"kind-{kind}")
+    alex.type_into("name", name)
+    alex.submit("Make the bond")
+    bond = alex.path
+    assert re.fullmatch(r"/bonds/[0-9a-fA-F-]{36}", bond), bond
+    alex.submit("Make an invite link")
+    bea.visit(alex.value("invite-url"))
+    bea.submit("Join the bond")
+    return bond
+
+
 
 def finish_sign_up(person: Person) -> None:
     """After "Create account": Kindred sends a link to the address (it sends email here), and

@@ -35,6 +35,7 @@ from support import (
     make_driver,
     new_story,
     screenshot,
+    start_bond_of_two,
 )
 
 RUN = uuid.uuid4().hex[:8]
@@ -141,15 +142,7 @@ def headings(person: Person) -> list[str]:
 def test_alex_and_bea_start_a_bond_and_take_the_csi4(alex, bea):
     ensure_signed_in(alex, "Alex Rivers", "quiet river morning tea", f"professional.{RUN}", "Europe/London")
     ensure_signed_in(bea, "Bea Lind", "lanterns over the harbour", f"professional.{RUN}", "America/New_York")
-    alex.visit("/bonds/new")
-    alex.tick("kind-romantic")
-    alex.type_into("name", "Us, with help")
-    alex.submit("Make the bond")
-    bond = alex.path
-    assert re.fullmatch(r"/bonds/[0-9a-fA-F-]{36}", bond), bond
-    alex.submit("Make an invite link")
-    bea.visit(alex.value("invite-url"))
-    bea.submit("Join the bond")
+    bond = start_bond_of_two(alex, bea, "romantic", "Us, with help")
     assert bea.path == bond
     story["bond"] = bond
 

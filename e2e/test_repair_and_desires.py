@@ -18,7 +18,7 @@ import uuid
 
 from selenium.webdriver.common.by import By
 
-from support import Person, ensure_signed_in, new_story
+from support import Person, ensure_signed_in, new_story, start_bond_of_two
 
 RUN = uuid.uuid4().hex[:8]
 HURT = "When my news about the job got a shrug at dinner."
@@ -35,15 +35,7 @@ def press(person: Person, step: str) -> None:
 def test_alex_raises_something_and_bea_hears_it_on_her_phone(alex, bea):
     ensure_signed_in(alex, "Alex Rivers", "quiet river morning tea", f"repair.{RUN}", "Europe/London")
     ensure_signed_in(bea, "Bea Lind", "lanterns over the harbour", f"repair.{RUN}", "America/New_York")
-    alex.visit("/bonds/new")
-    alex.tick("kind-romantic")
-    alex.type_into("name", "Just us")
-    alex.submit("Make the bond")
-    bond = alex.path
-    assert re.fullmatch(r"/bonds/[0-9a-fA-F-]{36}", bond), bond
-    alex.submit("Make an invite link")
-    bea.visit(alex.value("invite-url"))
-    bea.submit("Join the bond")
+    bond = start_bond_of_two(alex, bea, "romantic", "Just us")
     story["bond"] = bond
 
     alex.visit(bond)
