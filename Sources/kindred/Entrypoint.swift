@@ -4,7 +4,7 @@ import KindredServer
 import Logging
 import Vapor
 
-/// `kindred serve | migrate [--revert] | routes` — Vapor's command line, with Kindred's
+/// `kindred serve | migrate [--revert] | routes | backup FILE | restore FILE` — Vapor's command line, with Kindred's
 /// configuration checked first so a bad deployment fails loudly and completely.
 @main
 enum Entrypoint {
@@ -22,6 +22,10 @@ enum Entrypoint {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.first == "content" {
             exit(ContentCheck.run(arguments: Array(arguments.dropFirst()), configuration: configuration))
+        }
+        // Backups and restores work on the database file itself, with no server around it.
+        if arguments.first == "backup" || arguments.first == "restore" {
+            exit(await DataBackup.run(arguments: arguments, configuration: configuration))
         }
         let content: ContentLibrary
         switch configuration.loadContent() {
