@@ -40,6 +40,8 @@ final class AccessMatrixTests: XCTestCase {
         Case(.GET, "/healthz", .ok, .ok, member: .ok),
         Case(.GET, "/readyz", .ok, .ok, member: .ok),
         Case(.GET, "/api/openapi.yaml", .ok, .ok, member: .ok),
+        // Metrics: only a direct loopback scrape or the token's bearer (neither here)
+        Case(.GET, "/metrics", .notFound, .notFound, member: .notFound),
         // API: accounts and tokens (bodies are empty, so validation answers)
         Case(.POST, "/api/v1/accounts", .unprocessableEntity, .unprocessableEntity, member: .unprocessableEntity),
         Case(.POST, "/api/v1/tokens", .unprocessableEntity, .unprocessableEntity, member: .unprocessableEntity),

@@ -53,6 +53,8 @@ public struct KindredConfiguration: Sendable, Equatable {
     public var vapidSubject: String?
     /// How often the reminder scheduler looks for due work; 0 turns it off on this node.
     public var schedulerSeconds = 30
+    /// A bearer token that opens `/metrics` from anywhere; without it, only a direct loopback scrape.
+    public var metricsToken: String?
     /// Accept Web Push endpoints on plain http at loopback addresses — for tests, never production.
     public var pushAllowLoopback = false
     /// The push services browsers use; an endpoint anywhere else is refused, so a subscription
@@ -141,6 +143,7 @@ public struct KindredConfiguration: Sendable, Equatable {
         ("KINDRED_MAIL_FROM", "The sender of Kindred's email, e.g. Kindred <hello@kindred.example.org>; needed with KINDRED_SMTP_URL."),
         ("KINDRED_VAPID_PRIVATE_KEY", "Base64url P-256 private key for Web Push; default: a key file vapid.key made in the data folder. Several nodes must share one."),
         ("KINDRED_VAPID_SUBJECT", "mailto: or https: contact given to push services (default: mailto: the KINDRED_MAIL_FROM address, else KINDRED_PUBLIC_URL)."),
+        ("KINDRED_METRICS_TOKEN", "A bearer token a Prometheus scraper sends to read /metrics from another machine (at least 32 characters; default: /metrics answers only direct requests from this machine)."),
         ("KINDRED_SCHEDULER_SECONDS", "How often reminders are looked for and sent, in seconds (default 30; 0 turns the scheduler off on this node)."),
         ("KINDRED_PUSH_ALLOW_LOOPBACK", "1 accepts push endpoints on plain http at loopback addresses — for tests only (default 0)."),
         ("KINDRED_REGISTRATIONS_PER_CLIENT", "New accounts one client address (or IPv6 /64) may make per 15 minutes (default 20)."),
@@ -270,6 +273,9 @@ public struct KindredConfiguration: Sendable, Equatable {
             }
         }
         if let seconds = integer("KINDRED_SCHEDULER_SECONDS", in: 0...3600) { config.schedulerSeconds = seconds }
+        if let token = value("KINDRED_METRICS_TOKEN") {
+            if token.count >= 32 { config.metricsToken = token } else { problems.append("KINDRED_METRICS_TOKEN must be at least 32 characters (make one with `openssl rand -hex 32`).") }
+        }
         if let limit = integer("KINDRED_REGISTRATIONS_PER_CLIENT", in: 1...10_000_000) { config.registrationsPerClient = limit }
         if let limit = integer("KINDRED_REGISTRATIONS_TOTAL", in: 1...10_000_000) { config.registrationsTotal = limit }
         if let raw = value("KINDRED_SIGNUP_CONFIRMATION") {

@@ -23,6 +23,8 @@ public final class KindredServices: Sendable {
     let delivery: Delivery
     /// Wakes this node's reminder scheduler when a notice is queued, so it goes out at once.
     let scheduler = SchedulerSignal()
+    /// What `/metrics` reports for this node.
+    let metrics = KindredMetrics()
 
     /// Loads the Web Push key (and makes it on first run) beside the configuration's data.
     public convenience init(

@@ -37,6 +37,7 @@ public func configure(_ app: Application, services: KindredServices) async throw
     // Outermost first: headers go on everything, errors become pages or problems,
     // static files are served before any database work.
     app.middleware = Middlewares()
+    app.middleware.use(MetricsMiddleware())
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(KindredErrorMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: ResourcePaths.publicFiles))

@@ -8,6 +8,7 @@ func routes(_ app: Application) throws {
     app.get("healthz") { _ in "ok" }
     app.get("readyz", use: readiness)
     app.get("api", "openapi.yaml", use: openAPIDocument)
+    app.get("metrics", use: metricsEndpoint)
     // The web app manifest needs no session (the service worker and icons are static files).
     try app.register(collection: AppShellController())
 

@@ -214,6 +214,7 @@ struct TodayService: RequestScoped {
         }
         if let theyHadAnswered = firstAnswer, let partner = loaded.members.first(where: { $0.user.id != userID })?.user {
             // Answering second opens both answers: the notice says so, rather than "answer too".
+            if theyHadAnswered { services.metrics.revealed() }
             try await NoticeService(db: db, services: services).partnerActivity(theyHadAnswered ? .bothAnswered : .partnerAnswered,
                                                                                to: partner, from: user, bondID: bondID, occasion: day.description)
         }
