@@ -50,7 +50,7 @@ final class ProfessionalAPITests: XCTestCase {
             let accepted = try await app.send(.POST, "/api/v1/professional-invites/\(code)/accept", token: ames.token)
             XCTAssertEqual(accepted.status, .ok, accepted.body)
             XCTAssertEqual(accepted.json["state"] as? String, "awaiting-consent")
-            XCTAssertEqual(accepted.json["names"] as? [String], ["Ana", "Ben"])
+            XCTAssertEqual(accepted.json["names"] as? [String], [], "no names before both consent")
             let again = try await app.send(.POST, "/api/v1/professional-invites/\(code)/accept", token: ames.token)
             XCTAssertEqual(again.status, .gone, "single use")
 
@@ -81,6 +81,8 @@ final class ProfessionalAPITests: XCTestCase {
             XCTAssertEqual(open.status, .ok, open.body)
             XCTAssertEqual(open.json["scopes"] as? [String], ["shared-results", "rhythm"])
             XCTAssertNil(open.json["answers"] as? [Any], "answers only if both chose them")
+            let servedOpen = try await app.send(.GET, "/api/v1/professional/bonds", token: ames.token)
+            XCTAssertEqual(servedOpen.jsonArray.first?["names"] as? [String], ["Ana", "Ben"], "first names once open")
             XCTAssertTrue((open.json["members"] as? [[String: Any]])?.allSatisfy { ($0["checkins"] as? [Any])?.isEmpty == true } ?? false)
 
             // Both members read every view in the log.
@@ -105,6 +107,7 @@ final class ProfessionalAPITests: XCTestCase {
             XCTAssertFalse(anasView.body.contains("withdrawnBy") || anasView.body.contains(ben.id))
             let served = try await app.send(.GET, "/api/v1/professional/bonds", token: ames.token)
             XCTAssertEqual(served.jsonArray.first?["state"] as? String, "ended")
+            XCTAssertEqual(served.jsonArray.first?["names"] as? [String], [], "no names once access ended")
             // Withdrawn is for good: consenting again changes nothing.
             let reconsent = try await app.send(.PUT, "/api/v1/bonds/\(bondID)/professional-consent",
                                                json: ["professionalId": ames.id, "scopes": ["rhythm"], "consent": true], token: ben.token)
@@ -174,6 +177,11 @@ final class ProfessionalAPITests: XCTestCase {
             let csi = ((summary.json["members"] as? [[String: Any]])?.first?["measures"] as? [[String: Any]])?.first { $0["instrument"] as? String == "csi4" }
             XCTAssertEqual((csi?["readings"] as? [[String: Any]])?.count, 0, "the unshared one is not")
             XCTAssertEqual(csi?["cutoff"] as? Double, 13.5)
+            let web = Browser(app)
+            _ = try await web.signIn(ames.email)
+            let page = try await web.get("/professional/bonds/\(bondID)")
+            XCTAssertEqual(page.status, .ok)
+            let list = try await web.get("/professional")
             let responses = [
                 summary,
                 try await app.send(.GET, "/api/v1/professional/bonds", token: ames.token),
@@ -182,6 +190,7 @@ final class ProfessionalAPITests: XCTestCase {
                 try await app.send(.GET, "/api/v1/bonds/\(bondID)/repairs", token: ames.token),
                 try await app.send(.GET, "/api/v1/bonds/\(bondID)/desires", token: ames.token),
                 try await app.send(.GET, "/api/v1/bonds/\(bondID)/days", token: ames.token),
+                page, list,
             ]
             let checkID = try XCTUnwrap((check.json["saved"] as? [String: Any])?["id"] as? String)
             let canaries = ["Canary-answer", "Canary-repair", "Canary-thanks", "time-01", ana.email, ben.email, checkID, "\"total\":9"]
@@ -273,6 +282,52 @@ final class ProfessionalAPITests: XCTestCase {
             XCTAssertEqual((serving.json["professionals"] as? [Any])?.count, 1)
             let unknown = try await app.send(.POST, "/api/v1/professional-invites/not-a-code/accept", token: ames.token)
             XCTAssertEqual(unknown.status, .notFound)
+        }
+    }
+
+    func testAccountsGoingEndAccessAndTheLogPagesAndALateWithdrawalOfALinkIsRefused() async throws {
+        try await withApp { app, clock in
+            let (ana, ben, bondID) = try await app.pair(kind: "romantic")
+            let ames = try await app.professional("Jo Ames")
+            // A link withdrawn after it was used: refused, not a silent 204.
+            let invite = try await app.send(.POST, "/api/v1/bonds/\(bondID)/professional-invites", token: ana.token)
+            _ = try await app.send(.POST, "/api/v1/professional-invites/\(invite.json["code"] as? String ?? "")/accept", token: ames.token)
+            let late = try await app.send(.DELETE, "/api/v1/bonds/\(bondID)/professional-invites/\(invite.json["id"] as? String ?? "")", token: ben.token)
+            XCTAssertEqual(late.status, .conflict)
+            for member in [ana, ben] { try await app.consent(bondID, by: member, to: ames, scopes: ["rhythm"]) }
+            for _ in 0..<3 {
+                clock.advance(60)
+                _ = try await app.send(.GET, "/api/v1/professional/bonds/\(bondID)/summary", token: ames.token)
+            }
+            let page = try await app.send(.GET, "/api/v1/bonds/\(bondID)/professional-access-log?limit=2", token: ana.token)
+            XCTAssertEqual(page.jsonArray.count, 2)
+            XCTAssertTrue(page.headers.first(name: .link)?.contains("offset=2") ?? false, "the earliest view is a page away, not gone")
+            let rest = try await app.send(.GET, "/api/v1/bonds/\(bondID)/professional-access-log?limit=2&offset=2", token: ana.token)
+            XCTAssertEqual(rest.jsonArray.count, 1)
+
+            // The professional deletes their account: the members see that access ended, by name.
+            let gone = try await app.send(.DELETE, "/api/v1/me", json: ["password": ames.password], token: ames.token)
+            XCTAssertEqual(gone.status, .noContent)
+            let view = try await app.send(.GET, "/api/v1/bonds/\(bondID)/professional-consent", token: ben.token)
+            let card = (view.json["professionals"] as? [[String: Any]])?.first
+            XCTAssertEqual(card?["state"] as? String, "ended")
+            XCTAssertEqual(card?["displayName"] as? String, "Jo Ames")
+            let log = try await app.send(.GET, "/api/v1/bonds/\(bondID)/professional-access-log", token: ben.token)
+            XCTAssertEqual(log.jsonArray.count, 3, "the log outlives the account")
+
+            // A member deleting theirs ends another professional's access too.
+            let bell = try await app.professional("Sam Bell")
+            let (cai, dee, other) = try await app.pair()
+            try await app.serve(other, by: bell, invitedBy: cai)
+            for member in [cai, dee] { try await app.consent(other, by: member, to: bell, scopes: ["rhythm"]) }
+            let open = try await app.send(.GET, "/api/v1/professional/bonds/\(other)/summary", token: bell.token)
+            XCTAssertEqual(open.status, .ok)
+            let deleted = try await app.send(.DELETE, "/api/v1/me", json: ["password": dee.password], token: dee.token)
+            XCTAssertEqual(deleted.status, .noContent)
+            let closed = try await app.send(.GET, "/api/v1/professional/bonds/\(other)/summary", token: bell.token)
+            XCTAssertEqual(closed.status, .forbidden)
+            let invites = try await app.send(.GET, "/api/v1/bonds/\(other)/professional-invites", token: cai.token)
+            XCTAssertEqual(invites.jsonArray.count, 0, "links end with the bond")
         }
     }
 }

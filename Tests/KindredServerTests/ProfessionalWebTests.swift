@@ -99,7 +99,8 @@ final class ProfessionalWebTests: XCTestCase {
             XCTAssertTrue(anasView.text.contains("Access ended on"))
             XCTAssertFalse(anasView.text.contains("Ben ended") || anasView.text.contains("Ben withdrew"), "not who ended it")
             let list = try await amesWeb.get("/professional")
-            XCTAssertTrue(list.text.contains("Ana and Ben") && list.text.contains("Access ended"))
+            XCTAssertTrue(list.text.contains("Two members") && list.text.contains("Access ended"), "no names once access ended")
+            XCTAssertFalse(list.text.contains("Ana and Ben"))
         }
     }
 

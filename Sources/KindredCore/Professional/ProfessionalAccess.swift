@@ -88,7 +88,7 @@ public enum ProfessionalAccess {
         case invited
         /// Accepted; waiting for one or both members to consent.
         case awaitingConsent(consented: Int)
-        /// Open, with the scopes both chose (which may be none: then there is nothing to see).
+        /// Open, with the scopes both chose (never none: that stays awaiting consent).
         case open(Set<Scope>)
         /// Ended: a member withdrew, or the bond ended. Who ended it is never said.
         case ended
@@ -102,7 +102,10 @@ public enum ProfessionalAccess {
         guard let first = consents.first, let second = consents.second else {
             return .awaitingConsent(consented: [consents.first, consents.second].compactMap { $0 }.count)
         }
-        return .open(effective(first, second))
+        // Both consented but chose nothing in common: nothing opens, and nothing tells the
+        // professional that they chose differently.
+        let both = effective(first, second)
+        return both.isEmpty ? .awaitingConsent(consented: 2) : .open(both)
     }
 
     /// What both chose; check-in notes only where check-ins are in too.

@@ -59,6 +59,7 @@ enum ProfessionalStateText {
 
 /// A professional as a member of the bond sees them, with where access stands.
 struct ProfessionalLinkDTO: Content {
+    /// Their account's id (the link's, once the account is deleted).
     let professionalId: UUID
     let displayName: String
     let practiceName: String?
@@ -76,10 +77,10 @@ struct ProfessionalLinkDTO: Content {
     let scopes: [String]
 
     init(_ view: ProfessionalService.LinkView) {
-        professionalId = view.professional.id!
-        displayName = view.professional.displayName
-        practiceName = view.professional.practiceName
-        credentials = view.professional.credentials
+        professionalId = view.professional?.id ?? view.link.id!
+        displayName = view.professional?.displayName ?? view.link.professionalName
+        practiceName = view.professional?.practiceName
+        credentials = view.professional?.credentials
         credentialsNote = ProfessionalStateText.selfDescribed
         state = ProfessionalStateText.name(view.state)
         since = view.link.acceptedAt

@@ -75,9 +75,11 @@ struct ProfessionalsAPIController: RouteCollection {
         return ProfessionalLinkDTO(view)
     }
 
-    func accessLog(req: Request) async throws -> [AccessLogEntryDTO] {
+    /// Paged (`limit`, `offset`, `Link: rel="next"`), newest first.
+    func accessLog(req: Request) async throws -> Response {
         let (_, loaded) = try await practise.loaded(req)
-        return try await ProfessionalService(req).accessLog(in: loaded).map(AccessLogEntryDTO.init)
+        let paging = try Paging(req)
+        return try await paging.respond(try await ProfessionalService(req).accessLog(in: loaded, paging: paging).map(AccessLogEntryDTO.init), for: req)
     }
 
     // MARK: - Professionals

@@ -63,15 +63,18 @@ final class ProfessionalLink: Model, @unchecked Sendable {
 
     @ID(key: .id) var id: UUID?
     @Parent(key: "bond_id") var bond: Bond
-    @Parent(key: "professional_id") var professional: User
+    @OptionalParent(key: "professional_id") var professional: User?
+    /// Their name when they accepted, for members once the account is gone.
+    @Field(key: "professional_name") var professionalName: String
     @Field(key: "accepted_at") var acceptedAt: Date
     @OptionalField(key: "ended_at") var endedAt: Date?
 
     init() {}
 
-    init(bondID: UUID, professionalID: UUID, now: Date) {
+    init(bondID: UUID, professional: User, now: Date) {
         self.$bond.id = bondID
-        self.$professional.id = professionalID
+        self.$professional.id = professional.id
+        self.professionalName = professional.displayName
         self.acceptedAt = now
     }
 }

@@ -197,6 +197,10 @@ struct AccountService: RequestScoped {
                 try await RepairRow.query(on: tx).filter(\.$bond.$id ~~ bondIDs).filter(\.$raiser.$id != user.requireID())
                     .set(\.$sealedReply, to: nil).set(\.$sealedOtherWill, to: nil).update()
             }
+            // A professional's access ends with their account; the links stay, ended, so the
+            // members still see that it ended (the database then forgets whose they were).
+            try await ProfessionalLink.query(on: tx).filter(\.$professional.$id == user.requireID()).filter(\.$endedAt == nil)
+                .set(\.$endedAt, to: services.now).update()
             try await user.delete(on: tx)
             try await bonds.deleteBondsWithoutMembers(among: bondIDs)
             // Failed sign-ins are keyed by a hash of the email; they go too.

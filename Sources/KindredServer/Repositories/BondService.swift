@@ -149,6 +149,11 @@ struct BondService: RequestScoped {
         try await CalendarFeedLink.query(on: db).filter(\.$bond.$id ~~ bondIDs).delete()
         // Ending the bond ends the matches: marks on needs and desires go with it.
         try await DesireMark.query(on: db).filter(\.$bond.$id ~~ bondIDs).delete()
+        // And any professional's access, and any link for one not yet used.
+        try await ProfessionalInvite.query(on: db)
+            .filter(\.$bond.$id ~~ bondIDs).filter(\.$usedAt == nil).filter(\.$revokedAt == nil)
+            .set(\.$revokedAt, to: now).update()
+        try await ProfessionalLink.query(on: db).filter(\.$bond.$id ~~ bondIDs).filter(\.$endedAt == nil).set(\.$endedAt, to: now).update()
     }
 }
 

@@ -177,7 +177,7 @@ struct ExportService: RequestScoped {
             },
             professionalConsents: try await ProfessionalConsent.query(on: db).filter(\.$user.$id == userID)
                 .with(\.$link) { $0.with(\.$professional) }.sort(\.$updatedAt).all().map { row in
-                    .init(bondId: row.link.$bond.id, professionalName: row.link.professional.displayName,
+                    .init(bondId: row.link.$bond.id, professionalName: row.link.professional?.displayName ?? row.link.professionalName,
                           scopes: row.scopes.sorted().map(\.rawValue), at: row.updatedAt)
                 },
             bondsServed: try await ProfessionalLink.query(on: db).filter(\.$professional.$id == userID).sort(\.$acceptedAt).all().map {

@@ -48,11 +48,15 @@ struct ProfessionalService: RequestScoped {
         guard let invite = try await ProfessionalInvite.query(on: db).filter(\.$id == id).filter(\.$bond.$id == loaded.bond.id!).first() else {
             throw Problem.notFound("There is no such invite in this bond.")
         }
-        guard invite.isPending, invite.expiresAt > services.now else {
-            throw Problem(status: .conflict, detail: "Only a link that hasn't been used can be withdrawn.", code: "invite-not-pending")
-        }
-        invite.revokedAt = services.now
-        try await invite.update(on: db)
+        let notPending = Problem(status: .conflict, detail: "Only a link that hasn't been used can be withdrawn.", code: "invite-not-pending")
+        guard invite.isPending, invite.expiresAt > services.now, let sql = db as? any SQLDatabase else { throw notPending }
+        // Conditional, so a withdrawal that loses a race with an accept says so rather than 204.
+        let now = services.now
+        let withdrawn = try await sql.raw("""
+            UPDATE professional_invites SET revoked_at = \(bind: now)
+            WHERE id = \(bind: id) AND used_at IS NULL AND revoked_at IS NULL AND expires_at > \(bind: now) RETURNING id
+            """).all()
+        guard !withdrawn.isEmpty else { throw notPending }
     }
 
     // MARK: - Accepting (professionals)
@@ -110,7 +114,7 @@ struct ProfessionalService: RequestScoped {
             guard try await activeLink(bondID: bondID, professionalID: userID, on: tx) == nil else {
                 throw Problem(status: .conflict, detail: "You already serve this bond.", code: "already-serving")
             }
-            try await ProfessionalLink(bondID: bondID, professionalID: userID, now: now).create(on: tx)
+            try await ProfessionalLink(bondID: bondID, professional: user, now: now).create(on: tx)
         }
         return BondID(bondID)
     }
@@ -125,7 +129,8 @@ struct ProfessionalService: RequestScoped {
     /// A link as one member sees it.
     struct LinkView {
         let link: ProfessionalLink
-        let professional: User
+        /// Nil once the professional deleted their account (the link then shows as ended).
+        let professional: User?
         let state: ProfessionalAccess.State
         /// What this member chose (nil: not consented).
         let yourScopes: Set<ProfessionalAccess.Scope>?
@@ -145,7 +150,7 @@ struct ProfessionalService: RequestScoped {
         return ProfessionalAccess.state(
             accepted: true,
             consents: .init(first: chosen.first ?? nil, second: chosen.count > 1 ? chosen[1] : nil),
-            bondEnded: bond.endedAt != nil || memberIDs.count < 2, withdrawn: link.endedAt != nil
+            bondEnded: bond.endedAt != nil || memberIDs.count < 2, withdrawn: link.endedAt != nil || link.$professional.id == nil
         )
     }
 
@@ -194,8 +199,11 @@ struct ProfessionalService: RequestScoped {
         return view
     }
 
-    func accessLog(in loaded: BondService.Loaded, limit: Int = 200) async throws -> [ProfessionalAccessEntry] {
-        try await ProfessionalAccessEntry.query(on: db).filter(\.$bond.$id == loaded.bond.id!).sort(\.$viewedAt, .descending).limit(limit).all()
+    /// Newest first, a page at a time (one row more than the page, to know if there is another):
+    /// every view stays readable, however many there are.
+    func accessLog(in loaded: BondService.Loaded, paging: Paging) async throws -> [ProfessionalAccessEntry] {
+        try await paging.apply(ProfessionalAccessEntry.query(on: db).filter(\.$bond.$id == loaded.bond.id!)
+            .sort(\.$viewedAt, .descending).sort(\.$id)).all()
     }
 
     // MARK: - The professional's side
@@ -227,28 +235,33 @@ struct ProfessionalService: RequestScoped {
         return try latest.map { link in
             let rows = byBond[link.$bond.id] ?? []
             let users = try rows.map { try $0.joined(User.self) }
-            return Served(
-                link: link, bond: link.bond, names: users.map { ProfessionalAccess.firstName($0.displayName) },
-                state: Self.state(of: link, bond: link.bond, memberIDs: users.map { $0.id! }, consents: consents[link.id!] ?? [:])
-            )
+            let state = Self.state(of: link, bond: link.bond, memberIDs: users.map { $0.id! }, consents: consents[link.id!] ?? [:])
+            // Names only while both consent: before, the second member has agreed to nothing;
+            // after, they have taken it back.
+            let open = if case .open = state { true } else { false }
+            return Served(link: link, bond: link.bond, names: open ? users.map { ProfessionalAccess.firstName($0.displayName) } : [], state: state)
         }
     }
 
     /// One bond's summary since `since`, written to the bond's access log. 404 for a bond this
-    /// professional never served; 403 while access is not open.
+    /// professional never served; 403 while access is not open. Read under the bond's lock, the
+    /// one consent and withdrawal take, so a summary never goes out after access ended.
     func summary(of bondID: BondID, for user: User, since: Date?) async throws -> (served: Served, summary: ProfessionalSummary.Summary, since: Date) {
-        guard let served = try await served(by: user).first(where: { $0.bond.id == bondID.rawValue }) else { throw Self.noSuchBond }
         let now = services.now
         let from = since ?? now.addingTimeInterval(-28 * 86_400)
-        guard case .open(let scopes) = served.state else {
-            let detail = served.state == .ended
-                ? "Access to this bond has ended."
-                : "Access opens once both members have consented."
-            throw Problem(status: .forbidden, detail: detail, code: "summary-closed")
+        return try await db.transaction { tx in
+            let service = ProfessionalService(db: tx, services: services)
+            guard try await service.served(by: user).contains(where: { $0.bond.id == bondID.rawValue }) else { throw Self.noSuchBond }
+            try await tx.lockRow(of: .bonds, id: bondID.rawValue)
+            guard let served = try await service.served(by: user).first(where: { $0.bond.id == bondID.rawValue }) else { throw Self.noSuchBond }
+            guard case .open(let scopes) = served.state else {
+                let detail = served.state == .ended ? "Access to this bond has ended." : "Access opens once both members have consented."
+                throw Problem(status: .forbidden, detail: detail, code: "summary-closed")
+            }
+            let input = try await SummaryLoader(db: tx, services: services).input(for: served.bond, state: served.state, since: from)
+            guard let summary = ProfessionalSummary.build(input) else { throw Problem(status: .forbidden, detail: "Access opens once both members have consented.", code: "summary-closed") }
+            try await ProfessionalAccessEntry(bondID: bondID.rawValue, professionalName: user.displayName, scopes: scopes, now: now).create(on: tx)
+            return (served, summary, from)
         }
-        let input = try await SummaryLoader(db: db, services: services).input(for: served.bond, state: served.state, since: from)
-        guard let summary = ProfessionalSummary.build(input) else { throw Problem(status: .forbidden, detail: "Access opens once both members have consented.", code: "summary-closed") }
-        try await ProfessionalAccessEntry(bondID: bondID.rawValue, professionalName: user.displayName, scopes: scopes, now: now).create(on: db)
-        return (served, summary, from)
     }
 }

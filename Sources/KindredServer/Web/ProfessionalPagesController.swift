@@ -58,6 +58,7 @@ struct ProfessionalPagesController: RouteCollection {
         let invites: [InviteRow]
         let professionals: [ProfessionalCard]
         let log: [String]
+        let logPages: WebPaging.Links
         let neverShown: String
         let selfDescribed: String
         let error: String?
@@ -74,12 +75,13 @@ struct ProfessionalPagesController: RouteCollection {
         let partner = context.partnerName ?? "the other person"
         let views = try await service.links(in: context.loaded, for: context.user)
         let cards = views.map { view -> ProfessionalCard in
-            let id = view.professional.id!
+            let id = view.professional?.id ?? view.link.id!
             let mine = chosen[id] ?? view.yourScopes ?? []
             return ProfessionalCard(
-                name: view.professional.displayName, practiceName: view.professional.practiceName, credentials: view.professional.credentials,
+                name: view.professional?.displayName ?? view.link.professionalName,
+                practiceName: view.professional?.practiceName, credentials: view.professional?.credentials,
                 status: Self.status(of: view, partner: partner, zone: zone), open: { if case .open = view.state { true } else { false } }(),
-                ended: view.state == .ended, consentURL: SiteURL.professionalConsent(bondID, id).path, fieldID: id.uuidString.lowercased().prefix(8).description,
+                ended: view.state == .ended, consentURL: SiteURL.professionalConsent(bondID, id).path, fieldID: view.link.id!.uuidString.lowercased().prefix(8).description,
                 scopes: ProfessionalAccess.Scope.allCases.map {
                     ScopeChoice(id: $0.rawValue, label: $0.label.prefix(1).uppercased() + $0.label.dropFirst(), explanation: $0.explanation, example: $0.example, checked: mine.contains($0))
                 },
@@ -87,7 +89,9 @@ struct ProfessionalPagesController: RouteCollection {
             )
         }
         let invites = context.loaded.snapshot.status == .active ? try await service.pendingInvites(in: context.loaded) : []
-        let log = try await service.accessLog(in: context.loaded).map { entry in
+        let paging = WebPaging(req, size: 50)
+        let fetched = try await service.accessLog(in: context.loaded, paging: paging.paging)
+        let log = fetched.prefix(paging.paging.limit).map { entry in
             "\(entry.professionalName) viewed the summary on \(DateText.dayAndTime(entry.viewedAt, in: zone)), scopes: \(ProfessionalAccess.scopeList(entry.scopes))."
         }
         return try await req.page("professionals", title: "A therapist or counsellor", section: "bonds", status: status, MembersPage(
@@ -97,7 +101,7 @@ struct ProfessionalPagesController: RouteCollection {
             newLinkExpires: newLink.map { DateText.dayAndTime($0.invite.expiresAt, in: zone) },
             invites: invites.map { InviteRow(expiresOn: DateText.dayAndTime($0.expiresAt, in: zone),
                                              revokeURL: SiteURL.professionalInvites(bondID).path + "/\($0.id!.uuidString.lowercased())/revoke") },
-            professionals: cards, log: log, neverShown: SummaryDTO.neverShownText, selfDescribed: ProfessionalStateText.selfDescribed, error: error
+            professionals: cards, log: Array(log), logPages: paging.links(to: SiteURL.professionals(bondID).path, fetched: fetched.count), neverShown: SummaryDTO.neverShownText, selfDescribed: ProfessionalStateText.selfDescribed, error: error
         ))
     }
 
@@ -105,7 +109,7 @@ struct ProfessionalPagesController: RouteCollection {
         switch view.state {
         case .invited, .awaitingConsent:
             switch (view.yourScopes != nil, view.otherConsented) {
-            case (true, true): return "Both of you have consented."
+            case (true, true): return "You've both consented, but to nothing in common, so nothing is shared. Choose at least one thing you'd both share."
             case (true, false): return "You've consented. Nothing opens until \(partner) does too."
             case (false, true): return "\(partner) has consented. Nothing opens until you do too."
             case (false, false): return "Waiting for you both to consent. Nothing is shared until you do."
@@ -159,6 +163,9 @@ struct ProfessionalPagesController: RouteCollection {
                                                            scopes: Set(scopes.compactMap(ProfessionalAccess.Scope.init(rawValue:))), consent: giving)
         } catch let problem as Problem where problem.status == .conflict {
             return try await render(req, context: context, error: problem.detail, status: .conflict)
+        } catch let problem as Problem where problem.status == .notFound && !giving {
+            // Ended already (a second tap, or the other member was first): the outcome stands.
+            return req.redirect(to: .professionals(context.bondID), flash: .consentWithdrawn)
         }
         return req.redirect(to: .professionals(context.bondID), flash: giving ? .consentGiven : .consentWithdrawn)
     }
@@ -224,14 +231,15 @@ struct ProfessionalPagesController: RouteCollection {
         }
     }
 
+    /// First names once access is open; before and after, the members are not named.
     static func names(_ names: [String]) -> String {
-        names.count == 2 ? "\(names[0]) and \(names[1])" : names.joined(separator: ", ")
+        names.isEmpty ? "Two members" : names.count == 2 ? "\(names[0]) and \(names[1])" : names.joined(separator: ", ")
     }
 
     static func status(of state: ProfessionalAccess.State) -> String {
         switch state {
         case .invited: "Invited"
-        case .awaitingConsent(let count): "Waiting for consent (\(count) of 2 so far)"
+        case .awaitingConsent: "Waiting for both members to consent"
         case .open(let scopes): "Open: " + ProfessionalAccess.scopeList(scopes)
         case .ended: "Access ended"
         }

@@ -28,7 +28,10 @@ struct CreateProfessionalAccess: AsyncMigration {
         try await database.schema("professional_links")
             .id()
             .field("bond_id", .uuid, .required, .references("bonds", "id", onDelete: .cascade))
-            .field("professional_id", .uuid, .required, .references("users", "id", onDelete: .cascade))
+            // A professional who deletes their account leaves the link, ended, so members still
+            // see that access ended (and the log keeps their name).
+            .field("professional_id", .uuid, .references("users", "id", onDelete: .setNull))
+            .field("professional_name", .string, .required)
             .field("accepted_at", .datetime, .required)
             // When access ended; never who ended it.
             .field("ended_at", .datetime)
