@@ -459,8 +459,9 @@ final class AccessMatrixTests: XCTestCase {
                     XCTAssertEqual(response.status, testCase.expect[role], "\(label): \(response.body.prefix(300))")
                     XCTAssertLessThan(response.status.code, 500, label)
                     if role.isProfessional {
-                        // Their own routes show the bond's id and first names; nothing else does.
-                        let own = ["/api/v1/professional", "/professional"].contains { testCase.path.hasPrefix($0) }
+                        // Their own routes (and their own export, listing the bonds served) show the
+                        // bond's id and first names; nothing else does.
+                        let own = ["/api/v1/professional", "/professional", "/api/v1/me/export", "/settings/export"].contains { testCase.path.hasPrefix($0) }
                         let body = response.body.lowercased()
                         for hidden in (own ? world.hiddenFromProfessionals : world.secrets + [world.member.email, world.other.email]).map({ $0.lowercased() }) {
                             XCTAssertFalse(body.contains(hidden), "\(label) showed \(hidden)")

@@ -121,7 +121,10 @@ struct KeysCommand: AsyncCommand {
     static func reseal(on db: any Database, with cipher: TextCipher) async throws -> Outcome {
         guard let sql = db as? any SQLDatabase else { return Outcome(resealed: 0, remaining: 0) }
         var outcome = Outcome(resealed: 0, remaining: 0)
-        for sealed in SealedColumn.all {
+        let progress = ProgressLine()
+        defer { progress.finish() }
+        for (index, sealed) in SealedColumn.all.enumerated() {
+            progress.show("Re-sealing", done: Int64(index), total: Int64(SealedColumn.all.count))
             try await sealed.walk(on: sql, skipping: current(cipher)) { row in
                 guard let value = row.value else { return }
                 let place = sealed.place(of: row)

@@ -33,7 +33,9 @@ struct SeedCommand: AsyncCommand {
         let batch = 250
         var firstBondID: UUID?
         var firstUserID: UUID?
+        let progress = ProgressLine()
         for batchStart in stride(from: 0, to: bondCount, by: batch) {
+            progress.show("Seeding bonds", done: Int64(batchStart), total: Int64(bondCount))
             let range = batchStart..<min(bondCount, batchStart + batch)
             let firstIDs = try await db.transaction { tx -> (bond: UUID?, user: UUID?) in
                 var users: [User] = []
@@ -70,6 +72,7 @@ struct SeedCommand: AsyncCommand {
             }
             if firstBondID == nil { (firstBondID, firstUserID) = firstIDs }
         }
+        progress.finish()
         guard let firstUserID, let firstBondID, let user = try await User.find(firstUserID, on: db) else { return }
         let (token, _) = try await AccountService(db: db, services: app.kindred).createToken(for: user, name: "bench")
         let line = #"{"token":"\#(token)","bondId":"\#(firstBondID.uuidString.lowercased())","bonds":\#(bondCount),"days":\#(days),"email":"\#(user.email)","password":"\#(Self.password)"}"#
