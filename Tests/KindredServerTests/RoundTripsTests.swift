@@ -32,5 +32,5 @@ final class RoundTripsTests: XCTestCase {
     }
 
     /// Counted on 30 November 2026 on SQLite (PostgreSQL stays within them); the goal for `GET today` is 2.
-    static let ceiling = ["today": 8, "bond": 3, "bonds": 4, "me": 1, "dashboard": 8]
+    static let ceiling = ["today": 7, "bond": 2, "bonds": 4, "me": 1, "dashboard": 7]
 }

@@ -26,13 +26,16 @@ struct BondService: RequestScoped {
 
     /// The bond if `user` is (or was) one of its members; 404 otherwise.
     func load(_ bondID: BondID, for user: User) async throws -> Loaded {
-        guard let bond = try await Bond.find(bondID.rawValue, on: db) else { throw Self.notFound }
-        let members = try await BondMember.query(on: db)
+        // The bond, its members and their accounts in one round trip (every bond route starts
+        // here). A bond with no member is no one's: no row, so 404 like any other.
+        let rows = try await BondMember.query(on: db)
             .filter(\.$bond.$id == bondID.rawValue)
+            .join(Bond.self, on: \BondMember.$bond.$id == \Bond.$id)
             .join(User.self, on: \BondMember.$user.$id == \User.$id)
             .sort(\.$slot)
             .all()
-            .map { ($0, try $0.joined(User.self)) }
+        guard let bond = try rows.first?.joined(Bond.self) else { throw Self.notFound }
+        let members = try rows.map { ($0, try $0.joined(User.self)) }
         let snapshot = BondSnapshot(
             id: bondID, kind: bond.kind, endedAt: bond.endedAt,
             memberIDs: members.map { UserID($0.0.$user.id) }
