@@ -118,4 +118,13 @@ import Testing
         #expect(NotableChanges.rhythm(daysTogether: before, since: since, now: day(31)) == nil, "under a week is too soon to say")
         #expect(NotableChanges.rhythm(daysTogether: [day(27)], since: since, now: now) == nil, "too few before to halve")
     }
+
+    @Test func scopesAreStoredInOrderAndReadBackWithoutUnknownNames() {
+        typealias Scope = ProfessionalAccess.Scope
+        for scopes in ProfessionalAccessTests.subsets {
+            #expect(Scope.parse(Scope.stored(scopes)) == scopes)
+        }
+        #expect(Scope.stored([.rhythm, .sharedResults]) == "shared-results,rhythm")
+        #expect(Scope.parse("rhythm,everything,,answers") == [.rhythm, .answers])
+    }
 }

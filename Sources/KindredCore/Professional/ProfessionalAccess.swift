@@ -54,6 +54,12 @@ public enum ProfessionalAccess {
             }
         }
 
+        /// Scopes as stored: names, comma-separated, in order; unknown names are dropped.
+        public static func stored(_ scopes: Set<Scope>) -> String { scopes.sorted().map(\.rawValue).joined(separator: ",") }
+        public static func parse(_ stored: String) -> Set<Scope> {
+            Set(stored.split(separator: ",").compactMap { Scope(rawValue: String($0)) })
+        }
+
         public static func < (lhs: Scope, rhs: Scope) -> Bool {
             allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
         }

@@ -100,8 +100,8 @@ final class ProfessionalConsent: Model, @unchecked Sendable {
     }
 
     var scopes: Set<ProfessionalAccess.Scope> {
-        get { Set(scopeNames.split(separator: ",").compactMap { ProfessionalAccess.Scope(rawValue: String($0)) }) }
-        set { scopeNames = newValue.sorted().map(\.rawValue).joined(separator: ",") }
+        get { ProfessionalAccess.Scope.parse(scopeNames) }
+        set { scopeNames = ProfessionalAccess.Scope.stored(newValue) }
     }
 }
 
@@ -120,11 +120,9 @@ final class ProfessionalAccessEntry: Model, @unchecked Sendable {
     init(bondID: UUID, professionalName: String, scopes: Set<ProfessionalAccess.Scope>, now: Date) {
         self.$bond.id = bondID
         self.professionalName = professionalName
-        self.scopeNames = scopes.sorted().map(\.rawValue).joined(separator: ",")
+        self.scopeNames = ProfessionalAccess.Scope.stored(scopes)
         self.viewedAt = now
     }
 
-    var scopes: Set<ProfessionalAccess.Scope> {
-        Set(scopeNames.split(separator: ",").compactMap { ProfessionalAccess.Scope(rawValue: String($0)) })
-    }
+    var scopes: Set<ProfessionalAccess.Scope> { ProfessionalAccess.Scope.parse(scopeNames) }
 }
