@@ -186,3 +186,16 @@ import Testing
         }
     }
 }
+
+@Suite struct SignFractionTests {
+    @Test func eachSignSitsBetweenItsSubscalesEndsInTheSubscalesOrder() {
+        let score = InstrumentScore(total: 0, minimum: 0, maximum: 1, band: nil, subscales: [
+            .init(key: "trust", label: "Trust", score: 4, minimum: 2, maximum: 10),
+            .init(key: "not-a-sign", label: "Other", score: 1, minimum: 0, maximum: 2),
+            .init(key: "communication", label: "Listening", score: 10, minimum: 2, maximum: 10),
+            .init(key: "vulnerability", label: "Vulnerability", score: 3, minimum: 3, maximum: 3),
+        ], items: [:])
+        #expect(score.signFractions.map(\.sign) == [.trust, .communication, .vulnerability])
+        #expect(score.signFractions.map(\.fraction) == [0.25, 1, 0], "an empty range reads 0, never a division by zero")
+    }
+}

@@ -40,6 +40,18 @@ public struct InstrumentScore: Codable, Sendable, Equatable {
     public var fraction: Double {
         maximum > minimum ? (total - minimum) / (maximum - minimum) : 0
     }
+
+    /// Each of the six signs this score has a subscale for, 0–1, in the subscales' order.
+    public var signFractions: [(sign: Sign, fraction: Double)] {
+        subscales.compactMap { subscale in Sign(rawValue: subscale.key).map { ($0, subscale.fraction) } }
+    }
+}
+
+extension InstrumentScore.SubscaleScore {
+    /// Where the subscale sits between its minimum and maximum, 0–1.
+    public var fraction: Double {
+        maximum > minimum ? (score - minimum) / (maximum - minimum) : 0
+    }
 }
 
 /// Scores answers. Pure: the same answers always give the same score; incomplete or

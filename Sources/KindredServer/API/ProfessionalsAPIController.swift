@@ -96,7 +96,7 @@ struct ProfessionalsAPIController: RouteCollection {
         let user = try req.requireUser()
         let service = ProfessionalService(req)
         let bondID = try await service.accept(code: req.parameters.get("code") ?? "", by: user)
-        guard let served = try await service.served(by: user).first(where: { $0.bond.id == bondID.rawValue }) else { throw ProfessionalService.noSuchBond }
+        guard let served = try await service.served(by: user, only: bondID).first else { throw ProfessionalService.noSuchBond }
         return ServedBondDTO(served)
     }
 

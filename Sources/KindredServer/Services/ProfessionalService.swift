@@ -220,11 +220,13 @@ struct ProfessionalService: RequestScoped {
         guard user.isProfessional else { throw Self.onlyProfessionals }
     }
 
-    /// Every bond this professional serves or served, newest first (one row per bond: the latest link).
-    func served(by user: User) async throws -> [Served] {
+    /// Every bond this professional serves or served (or just `only`), newest first, one row per
+    /// bond: the latest link.
+    func served(by user: User, only bondID: BondID? = nil) async throws -> [Served] {
         try requireProfessional(user)
-        let links = try await ProfessionalLink.query(on: db).filter(\.$professional.$id == user.id!).with(\.$bond)
-            .sort(\.$acceptedAt, .descending).all()
+        var query = ProfessionalLink.query(on: db).filter(\.$professional.$id == user.id!)
+        if let bondID { query = query.filter(\.$bond.$id == bondID.rawValue) }
+        let links = try await query.with(\.$bond).sort(\.$acceptedAt, .descending).all()
         var seen = Set<UUID>()
         let latest = links.filter { seen.insert($0.$bond.id).inserted }
         guard !latest.isEmpty else { return [] }
@@ -250,10 +252,12 @@ struct ProfessionalService: RequestScoped {
         let now = services.now
         let from = since ?? now.addingTimeInterval(-28 * 86_400)
         return try await db.transaction { tx in
-            let service = ProfessionalService(db: tx, services: services)
-            guard try await service.served(by: user).contains(where: { $0.bond.id == bondID.rawValue }) else { throw Self.noSuchBond }
+            try requireProfessional(user)
+            // Only a bond they serve is locked; then where access stands is read under the lock.
+            guard try await ProfessionalLink.query(on: tx).filter(\.$professional.$id == user.id!)
+                .filter(\.$bond.$id == bondID.rawValue).first() != nil else { throw Self.noSuchBond }
             try await tx.lockRow(of: .bonds, id: bondID.rawValue)
-            guard let served = try await service.served(by: user).first(where: { $0.bond.id == bondID.rawValue }) else { throw Self.noSuchBond }
+            guard let served = try await ProfessionalService(db: tx, services: services).served(by: user, only: bondID).first else { throw Self.noSuchBond }
             guard case .open(let scopes) = served.state else {
                 let detail = served.state == .ended ? "Access to this bond has ended." : "Access opens once both members have consented."
                 throw Problem(status: .forbidden, detail: detail, code: "summary-closed")

@@ -26,11 +26,7 @@ struct SummaryLoader: RequestScoped {
             input.results = rows.compactMap { row in
                 guard let index = member(row.$user.id), let score = row.score else { return nil }
                 let band = services.content.instrument(row.instrumentKey)?.band(for: score)?.label
-                var signs: [Sign: Double] = [:]
-                for subscale in score.subscales {
-                    guard let sign = Sign(rawValue: subscale.key) else { continue }
-                    signs[sign] = (subscale.score - subscale.minimum) / max(subscale.maximum - subscale.minimum, 1) * 100
-                }
+                let signs = Dictionary(score.signFractions.map { ($0.sign, $0.fraction * 100) }, uniquingKeysWith: { first, _ in first })
                 return .init(member: index, instrument: row.instrumentKey, isSelf: row.resultMode == .`self`, shared: row.shared,
                              takenAt: row.takenAt, total: score.total, minimum: score.minimum, maximum: score.maximum, band: band,
                              signs: row.instrumentKey == "six-signs" ? signs : [:])

@@ -53,11 +53,7 @@ struct WeeklyPlanService: RequestScoped {
         var evidence: [WeeklyPlan.Evidence] = []
         let partner = loaded.members.first { $0.user.id != user.id }?.user.displayName ?? "the other person"
         let signs = try await latest("six-signs", in: loaded, for: user)
-        func percents(_ result: Assessment?) -> [(Sign, Double)] {
-            (result?.score?.subscales ?? []).compactMap { subscale in
-                Sign(rawValue: subscale.key).map { ($0, (subscale.score - subscale.minimum) / max(subscale.maximum - subscale.minimum, 1)) }
-            }
-        }
+        func percents(_ result: Assessment?) -> [(Sign, Double)] { (result?.score?.signFractions ?? []).map { ($0.sign, $0.fraction) } }
         if let mine = signs.mine {
             evidence += percents(mine).map { .init(sign: $0.0, strength: $0.1, source: .sixSigns(takenAt: mine.takenAt)) }
         }

@@ -270,7 +270,7 @@ struct ProfessionalPagesController: RouteCollection {
             let page = SummaryPage(served: served, summary: summary, since: from, user: user, content: req.kindred.content, sinceError: sinceError, now: req.kindred.now)
             return try await req.page("professional-summary", title: "Between sessions: " + Self.names(served.names), section: "professional", page)
         } catch let problem as Problem where problem.code == "summary-closed" {
-            let served = try await ProfessionalService(req).served(by: user).first { $0.bond.id == bondID.rawValue }
+            let served = try await ProfessionalService(req).served(by: user, only: bondID).first
             return try await req.page("professional-closed", title: "Not open yet", section: "professional", status: .forbidden, ClosedPage(
                 names: Self.names(served?.names ?? []), status: served.map { Self.status(of: $0.state) } ?? "", detail: problem.detail
             ))

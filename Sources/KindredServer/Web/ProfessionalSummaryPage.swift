@@ -57,13 +57,21 @@ struct SummaryPage: Encodable {
     let showAnswers: Bool
     let neverShown: String
 
+    static let shortDay: Date.FormatStyle = {
+        var style = Date.FormatStyle(locale: Locale(identifier: "en_GB")).day().month(.abbreviated).year()
+        style.timeZone = TimeZone(identifier: "UTC")!
+        return style
+    }()
+
     init(served: ProfessionalService.Served, summary: ProfessionalSummary.Summary, since: Date, user: User, content: ContentLibrary, sinceError: String?, now: Date) {
         let zone = user.timeZone
         func day(_ date: Date) -> String { DateText.day(date, in: zone) }
-        func week(_ isoWeek: String) -> String {
+        /// The Monday an ISO week starts, short ("14 Sep 2026"), so twelve rows of them fit a phone.
+        func monday(_ isoWeek: String) -> String {
             guard let monday = LocalDay(mondayOf: isoWeek), let start = monday.start(inZone: "UTC") else { return isoWeek }
-            return "Week of " + DateText.day(start.addingTimeInterval(12 * 3600), in: "UTC")
+            return start.addingTimeInterval(12 * 3600).formatted(Self.shortDay)
         }
+        func week(_ isoWeek: String) -> String { "Week of " + monday(isoWeek) }
         func number(_ value: Double) -> String { value.rounded() == value ? String(Int(value)) : String(format: "%.1f", value) }
         names = ProfessionalPagesController.names(served.names)
         kind = ProfessionalPagesController.kindText(served.bond.kind)
@@ -97,7 +105,7 @@ struct SummaryPage: Encodable {
             })
         }
         showRhythm = summary.scopes.contains(.rhythm)
-        rhythm = summary.rhythm.map { RhythmRow(week: week($0.week), days: $0.daysAnsweredTogether, rituals: $0.ritualsKept) }
+        rhythm = summary.rhythm.map { RhythmRow(week: monday($0.week), days: $0.daysAnsweredTogether, rituals: $0.ritualsKept) }
         showAnswers = summary.scopes.contains(.answers)
         answers = summary.answers.map { revealed in
             AnswerDay(on: day(revealed.day.start(inZone: zone) ?? since), prompt: revealed.prompt,
