@@ -25,12 +25,12 @@ final class RoundTripsTests: XCTestCase {
                 let made = counter.count("GET \(path)")
                 report.append("\(path.replacingOccurrences(of: bondID, with: ":bondID")): \(made)")
                 XCTAssertGreaterThan(made, 0, "the counter sees \(path)'s queries")
-                XCTAssertLessThanOrEqual(made, ceiling, "\(path) makes \(made) round trips")
+                XCTAssertLessThanOrEqual(made, ceiling, "\(path) makes \(made) round trips: \(counter.queries("GET \(path)"))")
             }
             print("Round trips per request: " + report.joined(separator: ", "))
         }
     }
 
     /// Counted on 30 November 2026 on SQLite (PostgreSQL stays within them); the goal for `GET today` is 2.
-    static let ceiling = ["today": 7, "bond": 2, "bonds": 4, "me": 1, "dashboard": 7]
+    static let ceiling = ["today": 2, "bond": 2, "bonds": 4, "me": 1, "dashboard": 7]
 }

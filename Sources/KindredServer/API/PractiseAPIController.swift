@@ -31,12 +31,25 @@ struct PractiseAPIController: RouteCollection {
 
     // MARK: - Today
 
+    /// Most visits find the day's question already chosen: then the bond, its members and the
+    /// day come from one round trip (`TodayRead`). The first visit of a day takes the full path,
+    /// which chooses the question.
     func today(req: Request) async throws -> TodayDTO {
-        let (user, loaded) = try await loaded(req)
+        let user = try req.requireUser()
+        let read = try await TodayRead(req).read(try req.bondID(), for: user)
+        let loaded = read.loaded
         let service = TodayService(req)
-        let day = try await service.today(in: loaded)
-        let view = try await service.view(of: day, in: loaded, for: user)
-        return try await todayDTO(view, loaded: loaded, user: user, req: req)
+        let clock = try await BondDayService(req).clock(in: loaded)
+        let day = clock.day(at: req.kindred.now)
+        guard let view = try service.view(of: day, from: read, for: user) else {
+            return try await todayDTO(try await service.view(of: day, in: loaded, for: user), loaded: loaded, user: user, req: req)
+        }
+        let key = day.description
+        let reactions = view.state == .revealed
+            ? ReactionService.summaries(of: read.reactions.filter { $0.targetKey == key }, in: loaded, for: user, cipher: req.kindred.cipher)[key]
+            : nil
+        return TodayDTO(today: DayDTO(view, reactions: reactions), canAnswer: view.mayWrite,
+                        consistency: ConsistencyDTO(read.consistency(today: day)), nextQuestionAt: clock.nextTurnover(after: req.kindred.now))
     }
 
     func todayDTO(_ view: TodayService.DayView, loaded: BondService.Loaded, user: User, req: Request) async throws -> TodayDTO {

@@ -7,8 +7,9 @@ import Vapor
 extension Application {
     /// SQLite by default (one file, WAL, `synchronous=FULL`, foreign keys);
     /// PostgreSQL when `DATABASE_URL` is set. Both get the same migrations.
-    /// Queries are never logged at any level Kindred runs at: their values hold emails,
-    /// answers and the fact that someone saved a safety check.
+    /// Queries are logged only at trace, a level Kindred never runs at (`KINDRED_LOG_LEVEL`
+    /// refuses it): their values hold emails, answers and the fact that someone saved a safety
+    /// check. Tests count a request's round trips from those trace lines (`QueryCounter`).
     func useKindredDatabase(_ configuration: KindredConfiguration) throws {
         switch configuration.storage {
         case .sqlite(let path):
@@ -16,14 +17,13 @@ extension Application {
             if !directory.isEmpty {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
-            databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
+            databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
         case .sqliteInMemory:
-            databases.use(.sqlite(.memory, sqlLogLevel: nil), as: .sqlite)
+            databases.use(.sqlite(.memory, sqlLogLevel: .trace), as: .sqlite)
         case .postgres(let url):
             var postgres = try SQLPostgresConfiguration(url: url)
             postgres.searchPath = nil
             databases.use(
-                // The driver cannot turn query logging off; trace is a level Kindred never runs at.
                 .postgres(configuration: postgres, maxConnectionsPerEventLoop: configuration.databasePoolSize, sqlLogLevel: .trace),
                 as: .psql
             )

@@ -34,11 +34,15 @@ struct BondService: RequestScoped {
             .join(User.self, on: \BondMember.$user.$id == \User.$id)
             .sort(\.$slot)
             .all()
-        guard let bond = try rows.first?.joined(Bond.self) else { throw Self.notFound }
-        let members = try rows.map { ($0, try $0.joined(User.self)) }
+        return try assemble(bondID, bond: try rows.first?.joined(Bond.self), members: try rows.map { ($0, try $0.joined(User.self)) }, for: user)
+    }
+
+    /// The bond as `user` may see it, from rows already read (by `load` or `TodayRead`).
+    func assemble(_ bondID: BondID, bond: Bond?, members: [(member: BondMember, user: User)], for user: User) throws -> Loaded {
+        guard let bond else { throw Self.notFound }
         let snapshot = BondSnapshot(
             id: bondID, kind: bond.kind, endedAt: bond.endedAt,
-            memberIDs: members.map { UserID($0.0.$user.id) }
+            memberIDs: members.map { UserID($0.member.$user.id) }
         )
         let verdict = BondAccess.verdict(for: user.userID, in: snapshot)
         guard verdict != .notFound else { throw Self.notFound }

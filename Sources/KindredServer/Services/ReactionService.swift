@@ -50,10 +50,15 @@ struct ReactionService: RequestScoped {
         guard !keys.isEmpty else { return [:] }
         let rows = try await ReactionRow.query(on: db)
             .filter(\.$bond.$id == loaded.bond.id!).filter(\.$targetKind == target.rawValue).filter(\.$targetKey ~~ keys).all()
+        return Self.summaries(of: rows, in: loaded, for: user, cipher: services.cipher)
+    }
+
+    /// Rows already read, summed up per thing for `user`: once a bond has ended, only their own.
+    static func summaries(of rows: [ReactionRow], in loaded: BondService.Loaded, for user: User, cipher: TextCipher) -> [String: Summary] {
         let ended = loaded.snapshot.status == .ended
         var result: [String: Summary] = [:]
         for row in rows {
-            guard let reaction = row.reaction(services.cipher) else { continue }
+            guard let reaction = row.reaction(cipher) else { continue }
             if row.$user.id == user.id {
                 result[row.targetKey, default: Summary()].yours = reaction
             } else if !ended {

@@ -100,6 +100,16 @@ struct TodayService: RequestScoped {
         return try view(day: day, question: question, answers: answers, passes: passes, replies: replies, loaded: loaded, user: user)
     }
 
+    /// The day's view from rows already read (`TodayRead`), or nil when they cannot give it:
+    /// the day is outside what was read, or has no question yet (the first to ask chooses it).
+    func view(of day: LocalDay, from read: TodayRead.Rows, for user: User) throws -> DayView? {
+        let key = day.description
+        guard read.days.contains(day), let question = read.questions.first(where: { $0.day == key }) else { return nil }
+        return try view(day: day, question: question, answers: read.answers.filter { $0.day == key },
+                        passes: read.passes.filter { $0.day == key }, replies: read.replies.filter { $0.day == key },
+                        loaded: read.loaded, user: user)
+    }
+
     /// The day's reveal state as `user` sees it — without opening anyone's words.
     func state(of day: LocalDay, in loaded: BondService.Loaded, for user: User) async throws -> Reveal.State {
         let bondID = loaded.bond.id!
@@ -333,7 +343,7 @@ struct TodayService: RequestScoped {
     // MARK: - Rhythm
 
     /// Days on which both members answered, within the last `window` days of `today`.
-    func consistency(in loaded: BondService.Loaded, today: LocalDay, window: Int = 10) async throws -> Consistency {
+    func consistency(in loaded: BondService.Loaded, today: LocalDay, window: Int = TodayRead.consistencyWindow) async throws -> Consistency {
         let start = today.adding(days: -(window - 1)).description
         guard let sql = db as? any SQLDatabase else { return Consistency(days: 0, window: window) }
         // Counted in the database: only the days come back, never the answers themselves.

@@ -2,11 +2,12 @@ import Logging
 import NIOConcurrencyHelpers
 import Vapor
 
-/// Counts a request's database round trips: Fluent and SQLKit log each query they send (at
-/// debug) to the request's logger, which this middleware swaps for a counting one.
+/// Counts a request's database round trips: SQLKit logs every statement it sends, Fluent's
+/// included, as "Executing query" at trace (`useKindredDatabase`) to the request's logger,
+/// which this middleware swaps for a counting one.
 /// Add it before the test's first request (Vapor builds its responder then).
 final class QueryCounter: AsyncMiddleware, Sendable {
-    private let counts = NIOLockedValueBox<[String: Int]>([:])
+    private let counts = NIOLockedValueBox<[String: [String]]>([:])
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let key = "\(request.method) \(request.url.path)"
@@ -14,15 +15,17 @@ final class QueryCounter: AsyncMiddleware, Sendable {
         return try await next.respond(to: request)
     }
 
-    func count(_ key: String) -> Int { counts.withLockedValue { $0[key] ?? 0 } }
+    func count(_ key: String) -> Int { queries(key).count }
+    /// The SQL of each statement, for a failure's message.
+    func queries(_ key: String) -> [String] { counts.withLockedValue { $0[key] ?? [] } }
     func reset() { counts.withLockedValue { $0 = [:] } }
-    fileprivate func add(_ key: String) { counts.withLockedValue { $0[key, default: 0] += 1 } }
+    fileprivate func add(_ key: String, _ query: String) { counts.withLockedValue { $0[key, default: []].append(query) } }
 
     struct Handler: LogHandler {
         let counter: QueryCounter
         let key: String
         var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .debug
+        var logLevel: Logger.Level = .trace
 
         subscript(metadataKey key: String) -> Logger.Metadata.Value? {
             get { metadata[key] }
@@ -30,9 +33,8 @@ final class QueryCounter: AsyncMiddleware, Sendable {
         }
 
         func log(event: LogEvent) {
-            let message = event.message
-            // Fluent logs "Running query" for a model query, SQLKit "Executing query" for raw SQL.
-            if ["Running query", "Executing query"].contains(where: message.description.hasPrefix) { counter.add(key) }
+            // One line per statement sent (Fluent's own "Running query" line comes before its SQL's).
+            if event.message.description == "Executing query" { counter.add(key, "\(event.metadata?["sql"] ?? "?")") }
         }
     }
 }

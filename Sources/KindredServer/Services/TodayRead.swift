@@ -1,0 +1,138 @@
+import Fluent
+import Foundation
+import KindredCore
+import SQLKit
+
+/// `GET today` in one database round trip (issue 15): the bond, its members and their
+/// accounts, and everything on the days around now — questions, answers, passes, replies,
+/// reactions, and which recent days both answered — in a single `UNION ALL`.
+///
+/// The bond's day is worked out from the bond's clock, which comes back in the same
+/// statement, so the read covers every day the bond's day can be at this instant (the UTC
+/// date −2…+1: zones run from −12 to +14 hours, and a day runs on at most 12 hours past
+/// its turnover). `TodayService.view(of:from:for:)` says when the rows cannot answer (no
+/// question yet, or a day outside them), and the caller takes the ordinary path instead.
+struct TodayRead: RequestScoped {
+    let db: any Database
+    let services: KindredServices
+
+    /// The rows one read brings back. The partner's answer is here sealed, as in any read:
+    /// `TodayService` opens it only for a revealed day.
+    struct Rows {
+        let loaded: BondService.Loaded
+        /// The days the questions, answers, passes, replies and reactions cover.
+        let days: ClosedRange<LocalDay>
+        let questions: [DailyQuestion]
+        let answers: [DailyAnswer]
+        let passes: [DailyPass]
+        let replies: [DailyReply]
+        let reactions: [ReactionRow]
+        /// Days both answered, from `consistencyWindow - 1` days before `days` to its end.
+        let mutualDays: Set<LocalDay>
+
+        func consistency(today: LocalDay) -> Consistency {
+            Consistency.over(window: TodayRead.consistencyWindow, mutualDays: mutualDays, today: today)
+        }
+    }
+
+    static let consistencyWindow = 10
+
+    /// The days the bond's day can be on at `instant`, wherever its members live.
+    static func possibleDays(at instant: Date) -> ClosedRange<LocalDay> {
+        let utc = LocalDay(instant, inZone: "UTC")
+        return utc.adding(days: -2)...utc.adding(days: 1)
+    }
+
+    func read(_ bondID: BondID, for user: User) async throws -> Rows {
+        guard let sql = db as? any SQLDatabase else { throw BondService.notFound }
+        let days = Self.possibleDays(at: services.now)
+        let rows = try await sql.raw(Self.query(bondID.rawValue, days: days)).all()
+        var bond: Bond?, members: [(member: BondMember, user: User)] = []
+        var questions: [DailyQuestion] = [], answers: [DailyAnswer] = [], passes: [DailyPass] = []
+        var replies: [DailyReply] = [], reactions: [ReactionRow] = [], mutual: Set<LocalDay> = []
+        for row in rows {
+            switch try row.decode(column: "kind", as: String.self) {
+            case "m":
+                if bond == nil { bond = try Self.model(Bond.self, "b", row) }
+                members.append((try Self.model(BondMember.self, "m", row), try Self.model(User.self, "u", row)))
+            case "q": questions.append(try Self.model(DailyQuestion.self, "q", row))
+            case "a": answers.append(try Self.model(DailyAnswer.self, "a", row))
+            case "p": passes.append(try Self.model(DailyPass.self, "p", row))
+            case "r": replies.append(try Self.model(DailyReply.self, "r", row))
+            case "x": reactions.append(try Self.model(ReactionRow.self, "x", row))
+            case "c": if let day = LocalDay(string: try row.decode(column: "c_day", as: String.self)) { mutual.insert(day) }
+            default: continue
+            }
+        }
+        members.sort { $0.member.slot < $1.member.slot }
+        // Oldest first, as the day shows them; the id settles replies made in one instant.
+        replies.sort { ($0.createdAt, $0.id!.uuidString) < ($1.createdAt, $1.id!.uuidString) }
+        let loaded = try BondService(db: db, services: services).assemble(bondID, bond: bond, members: members, for: user)
+        return Rows(loaded: loaded, days: days, questions: questions, answers: answers, passes: passes,
+                    replies: replies, reactions: reactions, mutualDays: mutual)
+    }
+
+    // MARK: - The statement
+
+    /// Each table's columns under its own prefix; every branch of the union lists all of
+    /// them (NULL where it has none), so one row shape carries every kind.
+    private static let parts: [(prefix: String, table: String, keys: [String])] = [
+        ("b", Bond.schema, Bond.keys.map(\.description)),
+        ("m", BondMember.schema, BondMember.keys.map(\.description)),
+        ("u", User.schema, User.keys.map(\.description)),
+        ("q", DailyQuestion.schema, DailyQuestion.keys.map(\.description)),
+        ("a", DailyAnswer.schema, DailyAnswer.keys.map(\.description)),
+        ("p", DailyPass.schema, DailyPass.keys.map(\.description)),
+        ("r", DailyReply.schema, DailyReply.keys.map(\.description)),
+        ("x", ReactionRow.schema, ReactionRow.keys.map(\.description)),
+    ]
+
+    /// One branch's select list: the prefixes in `from` read their table's columns.
+    private static func select(_ kind: String, from: Set<String>, day: String = "NULL") -> String {
+        let columns = parts.flatMap { part in
+            part.keys.map { from.contains(part.prefix) ? "\(part.prefix).\($0) AS \(part.prefix)_\($0)" : "NULL AS \(part.prefix)_\($0)" }
+        }
+        return "SELECT '\(kind)' AS kind, " + columns.joined(separator: ", ") + ", \(day) AS c_day"
+    }
+
+    /// The first branch returns no row; it is there so PostgreSQL types every column from the
+    /// tables themselves, whatever NULLs the later branches hold.
+    private static let template = select("t", from: Set(parts.map(\.prefix)), day: "a.day") + " FROM "
+        + parts.map { "\($0.table) \($0.prefix)" }.joined(separator: ", ") + " WHERE 1 = 0"
+
+    private static func query(_ bondID: UUID, days: ClosedRange<LocalDay>) -> SQLQueryString {
+        let first = days.lowerBound.description, last = days.upperBound.description
+        let since = days.lowerBound.adding(days: -(consistencyWindow - 1)).description
+        func onDays(_ prefix: String, _ table: String) -> SQLQueryString {
+            "\(unsafeRaw: select(prefix, from: [prefix])) FROM \(unsafeRaw: table) \(unsafeRaw: prefix) WHERE \(unsafeRaw: prefix).bond_id = \(bind: bondID) AND \(unsafeRaw: prefix).day >= \(bind: first) AND \(unsafeRaw: prefix).day <= \(bind: last)"
+        }
+        let branches: [SQLQueryString] = [
+            "\(unsafeRaw: template)",
+            "\(unsafeRaw: select("m", from: ["b", "m", "u"])) FROM bond_members m JOIN bonds b ON b.id = m.bond_id JOIN users u ON u.id = m.user_id WHERE m.bond_id = \(bind: bondID)",
+            onDays("q", DailyQuestion.schema), onDays("a", DailyAnswer.schema), onDays("p", DailyPass.schema), onDays("r", DailyReply.schema),
+            "\(unsafeRaw: select("x", from: ["x"])) FROM reactions x WHERE x.bond_id = \(bind: bondID) AND x.target_kind = \(bind: Reaction.Target.day.rawValue) AND x.target_key >= \(bind: first) AND x.target_key <= \(bind: last)",
+            // Counted in the database: only the days come back, never the answers themselves.
+            "\(unsafeRaw: select("c", from: [], day: "day")) FROM daily_answers WHERE bond_id = \(bind: bondID) AND day >= \(bind: since) AND day <= \(bind: last) GROUP BY day HAVING COUNT(*) = 2",
+        ]
+        return branches.joined(separator: " UNION ALL ")
+    }
+
+    // MARK: - Decoding
+
+    /// A Fluent model from its prefixed columns of a union row.
+    private static func model<M: Model>(_ type: M.Type, _ prefix: String, _ row: any SQLRow) throws -> M {
+        let model = M()
+        try model.output(from: Prefixed(row: row, prefix: prefix + "_"))
+        return model
+    }
+
+    private struct Prefixed: DatabaseOutput {
+        let row: any SQLRow
+        let prefix: String
+        var description: String { "\(prefix)* of \(row)" }
+        func schema(_ schema: String) -> any DatabaseOutput { self }
+        func contains(_ key: FieldKey) -> Bool { row.contains(column: prefix + key.description) }
+        func decodeNil(_ key: FieldKey) throws -> Bool { try row.decodeNil(column: prefix + key.description) }
+        func decode<T: Decodable>(_ key: FieldKey, as type: T.Type) throws -> T { try row.decode(column: prefix + key.description, as: T.self) }
+    }
+}
