@@ -2,6 +2,8 @@
 
 Usage: bench_report.py WORKDIR OUTFILE
 WORKDIR holds measurements.jsonl, meta.json, rss-big, rss-empty and sqlite.json.
+OUTFILE keeps one run per label ({"runs": {label: run}}); this run replaces its label's.
+A file from before labels (one bare run) is kept as the run labelled "before".
 """
 import json
 import os
@@ -43,8 +45,14 @@ results = {
     "sqlite_write_ceiling": sqlite,
 }
 os.makedirs(os.path.dirname(os.path.abspath(outfile)), exist_ok=True)
+try:
+    kept = json.load(open(outfile))
+except (OSError, ValueError):
+    kept = {}
+runs = kept.get("runs", {"before": kept} if "endpoints" in kept else {})
+runs[meta["label"]] = results
 with open(outfile, "w") as f:
-    json.dump(results, f, indent=2)
+    json.dump({"runs": runs}, f, indent=2)
     f.write("\n")
 
 p = meta["parameters"]
@@ -65,4 +73,19 @@ print(f"server peak RSS (VmHWM): {results['peak_rss']['mib']} MiB with the big d
       f"{e['peak_rss']['mib']} MiB with the empty one")
 print(f"SQLite write ceiling (one row per commit, WAL, synchronous={sqlite['synchronous']}, same disk): "
       f"{sqlite['inserts_per_second']:.0f} inserts/s")
-print(f"\nwritten to {outfile}")
+print(f"/readyz answered {meta['ready_seconds']} s after launch on the seeded database")
+
+others = [(label, run) for label, run in runs.items() if label != meta["label"]]
+if others:
+    print(f"\nRatio to the ceiling, by run (each against its own /healthz; commits and sizes differ between runs):")
+    print(f"{'endpoint':<52} " + " ".join(f"{label[:12]:>12}" for label, _ in others) + f" {meta['label'][:12]:>12}")
+    for r in hot:
+        cells = []
+        for _, run in others:
+            match = next((o for o in run.get("endpoints", []) if o["endpoint"] == r["endpoint"]), None)
+            cells.append(f"{match['ratio_to_ceiling']:>12.3f}" if match else f"{'—':>12}")
+        print(f"{r['endpoint'][:52]:<52} " + " ".join(cells) + f" {r['ratio_to_ceiling']:>12.3f}")
+    for label, run in others:
+        p2 = run["parameters"]
+        print(f"  {label}: {run['git_commit'][:12]}, {p2['bonds']} bonds × {p2['days']} days, {run['generated_at']}")
+print(f"\nwritten to {outfile} (run \"{meta['label']}\")")
