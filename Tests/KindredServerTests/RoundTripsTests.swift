@@ -1,9 +1,9 @@
 import XCTVapor
 @testable import KindredServer
 
-/// Database round trips of the hot reads (issue 15), counted per request. The goal is 2 for
-/// `GET today` (authentication, membership and the day in one); until the SQL layer gets
-/// there, these ceilings are today's counts, so nothing grows unnoticed.
+/// Database round trips of the hot endpoints (issue 15), counted per request: `GET today`
+/// must make at most 2 (authentication, then the bond, its members and the day in one); the
+/// others are held at today's counts, so nothing grows unnoticed.
 final class RoundTripsTests: XCTestCase {
     func testTheHotReadsStayWithinTheirRoundTrips() async throws {
         try await withApp { app, _ in
@@ -27,10 +27,24 @@ final class RoundTripsTests: XCTestCase {
                 XCTAssertGreaterThan(made, 0, "the counter sees \(path)'s queries")
                 XCTAssertLessThanOrEqual(made, ceiling, "\(path) makes \(made) round trips: \(counter.queries("GET \(path)"))")
             }
+            // A write: changing your answer before the other member has answered (the bench's PUT).
+            let (cal, _, other) = try await app.pair()
+            _ = try await app.send(.PUT, "/api/v1/bonds/\(other)/today/answer", json: ["text": "First thought"], token: cal.token)
+            counter.reset()
+            let put = "/api/v1/bonds/\(other)/today/answer"
+            let changed = try await app.send(.PUT, put, json: ["text": "Second thought"], token: cal.token)
+            XCTAssertEqual(changed.status, .ok, changed.body)
+            XCTAssertEqual(((changed.json["today"] as? [String: Any])?["yourAnswer"] as? [String: Any])?["text"] as? String, "Second thought", changed.body)
+            let writes = counter.count("PUT \(put)")
+            report.append("PUT answer: \(writes)")
+            XCTAssertLessThanOrEqual(writes, Self.ceiling["answer"]!, "PUT answer makes \(writes) round trips: \(counter.queries("PUT \(put)"))")
             print("Round trips per request: " + report.joined(separator: ", "))
         }
     }
 
-    /// Counted on 30 November 2026 on SQLite (PostgreSQL stays within them); the goal for `GET today` is 2.
-    static let ceiling = ["today": 2, "bond": 2, "bonds": 4, "me": 1, "dashboard": 7]
+    /// Statements sent, as counted on 30 November 2026 on SQLite; PostgreSQL stays within them.
+    /// Not seen: BEGIN and COMMIT, and what runs inside a transaction (its connection logs to
+    /// its own logger), which for `answer` is three more: the day's lock, its answers, the write. `today` is issue 15's goal: authentication, then
+    /// the bond and its day in one.
+    static let ceiling = ["today": 2, "bond": 2, "bonds": 2, "me": 1, "dashboard": 7, "answer": 3]
 }

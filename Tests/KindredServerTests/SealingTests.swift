@@ -124,6 +124,26 @@ final class SealingTests: XCTestCase {
         }
     }
 
+    /// Start-up's look for values an earlier version wrote goes through an index holding only
+    /// those (issue 15): on a year of history it reads nothing, instead of every row.
+    func testStartUpFindsUnboundValuesThroughAnIndexOfOnlyThose() async throws {
+        try await withApp { app, _ in
+            let sql = try XCTUnwrap(app.db as? any SQLDatabase)
+            for sealed in CreateUnboundSealedIndexes.columns {
+                let query = "SELECT id FROM \(sealed.table) WHERE \(sealed.notBound) ORDER BY id LIMIT 500"
+                if TestDatabase.isPostgres {
+                    let rows = try await sql.raw("SELECT indexdef FROM pg_indexes WHERE indexname = \(bind: sealed.unboundIndex)").all()
+                    let definition = try rows.first?.decode(column: "indexdef", as: String.self) ?? ""
+                    XCTAssertTrue(definition.contains("WHERE") && definition.contains("kc2:%"), "\(sealed.unboundIndex): \(definition)")
+                } else {
+                    let plan = try await sql.raw("EXPLAIN QUERY PLAN \(unsafeRaw: query)").all()
+                        .map { try $0.decode(column: "detail", as: String.self) }.joined(separator: "; ")
+                    XCTAssertTrue(plan.contains(sealed.unboundIndex), "\(query) → \(plan)")
+                }
+            }
+        }
+    }
+
     /// A node that lost its key file (and so made a new one) must not start on a database sealed
     /// under the old key: nothing would open, and new writes would use a key nobody backed up.
     func testAServerWithoutTheDatabasesKeyRefusesToStart() async throws {

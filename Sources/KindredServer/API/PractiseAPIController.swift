@@ -31,16 +31,20 @@ struct PractiseAPIController: RouteCollection {
 
     // MARK: - Today
 
-    /// Most visits find the day's question already chosen: then the bond, its members and the
-    /// day come from one round trip (`TodayRead`). The first visit of a day takes the full path,
-    /// which chooses the question.
     func today(req: Request) async throws -> TodayDTO {
-        let user = try req.requireUser()
-        let read = try await TodayRead(req).read(try req.bondID(), for: user)
+        try await dayResponse(req, for: try req.requireUser(), in: try req.bondID())
+    }
+
+    /// The bond's day as `GET today` gives it (or `day`, where an answer landed), read fresh.
+    /// Most reads find the day's question already chosen: then the bond, its members and the
+    /// day come from one round trip (`TodayRead`). The first visit of a day takes the full
+    /// path, which chooses the question.
+    func dayResponse(_ req: Request, for user: User, in bondID: BondID, day: LocalDay? = nil) async throws -> TodayDTO {
+        let read = try await TodayRead(req).read(bondID, for: user)
         let loaded = read.loaded
         let service = TodayService(req)
         let clock = try await BondDayService(req).clock(in: loaded)
-        let day = clock.day(at: req.kindred.now)
+        let day = day ?? clock.day(at: req.kindred.now)
         guard let view = try service.view(of: day, from: read, for: user) else {
             return try await todayDTO(try await service.view(of: day, in: loaded, for: user), loaded: loaded, user: user, req: req)
         }
@@ -65,8 +69,11 @@ struct PractiseAPIController: RouteCollection {
         return views.map { DayDTO($0, reactions: reactions[$0.day.description]) }
     }
 
+    /// Reads the bond and the days around now once before writing and once after (see
+    /// `dayResponse`), rather than table by table.
     func answer(req: Request) async throws -> TodayDTO {
-        let (user, loaded) = try await loaded(req)
+        let user = try req.requireUser(), bondID = try req.bondID()
+        let read = try await TodayRead(req).read(bondID, for: user)
         var body = try JSONBody(req, required: true)
         let text = body.string("text")
         let promptID = body.optionalString("promptId")
@@ -74,8 +81,8 @@ struct PractiseAPIController: RouteCollection {
         let openedDay = dayText.flatMap(LocalDay.init(string:))
         if dayText != nil, openedDay == nil { body.add([FieldError("day", "Give the day as YYYY-MM-DD, as the question came with it.")]) }
         try body.validate()
-        let view = try await TodayService(req).answer(text, to: promptID, openedDay: openedDay, in: loaded, by: user)
-        return try await todayDTO(view, loaded: loaded, user: user, req: req)
+        let day = try await TodayService(req).write(text, to: promptID, openedDay: openedDay, in: read.loaded, read: read, by: user)
+        return try await dayResponse(req, for: user, in: bondID, day: day)
     }
 
     func days(req: Request) async throws -> [DayDTO] {

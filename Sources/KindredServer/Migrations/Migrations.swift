@@ -61,5 +61,7 @@ extension Migrations {
         add(UpdateUsersAddAdultConfirmation())
         // 009 — a therapist or counsellor, with both members' consent (issue 14).
         add(CreateProfessionalAccess())
+        // 010 — performance: start-up finds unbound sealed values through an index (issue 15).
+        add(CreateUnboundSealedIndexes())
     }
 }

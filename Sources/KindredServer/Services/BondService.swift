@@ -59,21 +59,26 @@ struct BondService: RequestScoped {
     }
 
     /// Every bond the person is in or was in: active first, then waiting, then ended.
-    /// Two queries whatever the number of bonds.
+    /// One round trip whatever the number of bonds: each bond with all its members.
     func list(for user: User) async throws -> [Loaded] {
         let userID = try user.requireID()
-        let bondIDs = try await BondMember.query(on: db).filter(\.$user.$id == userID).all().map { $0.$bond.id }
-        guard !bondIDs.isEmpty else { return [] }
-        let bonds = try await Bond.query(on: db).filter(\.$id ~~ bondIDs).all()
-        let rows = try await BondMember.query(on: db)
-            .filter(\.$bond.$id ~~ bondIDs)
-            .join(User.self, on: \BondMember.$user.$id == \User.$id)
-            .sort(\.$slot)
-            .all()
-        let membersByBond = Dictionary(grouping: try rows.map { ($0, try $0.joined(User.self)) }, by: { $0.0.$bond.id })
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let rows = try await sql.raw("""
+            \(unsafeRaw: Self.listColumns) FROM bond_members mine JOIN bonds b ON b.id = mine.bond_id
+            JOIN bond_members m ON m.bond_id = b.id JOIN users u ON u.id = m.user_id
+            WHERE mine.user_id = \(bind: userID)
+            """).all()
+        var bonds: [UUID: Bond] = [:]
+        var membersByBond: [UUID: [(member: BondMember, user: User)]] = [:]
+        for row in rows {
+            let member = try row.model(BondMember.self, prefix: "m")
+            let bondID = member.$bond.id
+            if bonds[bondID] == nil { bonds[bondID] = try row.model(Bond.self, prefix: "b") }
+            membersByBond[bondID, default: []].append((member, try row.model(User.self, prefix: "u")))
+        }
         let order: [BondStatus: Int] = [.active: 0, .waiting: 1, .ended: 2]
-        return bonds.map { bond in
-            let members = membersByBond[bond.id!] ?? []
+        return bonds.values.map { bond in
+            let members = (membersByBond[bond.id!] ?? []).sorted { $0.member.slot < $1.member.slot }
             let snapshot = BondSnapshot(
                 id: BondID(bond.id!), kind: bond.kind, endedAt: bond.endedAt,
                 memberIDs: members.map { UserID($0.0.$user.id) }
@@ -88,6 +93,9 @@ struct BondService: RequestScoped {
             return a.bond.createdAt != b.bond.createdAt ? a.bond.createdAt > b.bond.createdAt : a.bond.id!.uuidString < b.bond.id!.uuidString
         }
     }
+
+    private static let listColumns = "SELECT " + (PrefixedColumns.select(Bond.self, from: "b", as: "b")
+        + PrefixedColumns.select(BondMember.self, from: "m", as: "m") + PrefixedColumns.select(User.self, from: "u", as: "u")).joined(separator: ", ")
 
     // MARK: - Creating and leaving
 

@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import KindredCore
 import SQLKit
+import Vapor
 
 /// `GET today` in one database round trip (issue 15): the bond, its members and their
 /// accounts, and everything on the days around now — questions, answers, passes, replies,
@@ -44,7 +45,7 @@ struct TodayRead: RequestScoped {
     }
 
     func read(_ bondID: BondID, for user: User) async throws -> Rows {
-        guard let sql = db as? any SQLDatabase else { throw BondService.notFound }
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
         let days = Self.possibleDays(at: services.now)
         let rows = try await sql.raw(Self.query(bondID.rawValue, days: days)).all()
         var bond: Bond?, members: [(member: BondMember, user: User)] = []
@@ -53,13 +54,13 @@ struct TodayRead: RequestScoped {
         for row in rows {
             switch try row.decode(column: "kind", as: String.self) {
             case "m":
-                if bond == nil { bond = try Self.model(Bond.self, "b", row) }
-                members.append((try Self.model(BondMember.self, "m", row), try Self.model(User.self, "u", row)))
-            case "q": questions.append(try Self.model(DailyQuestion.self, "q", row))
-            case "a": answers.append(try Self.model(DailyAnswer.self, "a", row))
-            case "p": passes.append(try Self.model(DailyPass.self, "p", row))
-            case "r": replies.append(try Self.model(DailyReply.self, "r", row))
-            case "x": reactions.append(try Self.model(ReactionRow.self, "x", row))
+                if bond == nil { bond = try row.model(Bond.self, prefix: "b") }
+                members.append((try row.model(BondMember.self, prefix: "m"), try row.model(User.self, prefix: "u")))
+            case "q": questions.append(try row.model(DailyQuestion.self, prefix: "q"))
+            case "a": answers.append(try row.model(DailyAnswer.self, prefix: "a"))
+            case "p": passes.append(try row.model(DailyPass.self, prefix: "p"))
+            case "r": replies.append(try row.model(DailyReply.self, prefix: "r"))
+            case "x": reactions.append(try row.model(ReactionRow.self, prefix: "x"))
             case "c": if let day = LocalDay(string: try row.decode(column: "c_day", as: String.self)) { mutual.insert(day) }
             default: continue
             }
@@ -115,24 +116,5 @@ struct TodayRead: RequestScoped {
             "\(unsafeRaw: select("c", from: [], day: "day")) FROM daily_answers WHERE bond_id = \(bind: bondID) AND day >= \(bind: since) AND day <= \(bind: last) GROUP BY day HAVING COUNT(*) = 2",
         ]
         return branches.joined(separator: " UNION ALL ")
-    }
-
-    // MARK: - Decoding
-
-    /// A Fluent model from its prefixed columns of a union row.
-    private static func model<M: Model>(_ type: M.Type, _ prefix: String, _ row: any SQLRow) throws -> M {
-        let model = M()
-        try model.output(from: Prefixed(row: row, prefix: prefix + "_"))
-        return model
-    }
-
-    private struct Prefixed: DatabaseOutput {
-        let row: any SQLRow
-        let prefix: String
-        var description: String { "\(prefix)* of \(row)" }
-        func schema(_ schema: String) -> any DatabaseOutput { self }
-        func contains(_ key: FieldKey) -> Bool { row.contains(column: prefix + key.description) }
-        func decodeNil(_ key: FieldKey) throws -> Bool { try row.decodeNil(column: prefix + key.description) }
-        func decode<T: Decodable>(_ key: FieldKey, as type: T.Type) throws -> T { try row.decode(column: prefix + key.description, as: T.self) }
     }
 }

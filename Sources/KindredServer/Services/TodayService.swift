@@ -172,6 +172,15 @@ struct TodayService: RequestScoped {
     /// given, is the day the question was opened for: an answer written across the turnover
     /// lands on that day (`DayControl.landingDay`), never on the next day's question.
     func answer(_ raw: String, to promptID: String? = nil, openedDay: LocalDay? = nil, in loaded: BondService.Loaded, by user: User) async throws -> DayView {
+        let day = try await write(raw, to: promptID, openedDay: openedDay, in: loaded, by: user)
+        return try await view(of: day, in: loaded, for: user)
+    }
+
+    /// `answer` without reading the day back; returns the day the answer landed on. `read`,
+    /// when given, is this request's `TodayRead`, which already says whether the day has its
+    /// question (one round trip fewer).
+    func write(_ raw: String, to promptID: String? = nil, openedDay: LocalDay? = nil, in loaded: BondService.Loaded,
+               read: TodayRead.Rows? = nil, by user: User) async throws -> LocalDay {
         try loaded.requireActive(waitingDetail: "The question of the day begins once the other person has joined.")
         let text: String
         switch TextRules.clean(raw, field: "text", allowed: TextRules.answerLength) {
@@ -183,7 +192,9 @@ struct TodayService: RequestScoped {
             throw Problem(status: .conflict, code: "day-over",
                           detail: "That day's question has closed. Your words are still here: have a look at today's question.")
         }
-        if day != today {
+        if let read, read.days.contains(day), read.questions.contains(where: { $0.day == day.description }) {
+            // The day's question is known to exist: nothing to look up or choose.
+        } else if day != today {
             // The day turned while they wrote: its question was open on their screen, so it exists.
             guard try await DailyQuestion.query(on: db).filter(\.$bond.$id == loaded.bond.id!).filter(\.$day == day.description).first() != nil else {
                 throw Problem(status: .conflict, code: "day-over",
@@ -228,7 +239,7 @@ struct TodayService: RequestScoped {
             try await NoticeService(db: db, services: services).partnerActivity(theyHadAnswered ? .bothAnswered : .partnerAnswered,
                                                                                to: partner, from: user, bondID: bondID, occasion: day.description)
         }
-        return try await view(of: day, in: loaded, for: user)
+        return day
     }
 
     // MARK: - Passing and swapping

@@ -1,0 +1,31 @@
+import Fluent
+import SQLKit
+
+/// Fluent models read out of a hand-written statement, each table's columns under its own
+/// prefix (`b_id`, `u_email`): one round trip can then bring back several tables, and each
+/// model is filled exactly as a Fluent query would fill it.
+enum PrefixedColumns {
+    /// `alias.column AS prefix_column, …` for every column of `M` (reflection: build it once).
+    static func select<M: Model>(_ type: M.Type, from alias: String, as prefix: String) -> [String] {
+        M.keys.map { "\(alias).\($0.description) AS \(prefix)_\($0.description)" }
+    }
+}
+
+extension SQLRow {
+    /// The model whose columns this row holds under `prefix` (as `PrefixedColumns` names them).
+    func model<M: Model>(_ type: M.Type, prefix: String) throws -> M {
+        let model = M()
+        try model.output(from: PrefixedOutput(row: self, prefix: prefix + "_"))
+        return model
+    }
+}
+
+private struct PrefixedOutput: DatabaseOutput {
+    let row: any SQLRow
+    let prefix: String
+    var description: String { "\(prefix)* of \(row)" }
+    func schema(_ schema: String) -> any DatabaseOutput { self }
+    func contains(_ key: FieldKey) -> Bool { row.contains(column: prefix + key.description) }
+    func decodeNil(_ key: FieldKey) throws -> Bool { try row.decodeNil(column: prefix + key.description) }
+    func decode<T: Decodable>(_ key: FieldKey, as type: T.Type) throws -> T { try row.decode(column: prefix + key.description, as: T.self) }
+}
