@@ -38,6 +38,38 @@ final class SealingTests: XCTestCase {
         }
     }
 
+    /// Opened results are kept in memory (issue 15), but only under everything the seal binds:
+    /// one already read and kept, then handed to the other member in the database, still
+    /// does not open as theirs, and one copied over another's row does not either.
+    func testAResultReadOnceThenMovedInTheDatabaseStillDoesNotOpen() async throws {
+        try await withApp { app, _ in
+            let (ana, ben, bond) = try await app.pair()
+            let taken = try await app.send(.POST, "/api/v1/bonds/\(bond)/assessments",
+                                           json: ["instrument": "eis", "answers": ["eis1": 5, "eis2": 5, "eis3": 5, "eis4": 5, "eis5": 5]], token: ana.token)
+            let resultID = try XCTUnwrap(taken.json["id"] as? String)
+            let bens = try await app.send(.POST, "/api/v1/bonds/\(bond)/assessments",
+                                          json: ["instrument": "eis", "answers": ["eis1": 1, "eis2": 1, "eis3": 1, "eis4": 1, "eis5": 1]], token: ben.token)
+            let bensID = try XCTUnwrap(bens.json["id"] as? String)
+            // Both read, so both are kept opened.
+            for (person, id) in [(ana, resultID), (ben, bensID)] {
+                let read = try await app.send(.GET, "/api/v1/bonds/\(bond)/assessments/\(id)", token: person.token)
+                XCTAssertEqual(read.status, .ok, read.body)
+            }
+            let before = try await app.send(.GET, "/api/v1/bonds/\(bond)/dashboard", token: ben.token)
+            XCTAssertTrue(before.body.contains("\"total\":5"), before.body)
+
+            let sql = try XCTUnwrap(app.db as? any SQLDatabase)
+            let benUserID = try XCTUnwrap(UUID(uuidString: ben.id))
+            try await sql.update("assessments").set("user_id", to: SQLBind(benUserID)).where("id", .equal, SQLBind(UUID(uuidString: resultID)!)).run()
+            let moved = try await app.send(.GET, "/api/v1/bonds/\(bond)/assessments/\(resultID)", token: ben.token)
+            XCTAssertEqual(moved.status, .notFound, "sealed for Ana, it does not open as Ben's: \(moved.body)")
+            let dashboard = try await app.send(.GET, "/api/v1/bonds/\(bond)/dashboard", token: ben.token)
+            XCTAssertEqual(dashboard.status, .ok)
+            XCTAssertFalse(dashboard.body.contains("\"total\":25"), "Ana's 25 is not Ben's latest: \(dashboard.body)")
+            XCTAssertTrue(dashboard.body.contains("\"total\":5"), "his own result still reads: \(dashboard.body)")
+        }
+    }
+
     func testARotationStepsPastAValueThatOpensNowhere() async throws {
         try await withApp { app, _ in
             let ana = try await app.person("Ana")

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import KindredCore
+import NIOConcurrencyHelpers
 
 /// One completed questionnaire: about yourself (`self`) or your guess at the other
 /// member's answers (`predict`). Private to its owner unless they share a `self` result.
@@ -63,10 +64,25 @@ final class Assessment: Model, @unchecked Sendable {
 
     func open(_ cipher: TextCipher) throws {
         guard opened == nil else { return }
+        let id = try requireID()
+        let key = OpenedResults.Key(id: id, owner: $user.id, bond: $bond.id, sealedAnswers: sealedAnswers, sealedScore: sealedScore)
+        if let known = Self.recentlyOpened.lookup(key) {
+            opened = known
+            return
+        }
         let answers = try JSONDecoder().decode([String: Int].self, from: Data(try cipher.open(sealedAnswers, at: answersPlace).utf8))
         let score = try JSONDecoder().decode(InstrumentScore.self, from: Data(try cipher.open(sealedScore, at: scorePlace).utf8))
         opened = (answers, score)
+        Self.recentlyOpened.keep(key, (answers, score))
     }
+
+    /// Opening a result (two AES-GCM opens and two JSON decodes) was most of the dashboard's
+    /// time (issue 15), for rows that never change once written. A result opened here is
+    /// kept under everything its seal is bound to (id, owner, bond) *and its exact sealed
+    /// values*, so only a row read back unchanged from the database is answered from memory:
+    /// one changed, re-sealed by a key rotation or moved to another person or bond misses and
+    /// is opened (and checked) afresh, on any node. Bounded; a full cache starts over.
+    static let recentlyOpened = OpenedResults(capacity: 4096)
 
     var answers: [String: Int] {
         assert(opened != nil, "an assessment's answers are read before open(_:)")
@@ -94,4 +110,31 @@ extension Array where Element == Assessment {
     func opened(_ cipher: TextCipher) throws -> [Assessment] {
         filter { (try? $0.open(cipher)) != nil }
     }
+}
+
+/// Results already opened in this process, under what each was sealed to and its sealed values.
+final class OpenedResults: Sendable {
+    typealias Opened = (answers: [String: Int], score: InstrumentScore)
+    struct Key: Hashable {
+        let id: UUID
+        let owner: UUID
+        let bond: UUID
+        let sealedAnswers: String
+        let sealedScore: String
+    }
+    private let entries = NIOLockedValueBox<[Key: Opened]>([:])
+    let capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    func lookup(_ key: Key) -> Opened? { entries.withLockedValue { $0[key] } }
+
+    func keep(_ key: Key, _ opened: Opened) {
+        entries.withLockedValue { entries in
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[key] = opened
+        }
+    }
+
+    var count: Int { entries.withLockedValue(\.count) }
 }

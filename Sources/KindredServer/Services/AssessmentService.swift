@@ -1,5 +1,6 @@
 import Fluent
 import KindredCore
+import SQLKit
 import Vapor
 
 /// Taking questionnaires, and reading results back — always through the visibility rule,
@@ -158,39 +159,44 @@ struct AssessmentService: RequestScoped {
     static let predictionsRead = 6
 
     func overview(of instrument: Instrument, in loaded: BondService.Loaded, for viewer: User, limit: Int = overviewLimit) async throws -> MeasureOverview {
-        let recent = try await allResults(in: loaded, instrument: instrument.key, limit: limit)
-        let recentIDs = Set(recent.compactMap(\.id))
-        // Each member's latest guesses, even when many results came after them (a bounded
-        // query per member, so one member's many guesses never push out the other's). Only
-        // when the rows read may not be all there are; only the new ones are opened.
-        var guesses: [Assessment] = []
-        if recent.count >= limit * 2 {
-            for member in loaded.members {
-                guesses += try await Assessment.query(on: db)
-                    .filter(\.$bond.$id == loaded.bond.id!).filter(\.$instrumentKey == instrument.key)
-                    .filter(\.$user.$id == member.member.$user.id).filter(\.$mode == ResultSummary.Mode.predict.rawValue)
-                    .sort(\.$takenAt, .descending).limit(Self.predictionsRead).all()
-                    .filter { !recentIDs.contains($0.id!) }.opened(services.cipher)
-            }
-        }
-        let all = recent + guesses
-        // The pinned results of the predictions read, even if newer results pushed them out
-        // of the rows read (one query, only when needed).
-        let have = Set(all.compactMap(\.id))
-        let missing = Set(all.compactMap(\.comparedWith)).subtracting(have)
-        let extra = missing.isEmpty ? [] : try await Assessment.query(on: db)
-            .filter(\.$bond.$id == loaded.bond.id!).filter(\.$id ~~ Array(missing)).all().opened(services.cipher)
-        let pinned = Dictionary((all + extra).map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
-        return MeasureOverview(instrument: instrument, all: all, pinned: pinned, viewer: viewer.userID, bond: loaded.snapshot, now: services.now)
+        try await overviews(of: [instrument], in: loaded, for: viewer, limit: limit)[0]
     }
 
-    /// One overview per instrument that fits the bond: a bounded query each, so the
-    /// dashboard costs the same after a year as after a week.
+    /// One overview per instrument that fits the bond, read together: a bounded slice per
+    /// instrument, so the dashboard costs the same after a year as after a week.
     func overviews(in loaded: BondService.Loaded, for viewer: User) async throws -> [MeasureOverview] {
-        var result: [MeasureOverview] = []
-        for instrument in services.content.instruments where instrument.applies(to: loaded.bond.kind) {
-            result.append(try await overview(of: instrument, in: loaded, for: viewer))
+        try await overviews(of: services.content.instruments.filter { $0.applies(to: loaded.bond.kind) }, in: loaded, for: viewer)
+    }
+
+    /// For each instrument, its latest `limit × 2` results, and each member's latest guesses
+    /// even when many results came after them (so one member's many guesses never push out the
+    /// other's), in one statement; then, only when needed, the results those guesses are
+    /// pinned to, in one more.
+    private func overviews(of instruments: [Instrument], in loaded: BondService.Loaded, for viewer: User,
+                           limit: Int = overviewLimit) async throws -> [MeasureOverview] {
+        guard !instruments.isEmpty else { return [] }
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let bondID = loaded.bond.id!
+        let rows = try await sql.raw("""
+            SELECT a.* FROM assessments a JOIN (
+                SELECT id,
+                    ROW_NUMBER() OVER (PARTITION BY instrument_key ORDER BY taken_at DESC) AS recent,
+                    ROW_NUMBER() OVER (PARTITION BY instrument_key, user_id, mode ORDER BY taken_at DESC) AS own
+                FROM assessments WHERE bond_id = \(bind: bondID) AND instrument_key IN (\(binds: instruments.map(\.key)))
+            ) w ON w.id = a.id
+            WHERE w.recent <= \(bind: limit * 2) OR (a.mode = \(bind: ResultSummary.Mode.predict.rawValue) AND w.own <= \(bind: Self.predictionsRead))
+            """).all().map { try $0.model(Assessment.self) }.opened(services.cipher)
+        let byInstrument = Dictionary(grouping: rows, by: \.instrumentKey)
+        // The pinned results of the guesses read, even if newer results pushed them out of
+        // the rows read.
+        let have = Set(rows.compactMap(\.id))
+        let missing = Set(rows.compactMap(\.comparedWith)).subtracting(have)
+        let extra = missing.isEmpty ? [] : try await Assessment.query(on: db)
+            .filter(\.$bond.$id == bondID).filter(\.$id ~~ Array(missing)).all().opened(services.cipher)
+        let pinned = Dictionary((rows + extra).map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
+        return instruments.map { instrument in
+            MeasureOverview(instrument: instrument, all: byInstrument[instrument.key] ?? [], pinned: pinned,
+                            viewer: viewer.userID, bond: loaded.snapshot, now: services.now)
         }
-        return result
     }
 }

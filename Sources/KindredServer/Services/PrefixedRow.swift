@@ -12,10 +12,11 @@ enum PrefixedColumns {
 }
 
 extension SQLRow {
-    /// The model whose columns this row holds under `prefix` (as `PrefixedColumns` names them).
-    func model<M: Model>(_ type: M.Type, prefix: String) throws -> M {
+    /// The model whose columns this row holds under `prefix` (as `PrefixedColumns` names them),
+    /// or under their own names when there is none.
+    func model<M: Model>(_ type: M.Type, prefix: String? = nil) throws -> M {
         let model = M()
-        try model.output(from: PrefixedOutput(row: self, prefix: prefix + "_"))
+        try model.output(from: PrefixedOutput(row: self, prefix: prefix.map { $0 + "_" } ?? ""))
         return model
     }
 }
