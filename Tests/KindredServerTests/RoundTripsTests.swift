@@ -42,9 +42,10 @@ final class RoundTripsTests: XCTestCase {
         }
     }
 
-    /// Statements sent, as counted on 30 November 2026 on SQLite; PostgreSQL stays within them.
-    /// Not seen: BEGIN and COMMIT, and what runs inside a transaction (its connection logs to
-    /// its own logger), which for `answer` is three more: the day's lock, its answers, the write. `today` is issue 15's goal: authentication, then
-    /// the bond and its day in one.
-    static let ceiling = ["today": 2, "bond": 2, "bonds": 2, "me": 1, "dashboard": 3, "answer": 3]
+    /// Statements sent, as counted on 30 November 2026. `today` is issue 15's goal:
+    /// authentication, then the bond and its day in one. On SQLite what runs inside a
+    /// transaction logs to its connection's own logger and is not seen: for `answer`, 3 are
+    /// counted there, and on PostgreSQL all 8 (authentication, the read, BEGIN, the day's lock,
+    /// its answers, the write, COMMIT, the read back).
+    static let ceiling = ["today": 2, "bond": 2, "bonds": 2, "me": 1, "dashboard": 3, "answer": TestDatabase.isPostgres ? 8 : 3]
 }
