@@ -1,19 +1,25 @@
 import Fluent
 import KindredCore
+import SQLKit
 import Vapor
 
 /// API authentication: `Authorization: Bearer <token>`. Cookies are ignored under
 /// `/api`, so no API call can be forged from another site's page.
 struct BearerAuthMiddleware: AsyncMiddleware {
+    private static let lookup = "SELECT " + (PrefixedColumns.select(APIToken.self, from: "t", as: "t")
+        + PrefixedColumns.select(User.self, from: "u", as: "u")).joined(separator: ", ")
+        + " FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash ="
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard let bearer = request.headers.bearerAuthorization else { throw Problem.unauthorized() }
-        guard let token = try await APIToken.query(on: request.db)
-            .filter(\.$tokenHash == Secrets.sha256(bearer.token))
-            .join(User.self, on: \APIToken.$user.$id == \User.$id)
-            .first()
+        guard let sql = request.db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        // Every API request starts here: one statement written once, read field by field.
+        guard let row = try await sql.raw("\(unsafeRaw: Self.lookup) \(bind: Secrets.sha256(bearer.token))").first()
         else {
             throw Problem.unauthorized("That token is not valid. It may have been revoked; create a new one.")
         }
+        let token = try row.model(APIToken.self, prefix: "t")
+        let user = try row.model(User.self, prefix: "u")
         let now = request.kindred.now
         switch request.kindred.tokenPolicy.state(lastUsedAt: token.lastUsedAt, createdAt: token.createdAt, expiresAt: token.expiresAt, now: now) {
         case .expired:
@@ -33,7 +39,7 @@ struct BearerAuthMiddleware: AsyncMiddleware {
             }
         }
         request.apiToken = token
-        request.currentUser = try token.joined(User.self)
+        request.currentUser = user
         return try await next.respond(to: request)
     }
 }

@@ -2,7 +2,6 @@ import Fluent
 import Foundation
 import KindredCore
 import NIOConcurrencyHelpers
-import SQLKit
 
 /// One completed questionnaire: about yourself (`self`) or your guess at the other
 /// member's answers (`predict`). Private to its owner unless they share a `self` result.
@@ -47,27 +46,6 @@ final class Assessment: Model, @unchecked Sendable {
         self.sealedAnswers = try cipher.seal(String(decoding: try Self.encoder.encode(answers), as: UTF8.self), at: answersPlace)
         self.sealedScore = try cipher.seal(String(decoding: try Self.encoder.encode(score), as: UTF8.self), at: scorePlace)
         self.opened = (answers, score)
-    }
-
-    /// A row of `SELECT *` (or every column by name), filled field by field: Fluent's own
-    /// decoding finds the fields by reflection on every row, which was most of the dashboard's
-    /// time once opening was kept (issue 15). `AssessmentRowTests` holds the two equal.
-    convenience init(row: any SQLRow) throws {
-        self.init()
-        id = try row.decode(column: "id", as: UUID.self)
-        $bond.id = try row.decode(column: "bond_id", as: UUID.self)
-        $user.id = try row.decode(column: "user_id", as: UUID.self)
-        instrumentKey = try row.decode(column: "instrument_key", as: String.self)
-        instrumentVersion = try row.decode(column: "instrument_version", as: Int.self)
-        mode = try row.decode(column: "mode", as: String.self)
-        shared = try row.decode(column: "shared", as: Bool.self)
-        sharedAt = try row.decode(column: "shared_at", as: Date?.self)
-        takenAt = try row.decode(column: "taken_at", as: Date.self)
-        sealedAnswers = try row.decode(column: "answers", as: String.self)
-        total = try row.decode(column: "total", as: Double.self)
-        sealedScore = try row.decode(column: "score", as: String.self)
-        comparedWith = try row.decode(column: "compared_with", as: UUID?.self)
-        $id.exists = true
     }
 
     static let encoder: JSONEncoder = {

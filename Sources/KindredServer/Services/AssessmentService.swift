@@ -185,7 +185,7 @@ struct AssessmentService: RequestScoped {
                 FROM assessments WHERE bond_id = \(bind: bondID) AND instrument_key IN (\(binds: instruments.map(\.key)))
             ) w ON w.id = a.id
             WHERE w.recent <= \(bind: limit * 2) OR (a.mode = \(bind: ResultSummary.Mode.predict.rawValue) AND w.own <= \(bind: Self.predictionsRead))
-            """).all().map(Assessment.init(row:)).opened(services.cipher)
+            """).all().map { try $0.model(Assessment.self) }.opened(services.cipher)
         let byInstrument = Dictionary(grouping: rows, by: \.instrumentKey)
         // The pinned results of the guesses read, even if newer results pushed them out of
         // the rows read.

@@ -14,9 +14,19 @@ enum PrefixedColumns {
 extension SQLRow {
     /// The model whose columns this row holds under `prefix` (as `PrefixedColumns` names them),
     /// or under their own names when there is none.
+    /// Field by field where the model knows its columns (`RowDecodable`), else as Fluent reads it.
     func model<M: Model>(_ type: M.Type, prefix: String? = nil) throws -> M {
+        let prefix = prefix.map { $0 + "_" } ?? ""
+        if let known = M.self as? any RowDecodable.Type {
+            return try known.init(columns: Columns(row: self, prefix: prefix)) as! M
+        }
+        return try fluentModel(M.self, prefix: prefix)
+    }
+
+    /// Always Fluent's own reading (for models without `RowDecodable`, and to test those with it).
+    func fluentModel<M: Model>(_ type: M.Type, prefix: String) throws -> M {
         let model = M()
-        try model.output(from: PrefixedOutput(row: self, prefix: prefix.map { $0 + "_" } ?? ""))
+        try model.output(from: PrefixedOutput(row: self, prefix: prefix))
         return model
     }
 }

@@ -101,19 +101,24 @@ struct TodayRead: RequestScoped {
     private static let template = select("t", from: Set(parts.map(\.prefix)), day: "a.day") + " FROM "
         + parts.map { "\($0.table) \($0.prefix)" }.joined(separator: ", ") + " WHERE 1 = 0"
 
+    /// Each branch's select list, written once (they are long, and every read sends them).
+    private static let selects: [String: String] = [
+        "m": select("m", from: ["b", "m", "u"]), "c": select("c", from: [], day: "day"),
+    ].merging(["q", "a", "p", "r", "x"].map { ($0, select($0, from: [$0])) }) { a, _ in a }
+
     private static func query(_ bondID: UUID, days: ClosedRange<LocalDay>) -> SQLQueryString {
         let first = days.lowerBound.description, last = days.upperBound.description
         let since = days.lowerBound.adding(days: -(consistencyWindow - 1)).description
         func onDays(_ prefix: String, _ table: String) -> SQLQueryString {
-            "\(unsafeRaw: select(prefix, from: [prefix])) FROM \(unsafeRaw: table) \(unsafeRaw: prefix) WHERE \(unsafeRaw: prefix).bond_id = \(bind: bondID) AND \(unsafeRaw: prefix).day >= \(bind: first) AND \(unsafeRaw: prefix).day <= \(bind: last)"
+            "\(unsafeRaw: selects[prefix]!) FROM \(unsafeRaw: table) \(unsafeRaw: prefix) WHERE \(unsafeRaw: prefix).bond_id = \(bind: bondID) AND \(unsafeRaw: prefix).day >= \(bind: first) AND \(unsafeRaw: prefix).day <= \(bind: last)"
         }
         let branches: [SQLQueryString] = [
             "\(unsafeRaw: template)",
-            "\(unsafeRaw: select("m", from: ["b", "m", "u"])) FROM bond_members m JOIN bonds b ON b.id = m.bond_id JOIN users u ON u.id = m.user_id WHERE m.bond_id = \(bind: bondID)",
+            "\(unsafeRaw: selects["m"]!) FROM bond_members m JOIN bonds b ON b.id = m.bond_id JOIN users u ON u.id = m.user_id WHERE m.bond_id = \(bind: bondID)",
             onDays("q", DailyQuestion.schema), onDays("a", DailyAnswer.schema), onDays("p", DailyPass.schema), onDays("r", DailyReply.schema),
-            "\(unsafeRaw: select("x", from: ["x"])) FROM reactions x WHERE x.bond_id = \(bind: bondID) AND x.target_kind = \(bind: Reaction.Target.day.rawValue) AND x.target_key >= \(bind: first) AND x.target_key <= \(bind: last)",
+            "\(unsafeRaw: selects["x"]!) FROM reactions x WHERE x.bond_id = \(bind: bondID) AND x.target_kind = \(bind: Reaction.Target.day.rawValue) AND x.target_key >= \(bind: first) AND x.target_key <= \(bind: last)",
             // Counted in the database: only the days come back, never the answers themselves.
-            "\(unsafeRaw: select("c", from: [], day: "day")) FROM daily_answers WHERE bond_id = \(bind: bondID) AND day >= \(bind: since) AND day <= \(bind: last) GROUP BY day HAVING COUNT(*) = 2",
+            "\(unsafeRaw: selects["c"]!) FROM daily_answers WHERE bond_id = \(bind: bondID) AND day >= \(bind: since) AND day <= \(bind: last) GROUP BY day HAVING COUNT(*) = 2",
         ]
         return branches.joined(separator: " UNION ALL ")
     }
