@@ -3,6 +3,14 @@ import Testing
 @testable import KindredCore
 
 @Suite struct LocalDayTests {
+    /// Days are written into queries and compared as text, so the padding is the contract.
+    @Test func aDayIsWrittenAsPaddedYearMonthDay() {
+        #expect(LocalDay(year: 2027, month: 1, day: 5).description == "2027-01-05")
+        #expect(LocalDay(year: 2026, month: 12, day: 31).description == "2026-12-31")
+        #expect(LocalDay(year: 987, month: 10, day: 9).description == "0987-10-09")
+        #expect(LocalDay(string: LocalDay(year: 2028, month: 2, day: 29).description) == LocalDay(year: 2028, month: 2, day: 29))
+    }
+
     let honolulu = TimeZone(identifier: "Pacific/Honolulu")!    // UTC−10
     let kiritimati = TimeZone(identifier: "Pacific/Kiritimati")! // UTC+14
     let london = TimeZone(identifier: "Europe/London")!

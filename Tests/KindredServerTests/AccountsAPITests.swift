@@ -4,6 +4,13 @@ import XCTVapor
 import KindredCore
 
 final class AccountsAPITests: XCTestCase {
+    /// Stored token hashes are lower-case hex SHA-256: the known vectors, so a faster encoder
+    /// can never lock out every token already issued.
+    func testTokenHashesAreLowerCaseHexSHA256() {
+        XCTAssertEqual(Secrets.sha256("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(Secrets.sha256(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    }
+
     func testRegisteringNormalisesTheEmailAndHidesThePassword() async throws {
         try await withApp { app, _ in
             let asked = try await app.send(.POST, "/api/v1/accounts", json: [

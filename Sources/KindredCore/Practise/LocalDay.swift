@@ -36,7 +36,15 @@ public struct LocalDay: Hashable, Comparable, Codable, Sendable, CustomStringCon
         guard LocalDay(noon, in: Self.utc) == self else { return nil }
     }
 
-    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    /// `YYYY-MM-DD`, padded by hand: days are written into most queries and answers, and
+    /// `String(format:)` is slow on Linux.
+    public var description: String {
+        func padded(_ value: Int, _ width: Int) -> String {
+            let digits = String(value)
+            return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+        }
+        return "\(padded(year, 4))-\(padded(month, 2))-\(padded(day, 2))"
+    }
 
     public static func < (a: LocalDay, b: LocalDay) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
 

@@ -28,13 +28,13 @@ struct BondService: RequestScoped {
     func load(_ bondID: BondID, for user: User) async throws -> Loaded {
         // The bond, its members and their accounts in one round trip (every bond route starts
         // here). A bond with no member is no one's: no row, so 404 like any other.
-        let rows = try await BondMember.query(on: db)
-            .filter(\.$bond.$id == bondID.rawValue)
-            .join(Bond.self, on: \BondMember.$bond.$id == \Bond.$id)
-            .join(User.self, on: \BondMember.$user.$id == \User.$id)
-            .sort(\.$slot)
-            .all()
-        return try assemble(bondID, bond: try rows.first?.joined(Bond.self), members: try rows.map { ($0, try $0.joined(User.self)) }, for: user)
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let rows = try await sql.raw("""
+            \(unsafeRaw: Self.listColumns) FROM bond_members m JOIN bonds b ON b.id = m.bond_id JOIN users u ON u.id = m.user_id
+            WHERE m.bond_id = \(bind: bondID.rawValue) ORDER BY m.slot
+            """).all()
+        return try assemble(bondID, bond: try rows.first?.model(Bond.self, prefix: "b"),
+                            members: try rows.map { (try $0.model(BondMember.self, prefix: "m"), try $0.model(User.self, prefix: "u")) }, for: user)
     }
 
     /// The bond as `user` may see it, from rows already read (by `load` or `TodayRead`).
