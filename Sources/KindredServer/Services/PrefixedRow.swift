@@ -18,7 +18,7 @@ extension SQLRow {
     func model<M: Model>(_ type: M.Type, prefix: String? = nil) throws -> M {
         let prefix = prefix.map { $0 + "_" } ?? ""
         if let known = M.self as? any RowDecodable.Type {
-            return try known.init(columns: Columns(row: self, prefix: prefix)) as! M
+            return try known.init(row: PrefixedOutput(row: self, prefix: prefix)) as! M
         }
         return try fluentModel(M.self, prefix: prefix)
     }
@@ -31,7 +31,8 @@ extension SQLRow {
     }
 }
 
-private struct PrefixedOutput: DatabaseOutput {
+/// A row's columns under a prefix, as Fluent's properties read them.
+struct PrefixedOutput: DatabaseOutput {
     let row: any SQLRow
     let prefix: String
     var description: String { "\(prefix)* of \(row)" }

@@ -9,10 +9,11 @@ import Vapor
 /// reactions, and which recent days both answered — in a single `UNION ALL`.
 ///
 /// The bond's day is worked out from the bond's clock, which comes back in the same
-/// statement, so the read covers every day the bond's day can be at this instant (the UTC
-/// date −2…+1: zones run from −12 to +14 hours, and a day runs on at most 12 hours past
-/// its turnover). `TodayService.view(of:from:for:)` says when the rows cannot answer (no
-/// question yet, or a day outside them), and the caller takes the ordinary path instead.
+/// statement, so the read covers the days the bond's day is almost always on at this instant:
+/// the UTC date −2…+1 (zones run from −12 to +14 hours). A bond whose clock has drifted
+/// further (each move of its turnover can stretch a day to about 36 hours) falls outside it:
+/// `TodayService.view(of:from:for:)` says when the rows cannot answer (no question yet, or a
+/// day outside them), and the caller takes the ordinary path, correct but slower.
 struct TodayRead: RequestScoped {
     let db: any Database
     let services: KindredServices
