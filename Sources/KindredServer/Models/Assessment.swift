@@ -135,6 +135,4 @@ final class OpenedResults: Sendable {
             entries[key] = opened
         }
     }
-
-    var count: Int { entries.withLockedValue(\.count) }
 }

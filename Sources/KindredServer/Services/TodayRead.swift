@@ -78,22 +78,19 @@ struct TodayRead: RequestScoped {
 
     /// Each table's columns under its own prefix; every branch of the union lists all of
     /// them (NULL where it has none), so one row shape carries every kind.
-    private static let parts: [(prefix: String, table: String, keys: [String])] = [
-        ("b", Bond.schema, Bond.keys.map(\.description)),
-        ("m", BondMember.schema, BondMember.keys.map(\.description)),
-        ("u", User.schema, User.keys.map(\.description)),
-        ("q", DailyQuestion.schema, DailyQuestion.keys.map(\.description)),
-        ("a", DailyAnswer.schema, DailyAnswer.keys.map(\.description)),
-        ("p", DailyPass.schema, DailyPass.keys.map(\.description)),
-        ("r", DailyReply.schema, DailyReply.keys.map(\.description)),
-        ("x", ReactionRow.schema, ReactionRow.keys.map(\.description)),
+    private static let parts: [(prefix: String, table: String, columns: [String], nulls: [String])] = [
+        part("b", Bond.self), part("m", BondMember.self), part("u", User.self), part("q", DailyQuestion.self),
+        part("a", DailyAnswer.self), part("p", DailyPass.self), part("r", DailyReply.self), part("x", ReactionRow.self),
     ]
+
+    /// A table aliased by its prefix: its columns as `PrefixedColumns` names them, or NULLs under those names.
+    private static func part<M: Model>(_ prefix: String, _ type: M.Type) -> (String, String, [String], [String]) {
+        (prefix, M.schema, PrefixedColumns.select(M.self, from: prefix, as: prefix), M.keys.map { "NULL AS \(prefix)_\($0.description)" })
+    }
 
     /// One branch's select list: the prefixes in `from` read their table's columns.
     private static func select(_ kind: String, from: Set<String>, day: String = "NULL") -> String {
-        let columns = parts.flatMap { part in
-            part.keys.map { from.contains(part.prefix) ? "\(part.prefix).\($0) AS \(part.prefix)_\($0)" : "NULL AS \(part.prefix)_\($0)" }
-        }
+        let columns = parts.flatMap { from.contains($0.prefix) ? $0.columns : $0.nulls }
         return "SELECT '\(kind)' AS kind, " + columns.joined(separator: ", ") + ", \(day) AS c_day"
     }
 
