@@ -25,6 +25,8 @@ public final class KindredServices: Sendable {
     let scheduler = SchedulerSignal()
     /// What `/metrics` reports for this node.
     let metrics = KindredMetrics()
+    /// Group commit for answers to the question of the day on SQLite (`GroupCommit`).
+    let answerWrites = GroupCommit(lockStatement: "UPDATE daily_questions SET prompt_id = prompt_id WHERE 1 = 0")
 
     /// Loads the Web Push key (and makes it on first run) beside the configuration's data.
     public convenience init(

@@ -20,12 +20,18 @@ struct NoticeService: RequestScoped {
     /// Queues a notice about the other member's activity, if `recipient` asked for such
     /// notices and has a way to be reached. `occasion` makes it once per day or per note.
     func partnerActivity(_ kind: NoticeText.Kind, to recipient: User, from sender: User, bondID: UUID, occasion: String) async throws {
-        let recipientID = try recipient.requireID()
+        if try await queuePartnerActivity(kind, to: recipient.requireID(), bondID: bondID, occasion: occasion) {
+            services.scheduler.wake()
+        }
+    }
+
+    /// `partnerActivity` without waking the scheduler, for use inside a transaction: the
+    /// caller wakes it once the notice has committed. Returns whether anything was queued.
+    func queuePartnerActivity(_ kind: NoticeText.Kind, to recipientID: UUID, bondID: UUID, occasion: String) async throws -> Bool {
         guard let settings = try await ReminderSetting.query(on: db).filter(\.$user.$id == recipientID).first(),
-              settings.partnerActivity else { return }
-        let queued = try await enqueue(kind, for: recipientID, bondID: bondID, settings: settings,
-                                       occasion: "\(bondID.uuidString.lowercased())|\(occasion)", dueAt: services.now)
-        if queued { services.scheduler.wake() }
+              settings.partnerActivity else { return false }
+        return try await enqueue(kind, for: recipientID, bondID: bondID, settings: settings,
+                                 occasion: "\(bondID.uuidString.lowercased())|\(occasion)", dueAt: services.now)
     }
 
     /// Inserts one notice per channel the person chose. Two nodes queuing the same occasion

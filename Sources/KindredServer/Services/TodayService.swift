@@ -203,12 +203,11 @@ struct TodayService: RequestScoped {
         } else {
             _ = try await question(for: day, in: loaded)
         }
-        let cipher = services.cipher
+        let cipher = services.cipher, services = self.services
         let bondID = loaded.bond.id!, userID = try user.requireID(), now = services.now
-        // Nil when this only changed an answer; else whether the other member had answered already.
-        let firstAnswer = try await db.transaction { tx -> Bool? in
-            // Take the day's lock before reading: whoever comes second sees the first answer.
-            try await lockDay(bondID, day, on: tx)
+        let partnerID = loaded.members.first { $0.user.id != userID }?.user.id
+        // The whole write, notice included, so the notice is queued exactly when the answer lands.
+        let write: @Sendable (any Database) async throws -> AnswerWrite = { tx in
             if let promptID, let current = try await DailyQuestion.query(on: tx).filter(\.$bond.$id == bondID)
                 .filter(\.$day == day.description).first(), current.promptID != promptID {
                 throw Problem(status: .conflict, code: "question-changed",
@@ -221,25 +220,42 @@ struct TodayService: RequestScoped {
                 throw Problem(status: .conflict, code: "answers-revealed",
                               detail: "You've both answered, so today's answers are shared and can't be changed. Add a reply instead.")
             }
+            // Every refusal is above this line: `GroupCommit` relies on it.
             if let mine {
                 mine.sealedText = try cipher.seal(text, at: mine.place)
                 mine.updatedAt = now
                 try await mine.update(on: tx)
-                return nil
+                return AnswerWrite(revealed: false, noticeQueued: false)
             }
             try await DailyAnswer(bondID: bondID, day: day.description, userID: userID, text: text, cipher: cipher, now: now).create(on: tx)
             // Changed your mind after passing: the answer takes the pass's place.
             try await DailyPass.query(on: tx).filter(\.$bond.$id == bondID).filter(\.$day == day.description)
                 .filter(\.$user.$id == userID).delete()
-            return theirs != nil
-        }
-        if let theyHadAnswered = firstAnswer, let partner = loaded.members.first(where: { $0.user.id != userID })?.user {
+            guard let partnerID else { return AnswerWrite(revealed: theirs != nil, noticeQueued: false) }
             // Answering second opens both answers: the notice says so, rather than "answer too".
-            if theyHadAnswered { services.metrics.revealed() }
-            try await NoticeService(db: db, services: services).partnerActivity(theyHadAnswered ? .bothAnswered : .partnerAnswered,
-                                                                               to: partner, from: user, bondID: bondID, occasion: day.description)
+            let queued = try await NoticeService(db: tx, services: services).queuePartnerActivity(
+                theirs != nil ? .bothAnswered : .partnerAnswered, to: partnerID, bondID: bondID, occasion: day.description)
+            return AnswerWrite(revealed: theirs != nil, noticeQueued: queued)
         }
+        let written: AnswerWrite
+        if GroupCommit.serves(db) {
+            written = try await services.answerWrites.submit(on: db, write)
+        } else {
+            written = try await db.transaction { tx in
+                // Take the day's lock before reading: whoever comes second sees the first answer.
+                try await lockDay(bondID, day, on: tx)
+                return try await write(tx)
+            }
+        }
+        if written.revealed { services.metrics.revealed() }
+        if written.noticeQueued { services.scheduler.wake() }
         return day
+    }
+
+    /// What an answer's write did, for what follows its commit.
+    struct AnswerWrite: Sendable {
+        let revealed: Bool
+        let noticeQueued: Bool
     }
 
     // MARK: - Passing and swapping
