@@ -5,18 +5,18 @@ import Vapor
 /// Sign-up, sign-in, sign-out, settings and account deletion in the browser.
 struct AccountPagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(use: home)
-        routes.get("register", use: registerForm)
-        routes.post("register", use: register)
-        routes.get("sign-in", use: signInForm)
-        routes.post("sign-in", use: signIn)
-        routes.post("sign-out", use: signOut)
-        routes.get("settings", use: settings)
-        routes.post("settings", use: saveSettings)
-        routes.post("settings", "password", use: changePassword)
-        routes.post("settings", "waking-hours", use: saveWakingHours)
-        routes.get("settings", "delete", use: deleteForm)
-        routes.post("settings", "delete", use: deleteAccount)
+        routes.get(.home, use: home)
+        routes.get(.register, use: registerForm)
+        routes.post(.register, use: register)
+        routes.get(.signIn, use: signInForm)
+        routes.post(.signIn, use: signIn)
+        routes.post(.signOut, use: signOut)
+        routes.get(.settings, use: settings)
+        routes.post(.settings, use: saveSettings)
+        routes.post(.settingsPassword, use: changePassword)
+        routes.post(.wakingHours, use: saveWakingHours)
+        routes.get(.deleteAccount, use: deleteForm)
+        routes.post(.deleteAccount, use: deleteAccount)
     }
 
     func home(req: Request) async throws -> Response {
@@ -104,7 +104,7 @@ struct AccountPagesController: RouteCollection {
 
     /// Someone arriving through an invite goes on to accept it: no "make a bond" advice.
     static func welcome(next: String?, professional: Bool = false) -> Flash {
-        let joining = next.map { SiteURL.isSafeNext($0) && ($0.hasPrefix("/join/") || $0.hasPrefix("/professional-invites/")) } ?? false
+        let joining = next.map { SiteURL.isSafeNext($0) && (SitePath.join.matches($0) || SitePath.professionalJoin.matches($0)) } ?? false
         return joining ? .welcomeInvited : professional ? .welcomeProfessional : .welcome
     }
 

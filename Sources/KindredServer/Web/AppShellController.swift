@@ -4,7 +4,7 @@ import Vapor
 /// registered outside the web group; the service worker (`/sw.js`) and the icons are static files.
 struct AppShellController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("manifest.webmanifest", use: manifest)
+        routes.get(.manifest, use: manifest)
     }
 
     struct Manifest: Encodable {

@@ -102,7 +102,7 @@ extension BondPagesController {
             measureURL: SiteURL.measureOverview(bondID).path, daysURL: SiteURL.days(bondID).path,
             appreciationsURL: SiteURL.appreciations(bondID).path, checkinURL: SiteURL.checkin(bondID).path,
             conversationURL: SiteURL.conversation(bondID).path, conversationUnderway: picture.conversationUnderway,
-            ritualsURL: SiteURL.rituals(bondID).path, togetherURL: "/bonds/\(bondID)/together", plansURL: "/bonds/\(bondID)/plans",
+            ritualsURL: SiteURL.rituals(bondID).path, togetherURL: SiteURL.together(bondID).path, plansURL: SiteURL.plans(bondID).path,
             plan: GuidePagesController.rows(picture.weeklyPlan ?? [], bondID: bondID), weeklyPlanURL: SiteURL.weeklyPlan(bondID).path,
             repairsURL: SiteURL.repairs(bondID).path, desiresURL: loaded.bond.kind == .romantic ? SiteURL.desires(bondID).path : nil,
             professionalsURL: SiteURL.professionals(bondID).path

@@ -5,13 +5,13 @@ import Vapor
 /// Bonds in the browser: the list, making one, its home, invites, joining and leaving.
 struct BondPagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("bonds", use: list)
-        routes.get("bonds", "new", use: newForm)
-        routes.post("bonds", use: create)
-        routes.get("bonds", ":bondID", use: show)
-        routes.get("bonds", ":bondID", "settings", use: settings)
-        routes.get("bonds", ":bondID", "leave", use: leaveForm)
-        routes.post("bonds", ":bondID", "leave", use: leave)
+        routes.get(.bonds, use: list)
+        routes.get(.newBond, use: newForm)
+        routes.post(.bonds, use: create)
+        routes.get(.bond, use: show)
+        routes.get(.bondSettings, use: settings)
+        routes.get(.leaveBond, use: leaveForm)
+        routes.post(.leaveBond, use: leave)
     }
 
     // MARK: - List and create
@@ -34,7 +34,7 @@ struct BondPagesController: RouteCollection {
         let paging = WebPaging(req, size: 20)
         let fetched = try await BondService(req).list(for: user).dropFirst(paging.paging.offset).prefix(paging.paging.limit + 1)
         // A page past the end (bonds were left since the link was made) goes back to the first.
-        if fetched.isEmpty && paging.page > 1 { return req.redirect(to: "/bonds") }
+        if fetched.isEmpty && paging.page > 1 { return req.redirect(to: SiteURL.bonds.path) }
         for loaded in fetched.prefix(paging.paging.limit) {
             let headline = try await home.headline(in: loaded, for: user)
             bonds.append(BondSummary(
@@ -45,7 +45,7 @@ struct BondPagesController: RouteCollection {
         }
         struct ListPage: Encodable { let bonds: [BondSummary]; let pages: WebPaging.Links }
         return try await req.page("bonds", title: "My bonds", section: "bonds",
-                                  ListPage(bonds: bonds, pages: paging.links(to: "/bonds", fetched: fetched.count)))
+                                  ListPage(bonds: bonds, pages: paging.links(to: SiteURL.bonds.path, fetched: fetched.count)))
     }
 
     struct KindOption: Encodable {

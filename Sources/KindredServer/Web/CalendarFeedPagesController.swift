@@ -5,9 +5,8 @@ import Vapor
 /// cached), and removed from there.
 struct CalendarFeedPagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let feeds = routes.grouped("bonds", ":bondID", "calendar-feeds")
-        feeds.post(use: makeFeed)
-        feeds.post(":feedID", "delete", use: revokeFeed)
+        routes.post(.calendarFeeds, use: makeFeed)
+        routes.post(.revokeCalendarFeed, use: revokeFeed)
     }
 
     private let practise = PractisePagesController()

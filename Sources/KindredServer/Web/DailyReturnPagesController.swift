@@ -8,14 +8,13 @@ struct DailyReturnPagesController: RouteCollection {
     let practise = PractisePagesController()
 
     func boot(routes: any RoutesBuilder) throws {
-        let bond = routes.grouped("bonds", ":bondID")
-        bond.post("today", "pass", use: pass)
-        bond.post("today", "swap", use: swap)
-        bond.post("nudge", use: nudge)
-        bond.post("days", ":day", "reaction", use: reactToDay)
-        bond.post("appreciations", ":appreciationID", "reaction", use: reactToAppreciation)
-        bond.get("themes", use: themes)
-        bond.post("themes", use: saveThemes)
+        routes.post(.todayPass, use: pass)
+        routes.post(.todaySwap, use: swap)
+        routes.post(.nudge, use: nudge)
+        routes.post(.dayReaction, use: reactToDay)
+        routes.post(.appreciationReaction, use: reactToAppreciation)
+        routes.get(.themes, use: themes)
+        routes.post(.themes, use: saveThemes)
     }
 
     /// Refusals (409) come back as a message on the page they came from, never an error page.

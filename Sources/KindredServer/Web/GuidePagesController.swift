@@ -5,11 +5,10 @@ import Vapor
 /// in the browser.
 struct GuidePagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let bond = routes.grouped("bonds", ":bondID")
-        bond.get("desires", use: desires)
-        bond.post("desires", use: saveDesires)
-        bond.post("desires", "confirm", use: confirmAdult)
-        bond.get("plan", use: plan)
+        routes.get(.desires, use: desires)
+        routes.post(.desires, use: saveDesires)
+        routes.post(.confirmAdult, use: confirmAdult)
+        routes.get(.weeklyPlan, use: plan)
     }
 
     private let practise = PractisePagesController()
@@ -79,7 +78,7 @@ struct GuidePagesController: RouteCollection {
         let matches = view.matches.compactMap { guide.item($0) }.map { MatchRow(text: $0.item.text, talk: $0.item.talk) }
         return try await req.page("desires", title: "Needs and desires", section: "bonds", status: status, DesiresPage(
             errors: errors, bondTitle: context.bondTitle, bondURL: context.bondURL, partnerName: context.partnerName ?? "the other person",
-            intro: guide.intro, ageConfirmed: view.ageConfirmed, confirmURL: base + "/confirm", actionURL: base,
+            intro: guide.intro, ageConfirmed: view.ageConfirmed, confirmURL: SiteURL.confirmAdult(context.bondID).path, actionURL: base,
             mayMark: view.mayMark, matches: matches, groups: groups
         ))
     }

@@ -5,11 +5,11 @@ import Vapor
 /// Invites in the browser: making and sharing a link, withdrawing it, and joining through one.
 struct InvitePagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.post("bonds", ":bondID", "invites", use: createInvite)
-        routes.post("bonds", ":bondID", "invites", ":inviteID", "revoke", use: revokeInvite)
-        routes.post("bonds", ":bondID", "invites", "email", use: emailInvite)
-        routes.get("join", ":code", use: joinForm)
-        routes.post("join", ":code", use: join)
+        routes.post(.bondInvites, use: createInvite)
+        routes.post(.revokeInvite, use: revokeInvite)
+        routes.post(.inviteEmail, use: emailInvite)
+        routes.get(.join, use: joinForm)
+        routes.post(.join, use: join)
     }
 
     // MARK: - Invites

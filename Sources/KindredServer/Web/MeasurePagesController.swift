@@ -6,11 +6,11 @@ import Vapor
 /// page with results, history, the comparison and how well you know each other.
 struct MeasurePagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("bonds", ":bondID", "measure", use: overview)
-        routes.get("bonds", ":bondID", "measure", ":key", use: instrumentPage)
-        routes.get("bonds", ":bondID", "measure", ":key", "take", use: form)
-        routes.post("bonds", ":bondID", "measure", ":key", "take", use: submit)
-        routes.post("bonds", ":bondID", "results", ":assessmentID", "sharing", use: sharing)
+        routes.get(.measureOverview, use: overview)
+        routes.get(.measure, use: instrumentPage)
+        routes.get(.takeMeasure, use: form)
+        routes.post(.takeMeasure, use: submit)
+        routes.post(.sharing, use: sharing)
     }
 
     // MARK: - Overview
@@ -145,7 +145,7 @@ struct MeasurePagesController: RouteCollection {
         let intro = predict
             ? "Answer each one as you think \(partner ?? "the other person") would. Your guesses stay private — together you'll only see how close they were."
             : instrument.intro
-        let actionPath = "/bonds/\(loaded.snapshot.id)/measure/\(instrument.key)/take"
+        let actionPath = SiteURL.takeMeasure(loaded.snapshot.id, instrument.key, predict: false).path
         return try await req.page("measure-form", title: title, section: "bonds", status: status, FormPage(
             title: title, intro: intro, predict: predict, partnerName: partner, actionURL: actionPath,
             backURL: SiteURL.measure(loaded.snapshot.id, instrument.key).path,

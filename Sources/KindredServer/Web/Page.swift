@@ -34,7 +34,7 @@ extension Request {
             userName: currentUser?.displayName, professional: currentUser?.isProfessional ?? false, flash: flash,
             // Signed-in people who asked for it leave through /exit, which also signs them out.
             // The token proves the click came from one of this session's pages, not another site.
-            quickExitURL: currentUser?.quickExitSignsOut == true ? exitToken.map { "/exit?t=\($0)" } ?? kindred.configuration.quickExitURL
+            quickExitURL: currentUser?.quickExitSignsOut == true ? exitToken.map { SiteURL.exit(token: $0).path } ?? kindred.configuration.quickExitURL
                 : kindred.configuration.quickExitURL
         )
         let view = try await self.view.render(template, PageContext(layout: layout, page: body))

@@ -5,10 +5,10 @@ import Vapor
 /// API, asking always gets the same answer, so nobody learns whether an account exists.
 struct PasswordPagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("forgot-password", use: forgotForm)
-        routes.post("forgot-password", use: forgot)
-        routes.get("reset-password", ":token", use: resetForm)
-        routes.post("reset-password", ":token", use: reset)
+        routes.get(.forgotPassword, use: forgotForm)
+        routes.post(.forgotPassword, use: forgot)
+        routes.get(.resetPassword, use: resetForm)
+        routes.post(.resetPassword, use: reset)
     }
 
     // MARK: - Asking for a link

@@ -5,13 +5,12 @@ import Vapor
 /// the hours both are awake), and each plan's page — answer it, call it off, say what you liked.
 struct PlanPagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let plans = routes.grouped("bonds", ":bondID", "plans")
-        plans.get(use: list)
-        plans.post(use: propose)
-        plans.get(":planID", use: show)
-        plans.post(":planID", "response", use: respond)
-        plans.post(":planID", "liked", use: liked)
-        plans.post(":planID", "delete", use: delete)
+        routes.get(.plans, use: list)
+        routes.post(.plans, use: propose)
+        routes.get(.plan, use: show)
+        routes.post(.planResponse, use: respond)
+        routes.post(.planLiked, use: liked)
+        routes.post(.deletePlan, use: delete)
     }
 
     private let practise = PractisePagesController()
@@ -100,11 +99,11 @@ struct PlanPagesController: RouteCollection {
         let zone = context.user.timeZone
         let partner = context.partnerName ?? "the other person"
         func row(_ view: PlanService.View) -> PlanRow {
-            PlanRow(title: view.title, url: "/bonds/\(context.bondID)/plans/\(view.id.uuidString.lowercased())",
+            PlanRow(title: view.title, url: SiteURL.plan(context.bondID, view.id).path,
                     when: DateText.dayAndTime(view.startsAt, in: zone) + " · " + Self.lengthLabel(view.minutes) + " · " + view.mode.label,
                     state: Self.stateText(view, partner: partner))
         }
-        let base = "/bonds/\(context.bondID)/plans"
+        let base = SiteURL.plans(context.bondID).path
         let suggestions = service.suggestedStarts(in: context.loaded, minutes: Int(form.minutes ?? "") ?? 60).map { start in
             Suggestion(label: DateText.dayAndTime(start, in: zone), url: base + "?start=" + ISO8601DateFormatter().string(from: start) + "#propose")
         }
@@ -169,7 +168,7 @@ struct PlanPagesController: RouteCollection {
                                   ideaID: form.ideaId?.isEmpty == false ? form.ideaId : nil),
                 in: context.loaded, by: context.user)
             // Outside the hours both are awake: said at once, not only on the plan's page.
-            return req.redirect(toPath: "/bonds/\(context.bondID)/plans/\(view.id.uuidString.lowercased())",
+            return req.redirect(toPath: SiteURL.plan(context.bondID, view.id).path,
                                 flash: view.insideBothAwake == false ? .planProposedOutside : .planProposed)
         } catch let problem as Problem where problem.status == .unprocessableEntity || problem.status == .conflict {
             let errors = problem.fieldErrors.isEmpty ? [FieldError("title", problem.detail)]
@@ -210,16 +209,16 @@ struct PlanPagesController: RouteCollection {
     private func renderShow(_ req: Request, context: PractisePagesController.Context, view: PlanService.View, errors: [FieldError],
                             date: String? = nil, time: String? = nil, liked: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let zone = context.user.timeZone
-        let base = "/bonds/\(context.bondID)/plans/\(view.id.uuidString.lowercased())"
         let partner = context.partnerName ?? "the other person"
         let active = context.loaded.snapshot.status == .active
         return try await req.page("plan", title: view.title, section: "bonds", status: status, ShowPage(
-            errors: errors, plansURL: "/bonds/\(context.bondID)/plans", title: view.title,
+            errors: errors, plansURL: SiteURL.plans(context.bondID).path, title: view.title,
             when: DateText.dayAndTime(view.startsAt, in: zone) + " · " + Self.lengthLabel(view.minutes) + " · " + view.mode.label,
             state: Self.stateText(view, partner: partner), accepted: view.state == .accepted,
             outside: view.insideBothAwake == false && view.state != .declined,
             mayRespond: view.mayRespond, mayWriteLiked: view.mayWriteLiked, mayCallOff: active && view.state != .declined,
-            responseURL: base + "/response", likedURL: base + "/liked", deleteURL: base + "/delete",
+            responseURL: SiteURL.planResponse(context.bondID, view.id).path, likedURL: SiteURL.planLiked(context.bondID, view.id).path,
+            deleteURL: SiteURL.deletePlan(context.bondID, view.id).path,
             date: FormField(date ?? LocalDay(view.startsAt, inZone: zone).description, errors: errors, field: "date"),
             time: FormField(time ?? DateText.clock(view.startsAt, in: TimeZone(identifier: zone) ?? .gmt), errors: errors, field: "time"),
             liked: FormField(liked ?? view.yourLiked?.text ?? "", errors: errors, field: "text"),
@@ -253,13 +252,13 @@ struct PlanPagesController: RouteCollection {
             case .decline: .planDeclined
             case .propose: .planCountered
             }
-            return req.redirect(toPath: "/bonds/\(context.bondID)/plans/\(id.uuidString.lowercased())", flash: flash)
+            return req.redirect(toPath: SiteURL.plan(context.bondID, id).path, flash: flash)
         } catch let problem as Problem where problem.status == .unprocessableEntity {
             let view = try await service.get(id, in: context.loaded, for: context.user)
             return try await renderShow(req, context: context, view: view, errors: problem.fieldErrors.map { FieldError("date", $0.message) },
                                         date: date, time: time, status: .unprocessableEntity)
         } catch let problem as Problem where problem.status == .conflict {
-            return req.redirect(toPath: "/bonds/\(context.bondID)/plans/\(id.uuidString.lowercased())", flash: .notActive)
+            return req.redirect(toPath: SiteURL.plan(context.bondID, id).path, flash: .notActive)
         }
     }
 
@@ -271,12 +270,12 @@ struct PlanPagesController: RouteCollection {
         let service = PlanService(req)
         do {
             _ = try await service.writeLiked(id, text: text, share: share, in: context.loaded, by: context.user)
-            return req.redirect(toPath: "/bonds/\(context.bondID)/plans/\(id.uuidString.lowercased())", flash: .planLiked)
+            return req.redirect(toPath: SiteURL.plan(context.bondID, id).path, flash: .planLiked)
         } catch let problem as Problem where problem.status == .unprocessableEntity {
             let view = try await service.get(id, in: context.loaded, for: context.user)
             return try await renderShow(req, context: context, view: view, errors: problem.fieldErrors, liked: text, status: .unprocessableEntity)
         } catch let problem as Problem where problem.status == .conflict {
-            return req.redirect(toPath: "/bonds/\(context.bondID)/plans/\(id.uuidString.lowercased())", flash: .notActive)
+            return req.redirect(toPath: SiteURL.plan(context.bondID, id).path, flash: .notActive)
         }
     }
 
@@ -284,9 +283,9 @@ struct PlanPagesController: RouteCollection {
         let context = try await practise.context(req)
         do {
             try await PlanService(req).delete(try req.planID(), in: context.loaded)
-            return req.redirect(toPath: "/bonds/\(context.bondID)/plans", flash: .planCalledOff)
+            return req.redirect(toPath: SiteURL.plans(context.bondID).path, flash: .planCalledOff)
         } catch let problem as Problem where problem.status == .conflict {
-            return req.redirect(toPath: "/bonds/\(context.bondID)/plans", flash: .notActive)
+            return req.redirect(toPath: SiteURL.plans(context.bondID).path, flash: .notActive)
         }
     }
 }

@@ -6,20 +6,19 @@ import Vapor
 /// check-in and the deep conversation.
 struct PractisePagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let bond = routes.grouped("bonds", ":bondID")
-        bond.get("today", use: today)
-        bond.post("today", use: answer)
-        bond.get("days", use: days)
-        bond.get("days", ":day", use: day)
-        bond.post("days", ":day", "replies", use: reply)
-        bond.get("appreciations", use: appreciations)
-        bond.post("appreciations", use: appreciate)
-        bond.get("checkin", use: checkin)
-        bond.post("checkin", use: checkIn)
-        bond.get("conversation", use: conversation)
-        bond.post("conversation", use: startConversation)
-        bond.post("conversation", "next", use: nextQuestion)
-        bond.post("conversation", "finish", use: finishConversation)
+        routes.get(.today, use: today)
+        routes.post(.today, use: answer)
+        routes.get(.days, use: days)
+        routes.get(.day, use: day)
+        routes.post(.dayReplies, use: reply)
+        routes.get(.appreciations, use: appreciations)
+        routes.post(.appreciations, use: appreciate)
+        routes.get(.checkin, use: checkin)
+        routes.post(.checkin, use: checkIn)
+        routes.get(.conversation, use: conversation)
+        routes.post(.conversation, use: startConversation)
+        routes.post(.conversationNext, use: nextQuestion)
+        routes.post(.conversationFinish, use: finishConversation)
     }
 
     struct Context {

@@ -6,15 +6,14 @@ import Vapor
 /// bonds they serve, and read (and print) a between-sessions summary.
 struct ProfessionalPagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let bond = routes.grouped("bonds", ":bondID", "professionals")
-        bond.get(use: members)
-        bond.post("invites", use: invite)
-        bond.post("invites", ":inviteID", "revoke", use: revoke)
-        bond.post(":professionalID", "consent", use: consent)
-        routes.get("professional-invites", ":code", use: joinForm)
-        routes.post("professional-invites", ":code", use: join)
-        routes.get("professional", use: home)
-        routes.get("professional", "bonds", ":bondID", use: summary)
+        routes.get(.professionals, use: members)
+        routes.post(.professionalInvites, use: invite)
+        routes.post(.revokeProfessionalInvite, use: revoke)
+        routes.post(.professionalConsent, use: consent)
+        routes.get(.professionalJoin, use: joinForm)
+        routes.post(.professionalJoin, use: join)
+        routes.get(.professionalHome, use: home)
+        routes.get(.professionalSummary, use: summary)
     }
 
     private let practise = PractisePagesController()
@@ -100,7 +99,7 @@ struct ProfessionalPagesController: RouteCollection {
             newLink: newLink.map { ProfessionalService.url(for: $0.code, base: req.application.baseURL) },
             newLinkExpires: newLink.map { DateText.dayAndTime($0.invite.expiresAt, in: zone) },
             invites: invites.map { InviteRow(expiresOn: DateText.dayAndTime($0.expiresAt, in: zone),
-                                             revokeURL: SiteURL.professionalInvites(bondID).path + "/\($0.id!.uuidString.lowercased())/revoke") },
+                                             revokeURL: SiteURL.revokeProfessionalInvite(bondID, $0.id!).path) },
             professionals: cards, log: Array(log), logPages: paging.links(to: SiteURL.professionals(bondID).path, fetched: fetched.count), neverShown: SummaryDTO.neverShownText, selfDescribed: ProfessionalStateText.selfDescribed, error: error
         ))
     }

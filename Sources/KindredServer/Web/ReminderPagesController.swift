@@ -7,10 +7,10 @@ import Vapor
 /// The one-click email unsubscribe is `UnsubscribePagesController`, below.
 struct ReminderPagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("settings", "reminders", use: reminders)
-        routes.post("settings", "reminders", use: saveReminders)
-        routes.post("settings", "reminders", "devices", use: addDevice)
-        routes.post("settings", "reminders", "devices", ":subscriptionID", "remove", use: removeDevice)
+        routes.get(.reminders, use: reminders)
+        routes.post(.reminders, use: saveReminders)
+        routes.post(.pushSubscriptions, use: addDevice)
+        routes.post(.removePushSubscription, use: removeDevice)
     }
 
     // MARK: - Settings → Reminders
@@ -101,7 +101,7 @@ struct ReminderPagesController: RouteCollection {
         let zone = user.timeZone
         let devices = try await service.devices(of: user).map { device in
             DeviceRow(device: device.device, added: DateText.day(device.createdAt, in: zone),
-                      removeURL: SiteURL.pushSubscriptions.path + "/\(device.id!.uuidString.lowercased())/remove")
+                      removeURL: SiteURL.removePushSubscription(device.id!).path)
         }
         // The next reminder, on the person's own clock, once it is saved.
         let next = errors.isEmpty ? preferences.dailyAt.map { Self.nextReminder(at: $0, after: req.kindred.now, zone: zone) } : nil
@@ -216,8 +216,8 @@ struct ReminderPagesController: RouteCollection {
 /// and the token itself is the proof. Only the session is read, for the page's navigation.
 struct UnsubscribePagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("unsubscribe", ":token", use: unsubscribeForm)
-        routes.post("unsubscribe", ":token", use: unsubscribe)
+        routes.get(.unsubscribe, use: unsubscribeForm)
+        routes.post(.unsubscribe, use: unsubscribe)
     }
 
     struct UnsubscribePage: Encodable {

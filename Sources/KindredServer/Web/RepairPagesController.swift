@@ -6,16 +6,15 @@ import Vapor
 /// a quiet link to the private safety check: repairing is not for abuse, threats or control.
 struct RepairPagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let repairs = routes.grouped("bonds", ":bondID", "repairs")
-        repairs.get(use: list)
-        repairs.post(use: raise)
-        repairs.get(":repairID", use: show)
-        repairs.post(":repairID", "steps", use: step)
-        repairs.post(":repairID", "delete", use: delete)
+        routes.get(.repairs, use: list)
+        routes.post(.repairs, use: raise)
+        routes.get(.repair, use: show)
+        routes.post(.repairSteps, use: step)
+        routes.post(.deleteRepair, use: delete)
     }
 
     private let practise = PractisePagesController()
-    static let safetyURL = "/support"
+    static let safetyURL = SiteURL.support.path
 
     struct Row: Encodable {
         let url: String
@@ -165,7 +164,6 @@ struct RepairPagesController: RouteCollection {
 
     private func renderShow(_ req: Request, context: PractisePagesController.Context, view: RepairService.View, errors: [FieldError],
                             text: String, unsaved: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
-        let base = SiteURL.repair(context.bondID, view.id).path
         let guide = req.kindred.content.repair
         let stepGuide = guide?.guidance(for: view.step)
         let labels: [RepairService.StepAction: (String, Bool)] = [
@@ -174,7 +172,7 @@ struct RepairPagesController: RouteCollection {
         ]
         let buttons = view.actions.compactMap { action in labels[action].map { Action(step: action.rawValue, label: $0.0, primary: $0.1) } }
         return try await req.page("repair", title: "Repair", section: "bonds", status: status, ShowPage(
-            errors: errors, repairsURL: SiteURL.repairs(context.bondID).path, stepsURL: base + "/steps", deleteURL: base + "/delete",
+            errors: errors, repairsURL: SiteURL.repairs(context.bondID).path, stepsURL: SiteURL.repairSteps(context.bondID, view.id).path, deleteURL: SiteURL.deleteRepair(context.bondID, view.id).path,
             raisedByYou: view.raisedByYou, partnerName: context.partnerName ?? "the other person",
             raisedOn: DateText.day(view.createdAt, in: context.user.timeZone), step: Self.stepLabel(view.step),
             happened: view.happened, felt: view.felt, wouldHelp: view.wouldHelp, reply: view.reply,

@@ -5,15 +5,14 @@ import Vapor
 /// ritual's page — answer a proposal, mark times done or skipped, change, pause, remove.
 struct RitualPagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let rituals = routes.grouped("bonds", ":bondID", "rituals")
-        rituals.get(use: list)
-        rituals.post(use: propose)
-        rituals.get(":ritualID", use: show)
-        rituals.post(":ritualID", "response", use: respond)
-        rituals.post(":ritualID", "pause", use: pause)
-        rituals.post(":ritualID", "edit", use: edit)
-        rituals.post(":ritualID", "delete", use: delete)
-        rituals.post(":ritualID", "occurrences", ":day", use: mark)
+        routes.get(.rituals, use: list)
+        routes.post(.rituals, use: propose)
+        routes.get(.ritual, use: show)
+        routes.post(.ritualResponse, use: respond)
+        routes.post(.pauseRitual, use: pause)
+        routes.post(.editRitual, use: edit)
+        routes.post(.deleteRitual, use: delete)
+        routes.post(.ritualOccurrence, use: mark)
     }
 
     private let practise = PractisePagesController()
@@ -106,10 +105,10 @@ struct RitualPagesController: RouteCollection {
                     fetched: feed.lastFetchedAt.map { "Last read by a calendar " + DateText.dayAndTime($0, in: zone) } ?? "Not read by a calendar yet",
                     details: [feed.alarmMinutes.map(CalendarFeedPagesController.alarmLabel) ?? "No reminder", feed.includeDaily ? "with today's question" : nil]
                         .compactMap { $0 }.joined(separator: ", "),
-                    revokeURL: "/bonds/\(context.bondID)/calendar-feeds/\(feed.id!.uuidString.lowercased())/delete")
+                    revokeURL: SiteURL.revokeCalendarFeed(context.bondID, feed.id!).path)
         }
         return try await req.page("rituals", title: "Rituals", section: "bonds", status: status, ListPage(
-            errors: errors, feeds: feeds, feedURL: "/bonds/\(context.bondID)/calendar-feeds",
+            errors: errors, feeds: feeds, feedURL: SiteURL.calendarFeeds(context.bondID).path,
             alarms: [Option(value: "", label: "No reminder", selected: true)]
                 + CalendarFeedService.alarmChoices.map { Option(value: String($0), label: CalendarFeedPagesController.alarmLabel($0), selected: false) },
             bondTitle: context.bondTitle, bondURL: context.bondURL, active: context.loaded.snapshot.status == .active, partnerName: partner,
@@ -193,7 +192,6 @@ struct RitualPagesController: RouteCollection {
                             errors: [FieldError], status: HTTPStatus = .ok) async throws -> Response {
         let partner = context.partnerName ?? "the other person"
         let zone = context.user.timeZone
-        let base = SiteURL.ritual(context.bondID, view.id).path
         let markLabel: (OccurrenceMark?) -> String = { $0.map { $0 == .done ? "Done" : "Skipped" } ?? "—" }
         let outcomeLabel: (OccurrenceOutcome) -> String = {
             switch $0 {
@@ -218,10 +216,11 @@ struct RitualPagesController: RouteCollection {
             recent: view.recent.reversed().map { occurrence in
                 OccurrenceRow(date: DateText.dayAndTime(occurrence.at, in: zone), yours: markLabel(occurrence.yours),
                               theirs: markLabel(occurrence.theirs), outcome: outcomeLabel(occurrence.outcome),
-                              actionURL: occurrence.mayMark && active ? base + "/occurrences/\(occurrence.day)" : nil, marked: occurrence.yours != nil)
+                              actionURL: occurrence.mayMark && active ? SiteURL.ritualOccurrence(context.bondID, view.id, day: occurrence.day.description).path : nil, marked: occurrence.yours != nil)
             },
             upcoming: view.upcoming.map { DateText.dayAndTime($0.at, in: zone) },
-            responseURL: base + "/response", pauseURL: base + "/pause", editURL: base + "/edit", deleteURL: base + "/delete",
+            responseURL: SiteURL.ritualResponse(context.bondID, view.id).path, pauseURL: SiteURL.pauseRitual(context.bondID, view.id).path,
+            editURL: SiteURL.editRitual(context.bondID, view.id).path, deleteURL: SiteURL.deleteRitual(context.bondID, view.id).path,
             form: FormPage(form, errors: errors, today: view.today, zone: zone), partnerName: partner, editOpen: !errors.isEmpty
         ))
     }

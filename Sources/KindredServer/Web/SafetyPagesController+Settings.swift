@@ -28,14 +28,14 @@ extension SafetyPagesController {
         // Bounded: a person with more than a hundred of either can end the rest everywhere at once.
         let sessions = try await service.sessions(for: user, paging: .init(limit: Paging.maxLimit)).prefix(Paging.maxLimit).map {
             DeviceRow(device: $0.device, signedIn: DateText.dayAndTime($0.createdAt, in: zone), lastSeen: DateText.dayAndTime($0.lastSeenAt, in: zone),
-                      current: $0.id == req.webSession?.id, endURL: "/settings/devices/\($0.id!.uuidString.lowercased())/end")
+                      current: $0.id == req.webSession?.id, endURL: SiteURL.endSession($0.id!).path)
         }
         let tokens = try await service.tokens(for: user, paging: .init(limit: Paging.maxLimit)).prefix(Paging.maxLimit).map {
             TokenRow(name: $0.name, device: Self.midSentence($0.device),
                      created: DateText.dayAndTime($0.createdAt, in: zone),
                      lastUsed: $0.lastUsedAt.map { DateText.dayAndTime($0, in: zone) } ?? "not yet",
                      ends: DateText.dayAndTime($0.expiresAt, in: zone),
-                     revokeURL: "/settings/devices/tokens/\($0.id!.uuidString.lowercased())/revoke")
+                     revokeURL: SiteURL.revokeToken($0.id!).path)
         }
         struct Page: Encodable { let sessions: [DeviceRow]; let tokens: [TokenRow]; let quickExitSignsOut: Bool }
         return try await req.page("devices", title: "Devices", section: "settings",
@@ -53,7 +53,7 @@ extension SafetyPagesController {
         let user = try req.requireWebUser()
         guard let id = req.parameters.get("tokenID").flatMap(UUID.init(uuidString:)) else { throw Problem.notFound() }
         try await DeviceService(req).revokeToken(id, for: user)
-        return req.redirect(toPath: "/settings/devices", flash: .tokenRevoked)
+        return req.redirect(toPath: SiteURL.devices.path, flash: .tokenRevoked)
     }
 
     func endSession(req: Request) async throws -> Response {
@@ -65,13 +65,13 @@ extension SafetyPagesController {
             response.cookies[Cookies.sessionName(req)] = Cookies.expired(req)
             return response
         }
-        return req.redirect(toPath: "/settings/devices", flash: .sessionEnded)
+        return req.redirect(toPath: SiteURL.devices.path, flash: .sessionEnded)
     }
 
     func signOutEverywhere(req: Request) async throws -> Response {
         let user = try req.requireWebUser()
         try await DeviceService(req).signOutEverywhereElse(user, keepingSession: req.webSession?.id, keepingToken: nil, device: req.device)
-        return req.redirect(toPath: "/settings/devices", flash: .signedOutEverywhere)
+        return req.redirect(toPath: SiteURL.devices.path, flash: .signedOutEverywhere)
     }
 
     func securityLog(req: Request) async throws -> Response {
@@ -97,6 +97,6 @@ extension SafetyPagesController {
         let user = try req.requireWebUser()
         let on = (try? req.content.get(String.self, at: "signOut")) == "yes"
         try await AccountService(req).updateProfile(user, displayName: nil, timeZone: nil, quickExitSignsOut: on)
-        return req.redirect(toPath: "/settings/devices", flash: .settingsSaved)
+        return req.redirect(toPath: SiteURL.devices.path, flash: .settingsSaved)
     }
 }

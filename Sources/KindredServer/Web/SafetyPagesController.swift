@@ -6,20 +6,20 @@ import Vapor
 /// settings, devices, the security log, export and quick exit's sign-out.
 struct SafetyPagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("support", use: supportPage)
-        routes.post("support", use: check)
-        routes.get("support", "saved", use: saved)
-        routes.post("support", "saved", ":checkID", "delete", use: deleteSaved)
-        routes.get("support", "device-safety", use: deviceSafety)
-        routes.get("settings", "devices", use: devices)
-        routes.post("settings", "devices", ":sessionID", "end", use: endSession)
-        routes.post("settings", "devices", "tokens", ":tokenID", "revoke", use: revokeToken)
-        routes.post("settings", "devices", "sign-out-everywhere", use: signOutEverywhere)
-        routes.get("settings", "security", use: securityLog)
-        routes.get("settings", "export", use: export)
-        routes.get("settings", "export", "assessments.csv", use: exportCSV)
-        routes.post("settings", "quick-exit", use: quickExitSetting)
-        routes.get("exit", use: exit)
+        routes.get(.support, use: supportPage)
+        routes.post(.support, use: check)
+        routes.get(.savedChecks, use: saved)
+        routes.post(.deleteSavedCheck, use: deleteSaved)
+        routes.get(.deviceSafety, use: deviceSafety)
+        routes.get(.devices, use: devices)
+        routes.post(.endSession, use: endSession)
+        routes.post(.revokeToken, use: revokeToken)
+        routes.post(.signOutEverywhere, use: signOutEverywhere)
+        routes.get(.securityLog, use: securityLog)
+        routes.get(.export, use: export)
+        routes.get(.exportCSV, use: exportCSV)
+        routes.post(.quickExit, use: quickExitSetting)
+        routes.get(.exit, use: exit)
     }
 
     // MARK: - The check
@@ -161,23 +161,23 @@ struct SafetyPagesController: RouteCollection {
         let guide = try SafetyService(req).guide
         let paging = WebPaging(req, size: 20)
         let fetched = try await SafetyService(req).saved(for: user, paging: paging.paging)
-        if fetched.isEmpty && paging.page > 1 { return req.redirect(to: "/support/saved") }
+        if fetched.isEmpty && paging.page > 1 { return req.redirect(to: SiteURL.savedChecks.path) }
         let rows = fetched.prefix(paging.paging.limit).map { entry in
             let yes = guide.items.filter { entry.stored.answers[$0.id] == true }.count
             return SavedRow(id: entry.check.id!.uuidString.lowercased(), savedAt: DateText.dayAndTime(entry.check.createdAt, in: user.timeZone),
                             summary: yes == 0 ? "No warning signs answered yes." : "\(yes) of \(guide.items.count) answered yes.",
-                            deleteURL: "/support/saved/\(entry.check.id!.uuidString.lowercased())/delete")
+                            deleteURL: SiteURL.deleteSavedCheck(entry.check.id!).path)
         }
         struct Page: Encodable { let rows: [SavedRow]; let pages: WebPaging.Links }
         return try await req.page("support-saved", title: "Your saved checks", section: "support",
-                                  Page(rows: Array(rows), pages: paging.links(to: "/support/saved", fetched: fetched.count)))
+                                  Page(rows: Array(rows), pages: paging.links(to: SiteURL.savedChecks.path, fetched: fetched.count)))
     }
 
     func deleteSaved(req: Request) async throws -> Response {
         let user = try req.requireWebUser()
         guard let id = req.parameters.get("checkID").flatMap(UUID.init(uuidString:)) else { throw Problem.notFound() }
         try await SafetyService(req).delete(id, for: user)
-        return req.redirect(toPath: "/support/saved", flash: .checkDeleted)
+        return req.redirect(toPath: SiteURL.savedChecks.path, flash: .checkDeleted)
     }
 
     func deviceSafety(req: Request) async throws -> Response {

@@ -5,8 +5,8 @@ import Vapor
 /// once, because mail scanners open links too; pressing it makes the account and signs in.
 struct SignupPagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("register", "confirm", ":token", use: confirmForm)
-        routes.post("register", "confirm", ":token", use: confirm)
+        routes.get(.confirmSignup, use: confirmForm)
+        routes.post(.confirmSignup, use: confirm)
     }
 
     struct ConfirmPage: Encodable {

@@ -5,8 +5,8 @@ import Vapor
 /// band (with the same in a table), and the long-distance mark.
 struct TimeTogetherPagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("bonds", ":bondID", "together", use: show)
-        routes.post("bonds", ":bondID", "together", use: setLongDistance)
+        routes.get(.together, use: show)
+        routes.post(.together, use: setLongDistance)
     }
 
     private let practise = PractisePagesController()
@@ -61,7 +61,7 @@ struct TimeTogetherPagesController: RouteCollection {
                       hours: "awake \(member.user.wakingHours.wake)–\(member.user.wakingHours.sleep)")
             },
             rows: rows, height: rows.count * 28 + 24, summary: summary, longDistance: picture.longDistance,
-            active: context.loaded.snapshot.status != .ended, actionURL: "/bonds/\(context.bondID)/together",
+            active: context.loaded.snapshot.status != .ended, actionURL: SiteURL.together(context.bondID).path,
             zone: context.user.timeZone.replacingOccurrences(of: "_", with: " ")
         ))
     }
@@ -102,9 +102,9 @@ struct TimeTogetherPagesController: RouteCollection {
         let on = (try? req.content.get(String.self, at: "longDistance")) == "1"
         do {
             _ = try await TimeTogetherService(req).setLongDistance(on, bond: context.bondID, for: context.user)
-            return req.redirect(toPath: "/bonds/\(context.bondID)/together", flash: on ? .longDistanceOn : .longDistanceOff)
+            return req.redirect(toPath: SiteURL.together(context.bondID).path, flash: on ? .longDistanceOn : .longDistanceOff)
         } catch let problem as Problem where problem.status == .conflict {
-            return req.redirect(toPath: "/bonds/\(context.bondID)/together", flash: .notActive)
+            return req.redirect(toPath: SiteURL.together(context.bondID).path, flash: .notActive)
         }
     }
 }
