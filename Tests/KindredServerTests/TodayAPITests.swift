@@ -87,6 +87,41 @@ final class TodayAPITests: XCTestCase {
         }
     }
 
+    /// An answer's response is built from the rows read before the write with the write
+    /// folded in: at every step it must say exactly what a fresh `GET today` says.
+    func testTheAnswersResponseIsWhatAFreshReadSays() async throws {
+        try await withApp { app, clock in
+            let (ana, ben, bond) = try await app.pair()
+            // A mutual day yesterday, so the consistency line has something to carry.
+            _ = try await today(app, ana, bond)
+            _ = try await answer(app, ana, bond, "Yesterday, Ana")
+            _ = try await answer(app, ben, bond, "Yesterday, Ben")
+            clock.advance(86_400)
+            _ = try await today(app, ana, bond)
+            let passed = try await app.send(.POST, "/api/v1/bonds/\(bond)/today/skip", token: ana.token)
+            XCTAssertEqual(passed.status, .ok, passed.body)
+            let steps: [(APIPerson, String, String)] = [
+                (ana, "Ana changes her mind about passing", "waitingForThem"),
+                (ana, "Ana, in other words", "waitingForThem"),
+                (ben, "Ben answers second", "revealed"),
+            ]
+            for (person, text, state) in steps {
+                let put = try await app.send(.PUT, "/api/v1/bonds/\(bond)/today/answer", json: ["text": text], token: person.token)
+                XCTAssertEqual(put.status, .ok, put.body)
+                let fresh = try await app.send(.GET, "/api/v1/bonds/\(bond)/today", token: person.token)
+                XCTAssertEqual((put.json["today"] as? [String: Any])?["state"] as? String, state, put.body)
+                XCTAssertEqual(try Self.canonical(put.json), try Self.canonical(fresh.json), "after \"\(text)\"")
+            }
+            let last = try await app.send(.GET, "/api/v1/bonds/\(bond)/today", token: ana.token)
+            let consistency = try XCTUnwrap(last.json["consistency"] as? [String: Any])
+            XCTAssertEqual(consistency["days"] as? Int, 2)
+        }
+    }
+
+    private static func canonical(_ json: [String: Any]) throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys]), as: UTF8.self)
+    }
+
     func testSimultaneousAnswersBothLandAndBothEndRevealed() async throws {
         try await withApp { app, _ in
             let (ana, ben, bond) = try await app.pair()

@@ -40,7 +40,11 @@ struct PractiseAPIController: RouteCollection {
     /// day come from one round trip (`TodayRead`). The first visit of a day takes the full
     /// path, which chooses the question.
     func dayResponse(_ req: Request, for user: User, in bondID: BondID, day: LocalDay? = nil) async throws -> TodayDTO {
-        let read = try await TodayRead(req).read(bondID, for: user)
+        try await dayResponse(req, from: try await TodayRead(req).read(bondID, for: user), for: user, day: day)
+    }
+
+    /// `dayResponse` from rows already read.
+    func dayResponse(_ req: Request, from read: TodayRead.Rows, for user: User, day: LocalDay? = nil) async throws -> TodayDTO {
         let loaded = read.loaded
         let service = TodayService(req)
         let clock = try await BondDayService(req).clock(in: loaded)
@@ -69,8 +73,8 @@ struct PractiseAPIController: RouteCollection {
         return views.map { DayDTO($0, reactions: reactions[$0.day.description]) }
     }
 
-    /// Reads the bond and the days around now once before writing and once after (see
-    /// `dayResponse`), rather than table by table.
+    /// Reads the bond and the days around now once, before writing (see `dayResponse`); the
+    /// response is those rows with what the write saved folded in, rather than a second read.
     func answer(req: Request) async throws -> TodayDTO {
         let user = try req.requireUser(), bondID = try req.bondID()
         let read = try await TodayRead(req).read(bondID, for: user)
@@ -81,8 +85,11 @@ struct PractiseAPIController: RouteCollection {
         let openedDay = dayText.flatMap(LocalDay.init(string:))
         if dayText != nil, openedDay == nil { body.add([FieldError("day", "Give the day as YYYY-MM-DD, as the question came with it.")]) }
         try body.validate()
-        let day = try await TodayService(req).write(text, to: promptID, openedDay: openedDay, in: read.loaded, read: read, by: user)
-        return try await dayResponse(req, for: user, in: bondID, day: day)
+        let written = try await TodayService(req).write(text, to: promptID, openedDay: openedDay, in: read.loaded, read: read, by: user)
+        if let after = read.after(written, by: try user.requireID()) {
+            return try await dayResponse(req, from: after, for: user, day: written.day)
+        }
+        return try await dayResponse(req, for: user, in: bondID, day: written.day)
     }
 
     func days(req: Request) async throws -> [DayDTO] {

@@ -35,6 +35,19 @@ struct TodayRead: RequestScoped {
         func consistency(today: LocalDay) -> Consistency {
             Consistency.over(window: TodayRead.consistencyWindow, mutualDays: mutualDays, today: today)
         }
+
+        /// These rows as `user`'s answer left them (`TodayService.write`), so the answer's
+        /// response needs no second read: the day's question and answers as read inside the
+        /// write, their pass gone if the answer replaced it, the day mutual once both answered.
+        func after(_ written: TodayService.AnswerWrite, by userID: UUID) -> Rows? {
+            let key = written.day.description
+            guard days.contains(written.day), let question = written.question else { return nil }
+            let both = Set(written.answers.map { $0.$user.id }).count == 2
+            return Rows(loaded: loaded, days: days, questions: questions.filter { $0.day != key } + [question],
+                        answers: answers.filter { $0.day != key } + written.answers,
+                        passes: written.passDropped ? passes.filter { $0.day != key || $0.$user.id != userID } : passes,
+                        replies: replies, reactions: reactions, mutualDays: both ? mutualDays.union([written.day]) : mutualDays)
+        }
     }
 
     static let consistencyWindow = 10

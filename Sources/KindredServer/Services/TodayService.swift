@@ -172,15 +172,16 @@ struct TodayService: RequestScoped {
     /// given, is the day the question was opened for: an answer written across the turnover
     /// lands on that day (`DayControl.landingDay`), never on the next day's question.
     func answer(_ raw: String, to promptID: String? = nil, openedDay: LocalDay? = nil, in loaded: BondService.Loaded, by user: User) async throws -> DayView {
-        let day = try await write(raw, to: promptID, openedDay: openedDay, in: loaded, by: user)
-        return try await view(of: day, in: loaded, for: user)
+        let written = try await write(raw, to: promptID, openedDay: openedDay, in: loaded, by: user)
+        return try await view(of: written.day, in: loaded, for: user)
     }
 
-    /// `answer` without reading the day back; returns the day the answer landed on. `read`,
-    /// when given, is this request's `TodayRead`, which already says whether the day has its
-    /// question (one round trip fewer).
+    /// `answer` without reading the day back; returns the day the answer landed on, with that
+    /// day's question and answers as the write left them. `read`, when given, is this
+    /// request's `TodayRead`, which already says whether the day has its question (one round
+    /// trip fewer).
     func write(_ raw: String, to promptID: String? = nil, openedDay: LocalDay? = nil, in loaded: BondService.Loaded,
-               read: TodayRead.Rows? = nil, by user: User) async throws -> LocalDay {
+               read: TodayRead.Rows? = nil, by user: User) async throws -> AnswerWrite {
         try loaded.requireActive(waitingDetail: "The question of the day begins once the other person has joined.")
         let text: String
         switch TextRules.clean(raw, field: "text", allowed: TextRules.answerLength) {
@@ -208,8 +209,9 @@ struct TodayService: RequestScoped {
         let partnerID = loaded.members.first { $0.user.id != userID }?.user.id
         // The whole write, notice included, so the notice is queued exactly when the answer lands.
         let write: @Sendable (any Database) async throws -> AnswerWrite = { tx in
-            if let promptID, let current = try await DailyQuestion.query(on: tx).filter(\.$bond.$id == bondID)
-                .filter(\.$day == day.description).first(), current.promptID != promptID {
+            // Read under the lock, so what the request answers with is what it saved against.
+            let question = try await DailyQuestion.query(on: tx).filter(\.$bond.$id == bondID).filter(\.$day == day.description).first()
+            if let promptID, let question, question.promptID != promptID {
                 throw Problem(status: .conflict, code: "question-changed",
                               detail: "Today's question changed while you were writing. Your words are still here: have a look at the new question first.")
             }
@@ -225,17 +227,21 @@ struct TodayService: RequestScoped {
                 mine.sealedText = try cipher.seal(text, at: mine.place)
                 mine.updatedAt = now
                 try await mine.update(on: tx)
-                return AnswerWrite(revealed: false, noticeQueued: false)
+                return AnswerWrite(day: day, question: question, answers: answers, passDropped: false, revealed: false, noticeQueued: false)
             }
-            try await DailyAnswer(bondID: bondID, day: day.description, userID: userID, text: text, cipher: cipher, now: now).create(on: tx)
+            let created = try DailyAnswer(bondID: bondID, day: day.description, userID: userID, text: text, cipher: cipher, now: now)
+            try await created.create(on: tx)
+            let after = answers + [created]
             // Changed your mind after passing: the answer takes the pass's place.
             try await DailyPass.query(on: tx).filter(\.$bond.$id == bondID).filter(\.$day == day.description)
                 .filter(\.$user.$id == userID).delete()
-            guard let partnerID else { return AnswerWrite(revealed: theirs != nil, noticeQueued: false) }
+            guard let partnerID else {
+                return AnswerWrite(day: day, question: question, answers: after, passDropped: true, revealed: theirs != nil, noticeQueued: false)
+            }
             // Answering second opens both answers: the notice says so, rather than "answer too".
             let queued = try await NoticeService(db: tx, services: services).queuePartnerActivity(
                 theirs != nil ? .bothAnswered : .partnerAnswered, to: partnerID, bondID: bondID, occasion: day.description)
-            return AnswerWrite(revealed: theirs != nil, noticeQueued: queued)
+            return AnswerWrite(day: day, question: question, answers: after, passDropped: true, revealed: theirs != nil, noticeQueued: queued)
         }
         let written: AnswerWrite
         if GroupCommit.serves(db) {
@@ -249,11 +255,16 @@ struct TodayService: RequestScoped {
         }
         if written.revealed { services.metrics.revealed() }
         if written.noticeQueued { services.scheduler.wake() }
-        return day
+        return written
     }
 
-    /// What an answer's write did, for what follows its commit.
+    /// What an answer's write did: the day it landed on, that day's question and answers as
+    /// the write left them, whether a pass of theirs gave way to it, and what follows its commit.
     struct AnswerWrite: Sendable {
+        let day: LocalDay
+        let question: DailyQuestion?
+        let answers: [DailyAnswer]
+        let passDropped: Bool
         let revealed: Bool
         let noticeQueued: Bool
     }
