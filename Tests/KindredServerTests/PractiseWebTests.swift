@@ -55,6 +55,31 @@ final class PractiseWebTests: XCTestCase {
         }
     }
 
+    /// Today's page reads the bond and its day in one statement (`TodayRead`), as the API does;
+    /// the rest is the session, the nudge and the page's own needs.
+    func testTodaysPageReadsTheDayInOneGo() async throws {
+        try await withApp { app, _ in
+            let counter = QueryCounter()
+            app.middleware.use(counter)
+            let (ana, ben, bond) = try await pairedBrowsers(app)
+            _ = try await ana.get("\(bond)/today")
+            _ = try await ana.post("\(bond)/today", ["text": "Counting, Ana"])
+            _ = try await ben.post("\(bond)/today", ["text": "Counting, Ben"])
+            counter.reset()
+            let page = try await ana.get("\(bond)/today")
+            XCTAssertEqual(page.status, .ok)
+            XCTAssertTrue(page.body.contains("Counting, Ben"), "the revealed day shows the other's answer")
+            let made = counter.count("GET \(bond)/today")
+            print("Round trips for today's page: \(made)")
+            XCTAssertGreaterThan(made, 0)
+            XCTAssertLessThanOrEqual(made, Self.todayPageCeiling, "\(counter.queries("GET \(bond)/today").map { $0.prefix(90) })")
+        }
+    }
+
+    /// As counted on 30 November 2026: the session, the day (one read), the nudge. It was 9
+    /// when the page read the day table by table.
+    static let todayPageCeiling = 3
+
     func testAppreciationsInTheBrowser() async throws {
         try await withApp { app, _ in
             let (ana, ben, bond) = try await pairedBrowsers(app)

@@ -171,15 +171,18 @@ struct PractisePagesController: RouteCollection {
         let nextQuestion: String
     }
 
+    /// The bond and the days around now come from one read (`TodayRead`), as for the API.
     func today(req: Request) async throws -> Response {
-        let context = try await context(req)
+        let user = try req.requireWebUser()
+        let read = try await TodayRead(req).read(try req.bondID(), for: user)
+        let context = Context(user: user, loaded: read.loaded)
         guard context.loaded.snapshot.status != .waiting else {
             struct Waiting: Encodable { let bondTitle: String; let bondURL: String }
             return try await req.page("today-waiting", title: "Today's question", section: "bonds",
                                       Waiting(bondTitle: context.bondTitle, bondURL: context.bondURL))
         }
         do {
-            return try await renderToday(req, context: context, error: nil, draft: nil)
+            return try await renderToday(req, context: context, error: nil, draft: nil, read: read)
         } catch let problem as Problem where problem.code == "bond-ended" {
             // A day after the bond ended there is no question: its past days are what is left.
             return req.redirect(to: .days(context.bondID))
@@ -202,16 +205,30 @@ struct PractisePagesController: RouteCollection {
         }
     }
 
-    private func renderToday(_ req: Request, context: Context, error: String?, draft: String?, status: HTTPStatus = .ok) async throws -> Response {
+    /// `read`, when given, holds the day already (most visits): then nothing more is read for it.
+    private func renderToday(_ req: Request, context: Context, error: String?, draft: String?, status: HTTPStatus = .ok,
+                             read: TodayRead.Rows? = nil) async throws -> Response {
         let service = TodayService(req)
         let day = try await service.today(in: context.loaded)
-        let view = try await service.view(of: day, in: context.loaded, for: context.user)
-        let consistency = try await service.consistency(in: context.loaded, today: day)
+        let view: TodayService.DayView, consistency: Consistency, card: DayCard
+        if let read, let known = try service.view(of: day, from: read, for: context.user) {
+            view = known
+            consistency = read.consistency(today: day)
+            let reactions = known.state == .revealed
+                ? ReactionService.summaries(of: read.reactions.filter { $0.targetKey == day.description }, in: context.loaded,
+                                            for: context.user, cipher: req.kindred.cipher)[day.description]
+                : nil
+            card = DayCard(known, context: context, today: day, reactions: reactions)
+        } else {
+            view = try await service.view(of: day, in: context.loaded, for: context.user)
+            consistency = try await service.consistency(in: context.loaded, today: day)
+            card = try await cards([view], context: context, req: req)[0]
+        }
         let nudge = try await NudgeService(req).status(in: context.loaded, for: context.user, day: view)
         let next = try await BondDayService(req).clock(in: context.loaded).nextTurnover(after: req.kindred.now)
         return try await req.page("today", title: "Today's question", section: "bonds", status: status, TodayPage(
             bondTitle: context.bondTitle, bondURL: context.bondURL, active: context.loaded.snapshot.status == .active,
-            card: try await cards([view], context: context, req: req)[0], consistency: consistency.sentence,
+            card: card, consistency: consistency.sentence,
             answerURL: SiteURL.today(context.bondID).path, historyURL: SiteURL.days(context.bondID).path,
             error: error, draft: draft ?? view.yourText ?? "",
             nudgeURL: nudge.mayNudge ? SiteURL.nudge(context.bondID).path : nil, nudged: nudge.nudgedToday,
