@@ -210,12 +210,11 @@ struct TodayService: RequestScoped {
         // The whole write, notice included, so the notice is queued exactly when the answer lands.
         let write: @Sendable (any Database) async throws -> AnswerWrite = { tx in
             // Read under the lock, so what the request answers with is what it saved against.
-            let question = try await DailyQuestion.query(on: tx).filter(\.$bond.$id == bondID).filter(\.$day == day.description).first()
+            let (question, answers) = try await Self.questionAndAnswers(bondID, day, on: tx)
             if let promptID, let question, question.promptID != promptID {
                 throw Problem(status: .conflict, code: "question-changed",
                               detail: "Today's question changed while you were writing. Your words are still here: have a look at the new question first.")
             }
-            let answers = try await DailyAnswer.query(on: tx).filter(\.$bond.$id == bondID).filter(\.$day == day.description).all()
             let mine = answers.first { $0.$user.id == userID }
             let theirs = answers.first { $0.$user.id != userID }
             guard Reveal.mayWrite(youAnswered: mine != nil, theyAnswered: theirs != nil) else {
@@ -226,7 +225,9 @@ struct TodayService: RequestScoped {
             if let mine {
                 mine.sealedText = try cipher.seal(text, at: mine.place)
                 mine.updatedAt = now
-                try await mine.update(on: tx)
+                try await (tx as! any SQLDatabase).raw("""
+                    UPDATE daily_answers SET text = \(bind: mine.sealedText), updated_at = \(bind: now) WHERE id = \(bind: mine.id!)
+                    """).run()
                 return AnswerWrite(day: day, question: question, answers: answers, passDropped: false, revealed: false, noticeQueued: false)
             }
             let created = try DailyAnswer(bondID: bondID, day: day.description, userID: userID, text: text, cipher: cipher, now: now)
@@ -323,6 +324,25 @@ struct TodayService: RequestScoped {
         }
         return try await view(of: day, in: loaded, for: user)
     }
+
+    /// The day's question and its answers in one statement, rows read field by field (an
+    /// answer's write is the hot write: Fluent's query builder finds fields by reflection).
+    private static func questionAndAnswers(_ bondID: UUID, _ day: LocalDay, on tx: any Database) async throws -> (DailyQuestion?, [DailyAnswer]) {
+        guard let sql = tx as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let rows = try await sql.raw("""
+            SELECT \(unsafeRaw: dayColumns) FROM daily_questions q LEFT JOIN daily_answers a ON a.bond_id = q.bond_id AND a.day = q.day
+            WHERE q.bond_id = \(bind: bondID) AND q.day = \(bind: day.description)
+            """).all()
+        guard let first = rows.first else {
+            // No question row: whatever answers there are, as before there were questions to join.
+            return (nil, try await DailyAnswer.query(on: tx).filter(\.$bond.$id == bondID).filter(\.$day == day.description).all())
+        }
+        let answers = try rows.filter { try !$0.decodeNil(column: "a_id") }.map { try $0.model(DailyAnswer.self, prefix: "a") }
+        return (try first.model(DailyQuestion.self, prefix: "q"), answers)
+    }
+
+    private static let dayColumns = (PrefixedColumns.select(DailyQuestion.self, from: "q", as: "q")
+        + PrefixedColumns.select(DailyAnswer.self, from: "a", as: "a")).joined(separator: ", ")
 
     /// Takes the day's row lock before reading, so two members acting at the same instant
     /// (on any node) are applied one after the other.
