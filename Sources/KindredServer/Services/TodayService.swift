@@ -225,7 +225,8 @@ struct TodayService: RequestScoped {
             if let mine {
                 mine.sealedText = try cipher.seal(text, at: mine.place)
                 mine.updatedAt = now
-                try await (tx as! any SQLDatabase).raw("""
+                guard let sql = tx as? any SQLDatabase else { throw Abort(.internalServerError) }
+                try await sql.raw("""
                     UPDATE daily_answers SET text = \(bind: mine.sealedText), updated_at = \(bind: now) WHERE id = \(bind: mine.id!)
                     """).run()
                 return AnswerWrite(day: day, question: question, answers: answers, passDropped: false, revealed: false, noticeQueued: false)
