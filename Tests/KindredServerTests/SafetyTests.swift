@@ -110,7 +110,9 @@ final class SafetyTests: XCTestCase {
             XCTAssertTrue(result.body.contains("Saved for you only"))
             for path in [bond, "/bonds", "\(bond)/today", "\(bond)/measure", "/settings", "/settings/security", "/support/saved"] {
                 let page = try await ben.get(path)
-                XCTAssertFalse(page.body.contains("money"), path)
+                // What Ana's result showed her (not the word "money": the day's question may say it).
+                XCTAssertFalse(page.body.contains("0808 2000 247"), path)
+                XCTAssertFalse(page.body.contains("A short safety plan"), path)
                 XCTAssertFalse(page.body.contains("Saved for you only"), path)
                 XCTAssertFalse(page.body.contains("answered yes"), "\(path) shows a saved check")
             }
