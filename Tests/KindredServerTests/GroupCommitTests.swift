@@ -66,14 +66,41 @@ final class GroupCommitTests: XCTestCase {
         XCTFail("the writer never held \(count) waiting jobs")
     }
 
+    /// A writer whose first batch (one write, "first", id 1) is held open at a gate, so what is
+    /// submitted meanwhile queues for the next batch.
+    private struct Held {
+        let sql: any SQLDatabase
+        let writer: GroupCommit
+        let gate: Gate
+        let db: any Database
+        let first: Task<Int, any Error>
+    }
+
+    /// `existing`: rows stored before the writer starts.
+    private func holdFirstBatch(_ app: Application, existing: [(Int, String)] = []) async throws -> Held {
+        let sql = try await probeTable(app)
+        for (id, note) in existing { _ = try await Self.insert(id, note)(app.db) }
+        let writer = GroupCommit(lockStatement: KindredServices.answerWritesLock)
+        let gate = Gate(), db = app.db
+        let insertFirst = Self.insert(1, "first")
+        let first = Task { [writer, gate, db] () async throws -> Int in
+            try await writer.submit(on: db) { tx in await gate.wait(); return try await insertFirst(tx) }
+        }
+        try await waitUntil(gate)
+        return Held(sql: sql, writer: writer, gate: gate, db: db, first: first)
+    }
+
+    /// Submits `work` behind the held batch and waits until it is queued there, `count` in all.
+    private func queue(_ held: Held, _ count: Int, _ work: @escaping @Sendable (any Database) async throws -> Int) async throws -> Task<Int, any Error> {
+        let task = Task { [writer = held.writer, db = held.db] in try await writer.submit(on: db, work) }
+        try await waitUntil(held.writer, holds: count)
+        return task
+    }
+
     func testWritesArrivingTogetherShareOneTransactionAndAllLand() async throws {
         try await withApp { app, _ in
-            let sql = try await probeTable(app)
-            let writer = GroupCommit(lockStatement: "UPDATE daily_questions SET prompt_id = prompt_id WHERE 1 = 0")
-            let gate = Gate()
-            let db = app.db
-            let first = Task { try await writer.submit(on: db) { tx in await gate.wait(); return try await Self.insert(1, "first")(tx) } }
-            try await waitUntil(gate)
+            let held = try await holdFirstBatch(app)
+            let sql = held.sql, writer = held.writer, gate = held.gate, db = held.db, first = held.first
             let rest = (2...5).map { id in Task { try await writer.submit(on: db, Self.insert(id, "then \(id)")) } }
             try await waitUntil(writer, holds: 4)
             gate.open()
@@ -93,20 +120,11 @@ final class GroupCommitTests: XCTestCase {
 
     func testARefusalFailsOnlyItsOwnRequest() async throws {
         try await withApp { app, _ in
-            let sql = try await probeTable(app)
-            let writer = GroupCommit(lockStatement: "UPDATE daily_questions SET prompt_id = prompt_id WHERE 1 = 0")
-            let gate = Gate()
-            let db = app.db
-            let first = Task { try await writer.submit(on: db) { tx in await gate.wait(); return try await Self.insert(1, "first")(tx) } }
-            try await waitUntil(gate)
-            let before = Task { try await writer.submit(on: db, Self.insert(2, "before the refusal")) }
-            try await waitUntil(writer, holds: 1)
-            let refused = Task { () async throws -> Int in
-                try await writer.submit(on: db) { _ in throw Problem(status: .conflict, code: "answers-revealed", detail: "No.") }
-            }
-            try await waitUntil(writer, holds: 2)
-            let after = Task { try await writer.submit(on: db, Self.insert(3, "after the refusal")) }
-            try await waitUntil(writer, holds: 3)
+            let held = try await holdFirstBatch(app)
+            let sql = held.sql, writer = held.writer, gate = held.gate, first = held.first
+            let before = try await queue(held, 1, Self.insert(2, "before the refusal"))
+            let refused = try await queue(held, 2) { _ in throw Problem(status: .conflict, code: "answers-revealed", detail: "No.") }
+            let after = try await queue(held, 3, Self.insert(3, "after the refusal"))
             gate.open()
             _ = try await first.value
             _ = try await before.value
@@ -126,19 +144,11 @@ final class GroupCommitTests: XCTestCase {
 
     func testADatabaseErrorRollsTheBatchBackAndEveryOtherWriteStillLands() async throws {
         try await withApp { app, _ in
-            let sql = try await probeTable(app)
-            try await sql.raw("INSERT INTO group_commit_probe (id, note) VALUES (9, 'already there')").run()
-            let writer = GroupCommit(lockStatement: "UPDATE daily_questions SET prompt_id = prompt_id WHERE 1 = 0")
-            let gate = Gate()
-            let db = app.db
-            let first = Task { try await writer.submit(on: db) { tx in await gate.wait(); return try await Self.insert(1, "first")(tx) } }
-            try await waitUntil(gate)
-            let before = Task { try await writer.submit(on: db, Self.insert(2, "before the clash")) }
-            try await waitUntil(writer, holds: 1)
-            let clash = Task { try await writer.submit(on: db, Self.insert(9, "a second row 9")) }
-            try await waitUntil(writer, holds: 2)
-            let after = Task { try await writer.submit(on: db, Self.insert(3, "after the clash")) }
-            try await waitUntil(writer, holds: 3)
+            let held = try await holdFirstBatch(app, existing: [(9, "already there")])
+            let sql = held.sql, gate = held.gate, first = held.first
+            let before = try await queue(held, 1, Self.insert(2, "before the clash"))
+            let clash = try await queue(held, 2, Self.insert(9, "a second row 9"))
+            let after = try await queue(held, 3, Self.insert(3, "after the clash"))
             gate.open()
             _ = try await first.value
             let beforeID = try await before.value, afterID = try await after.value

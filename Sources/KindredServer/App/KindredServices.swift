@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import NIOConcurrencyHelpers
 import NIOPosix
+import SQLKit
 import Vapor
 import KindredCore
 
@@ -26,7 +27,9 @@ public final class KindredServices: Sendable {
     /// What `/metrics` reports for this node.
     let metrics = KindredMetrics()
     /// Group commit for answers to the question of the day on SQLite (`GroupCommit`).
-    let answerWrites = GroupCommit(lockStatement: "UPDATE daily_questions SET prompt_id = prompt_id WHERE 1 = 0")
+    let answerWrites = GroupCommit(lockStatement: KindredServices.answerWritesLock)
+    /// Takes SQLite's writer lock for a batch of answers, changing nothing.
+    static var answerWritesLock: SQLQueryString { "UPDATE daily_questions SET prompt_id = prompt_id WHERE 1 = 0" }
 
     /// Loads the Web Push key (and makes it on first run) beside the configuration's data.
     public convenience init(

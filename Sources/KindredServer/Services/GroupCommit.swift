@@ -28,7 +28,7 @@ actor GroupCommit {
 
     private var waiting: [Entry] = []
     private var draining = false
-    /// How many transactions and jobs this writer has committed (for tests and the benchmark).
+    /// How many transactions and jobs this writer has committed (for tests).
     private(set) var batches = 0
     private(set) var jobs = 0
     /// Jobs queued behind the batch now committing.

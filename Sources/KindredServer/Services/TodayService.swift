@@ -167,19 +167,14 @@ struct TodayService: RequestScoped {
     /// Writes or changes the member's answer for their today. Race-safe: the day's row is
     /// locked first, so two answers at the same instant are applied one after the other,
     /// and an answer never changes once both are in.
+    /// Saves the answer without reading the day back; returns the day it landed on, with that
+    /// day's question and answers as the write left them. `read`, when given, is this
+    /// request's `TodayRead`, which already says whether the day has its question (one round
+    /// trip fewer).
     /// `promptID`, when given, is the question the person was answering: if it has been swapped
     /// meanwhile, nothing is saved — two answers always answer one question. `openedDay`, when
     /// given, is the day the question was opened for: an answer written across the turnover
     /// lands on that day (`DayControl.landingDay`), never on the next day's question.
-    func answer(_ raw: String, to promptID: String? = nil, openedDay: LocalDay? = nil, in loaded: BondService.Loaded, by user: User) async throws -> DayView {
-        let written = try await write(raw, to: promptID, openedDay: openedDay, in: loaded, by: user)
-        return try await view(of: written.day, in: loaded, for: user)
-    }
-
-    /// `answer` without reading the day back; returns the day the answer landed on, with that
-    /// day's question and answers as the write left them. `read`, when given, is this
-    /// request's `TodayRead`, which already says whether the day has its question (one round
-    /// trip fewer).
     func write(_ raw: String, to promptID: String? = nil, openedDay: LocalDay? = nil, in loaded: BondService.Loaded,
                read: TodayRead.Rows? = nil, by user: User) async throws -> AnswerWrite {
         try loaded.requireActive(waitingDetail: "The question of the day begins once the other person has joined.")
@@ -335,7 +330,7 @@ struct TodayService: RequestScoped {
             WHERE q.bond_id = \(bind: bondID) AND q.day = \(bind: day.description)
             """).all()
         guard let first = rows.first else {
-            // No question row: whatever answers there are, as before there were questions to join.
+            // No question row (one is made before any answer, so this should not happen): the answers alone.
             return (nil, try await DailyAnswer.query(on: tx).filter(\.$bond.$id == bondID).filter(\.$day == day.description).all())
         }
         let answers = try rows.filter { try !$0.decodeNil(column: "a_id") }.map { try $0.model(DailyAnswer.self, prefix: "a") }

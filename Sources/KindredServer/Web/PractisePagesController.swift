@@ -195,10 +195,11 @@ struct PractisePagesController: RouteCollection {
         do {
             let promptID = try? req.content.get(String.self, at: "promptId")
             let opened = (try? req.content.get(String.self, at: "day")).flatMap(LocalDay.init(string:))
-            let view = try await TodayService(req).answer(text, to: promptID, openedDay: opened, in: context.loaded, by: context.user)
+            // Only where it landed is needed: the page it redirects to reads the day afresh.
+            let written = try await TodayService(req).write(text, to: promptID, openedDay: opened, in: context.loaded, by: context.user)
             // Written across the turnover: it landed on its own day, which is where to see it.
             let today = try await TodayService(req).today(in: context.loaded)
-            return req.redirect(to: view.day == today ? .today(context.bondID) : .day(context.bondID, view.day.description), flash: .answerSaved)
+            return req.redirect(to: written.day == today ? .today(context.bondID) : .day(context.bondID, written.day.description), flash: .answerSaved)
         } catch let problem as Problem where !problem.fieldErrors.isEmpty || problem.status == .conflict {
             return try await renderToday(req, context: context, error: problem.fieldErrors.first?.message ?? problem.detail,
                                          draft: text, status: problem.status)
