@@ -6,10 +6,10 @@ import XCTVapor
 /// The web app's paths are written once, in `SitePath`: its routes are registered from it,
 /// and every link (`SiteURL`, and the fixed links in templates) names one of them.
 final class SiteRoutesTests: XCTestCase {
-    /// Routes that are not web pages: the API, health, metrics, the calendar feeds.
+    /// Routes outside `SitePath`: the API (its paths are `openapi.yaml`'s), health and metrics.
     private static func isWebPage(_ route: Route) -> Bool {
         let first = route.path.first?.description ?? ""
-        return !["api", "healthz", "readyz", "metrics", "calendar"].contains(first)
+        return !["api", "healthz", "readyz", "metrics"].contains(first)
     }
 
     private static func pattern(of route: Route) -> String {
@@ -43,7 +43,7 @@ final class SiteRoutesTests: XCTestCase {
         .pauseRitual(bond, other), .editRitual(bond, other), .deleteRitual(bond, other), .ritualOccurrence(bond, other, day: "2026-11-30"),
         .checkin(bond), .conversation(bond), .conversationNext(bond), .conversationFinish(bond), .bondSettings(bond), .themes(bond),
         .todayPass(bond), .todaySwap(bond), .nudge(bond), .dayReaction(bond, "2026-11-30"), .appreciationReaction(bond, other),
-        .together(bond), .calendarFeeds(bond), .revokeCalendarFeed(bond, other), .reminders, .pushSubscriptions,
+        .together(bond), .calendarFeeds(bond), .calendarFeed(secret: "s3cret"), .revokeCalendarFeed(bond, other), .reminders, .pushSubscriptions,
         .removePushSubscription(other), .unsubscribe(token: "t0ken"), .forgotPassword, .resetPassword(token: "t0ken"),
         .confirmSignup(token: "t0ken"), .inviteEmail(bond), .support, .savedChecks, .deleteSavedCheck(other), .deviceSafety, .devices,
         .endSession(other), .revokeToken(other), .signOutEverywhere, .securityLog, .export, .exportCSV, .quickExit, .exit(token: "t0ken"),
@@ -59,7 +59,7 @@ final class SiteRoutesTests: XCTestCase {
              .bondInvites, .revokeInvite, .leaveBond, .join, .measureOverview, .measure, .takeMeasure, .sharing, .today, .days, .day,
              .dayReplies, .appreciations, .rituals, .ritual, .ritualResponse, .pauseRitual, .editRitual, .deleteRitual, .ritualOccurrence,
              .checkin, .conversation, .conversationNext, .conversationFinish, .bondSettings, .themes, .todayPass, .todaySwap, .nudge,
-             .dayReaction, .appreciationReaction, .together, .calendarFeeds, .revokeCalendarFeed, .reminders, .pushSubscriptions,
+             .dayReaction, .appreciationReaction, .together, .calendarFeeds, .calendarFeed, .revokeCalendarFeed, .reminders, .pushSubscriptions,
              .removePushSubscription, .unsubscribe, .forgotPassword, .resetPassword, .confirmSignup, .inviteEmail, .support, .savedChecks,
              .deleteSavedCheck, .deviceSafety, .devices, .endSession, .revokeToken, .signOutEverywhere, .securityLog, .export, .exportCSV,
              .quickExit, .exit, .repairs, .repair, .repairSteps, .deleteRepair, .desires, .confirmAdult, .weeklyPlan, .plans, .plan,
@@ -85,6 +85,7 @@ final class SiteRoutesTests: XCTestCase {
         XCTAssertEqual(SiteURL.takeMeasure(Self.bond, "eis", predict: true).path, "/bonds/\(Self.bond)/measure/eis/take?mode=predict")
         XCTAssertEqual(SiteURL.exit(token: "abc").path, "/exit?t=abc")
         XCTAssertEqual(SiteURL.registerProfessional.path, "/register?as=professional")
+        XCTAssertEqual(SiteURL.calendarFeed(secret: "s3cret").path, "/calendar/s3cret.ics")
     }
 
     func testPatternsMatchOnlyWhatTheyServe() {

@@ -10,7 +10,7 @@ struct CalendarFeedsAPIController: RouteCollection {
         feeds.get(use: list)
         feeds.post(use: make)
         feeds.delete(":feedID", use: revoke)
-        routes.get("calendar", ":file", use: feed)
+        routes.get(.calendarFeed, use: feed)
     }
 
     private let practise = PractiseAPIController()

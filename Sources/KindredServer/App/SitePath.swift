@@ -1,6 +1,6 @@
 import Vapor
 
-/// Every path the web app serves, written once. Routes are registered from these patterns
+/// Every path the site serves outside the API, written once. Routes are registered from these patterns
 /// (`RoutesBuilder.get(_:use:)`), and `SiteURL` fills them in to link and redirect, so a
 /// link cannot point at a path nobody serves. `:name` marks a parameter.
 enum SitePath: String, CaseIterable, Sendable {
@@ -48,6 +48,8 @@ enum SitePath: String, CaseIterable, Sendable {
     case together = "/bonds/:bondID/together"
     case calendarFeeds = "/bonds/:bondID/calendar-feeds"
     case revokeCalendarFeed = "/bonds/:bondID/calendar-feeds/:feedID/delete"
+    /// The feed itself, fetched by a calendar app with no sign-in: `:file` is the secret + `.ics`.
+    case calendarFeed = "/calendar/:file"
     // Measure
     case measureOverview = "/bonds/:bondID/measure"
     case measure = "/bonds/:bondID/measure/:key"

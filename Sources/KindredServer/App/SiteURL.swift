@@ -49,6 +49,7 @@ enum SiteURL {
     case appreciationReaction(BondID, UUID)
     case together(BondID)
     case calendarFeeds(BondID)
+    case calendarFeed(secret: String)
     case revokeCalendarFeed(BondID, UUID)
     case reminders
     case pushSubscriptions
@@ -148,6 +149,7 @@ enum SiteURL {
         case .appreciationReaction(let id, let note): (.appreciationReaction, [id.description, note.pathValue], nil)
         case .together(let id): (.together, [id.description], nil)
         case .calendarFeeds(let id): (.calendarFeeds, [id.description], nil)
+        case .calendarFeed(let secret): (.calendarFeed, [secret + ".ics"], nil)
         case .revokeCalendarFeed(let id, let feed): (.revokeCalendarFeed, [id.description, feed.pathValue], nil)
         case .reminders: (.reminders, [], nil)
         case .pushSubscriptions: (.pushSubscriptions, [], nil)

@@ -38,7 +38,7 @@ struct CalendarFeedService: RequestScoped {
         feed.includeDaily = includeDaily
         feed.createdAt = services.now
         try await feed.create(on: db)
-        return Made(feed: feed, url: baseURL + "/calendar/\(secret).ics")
+        return Made(feed: feed, url: baseURL + SiteURL.calendarFeed(secret: secret).path)
     }
 
     func list(in loaded: BondService.Loaded, for user: User) async throws -> [CalendarFeedLink] {
