@@ -7,8 +7,8 @@ struct BondsAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let signedIn = routes.grouped(BearerAuthMiddleware())
         signedIn.post("bonds", use: create)
-        signedIn.get("bonds", use: list)
-        signedIn.get("bonds", ":bondID", use: show)
+        signedIn.get("bonds", use: list).readingWithToken(.bonds)
+        signedIn.get("bonds", ":bondID", use: show).readingWithToken(.bond)
         signedIn.post("bonds", ":bondID", "leave", use: leave)
         signedIn.post("bonds", ":bondID", "invites", use: createInvite)
         signedIn.get("bonds", ":bondID", "invites", use: listInvites)

@@ -12,8 +12,8 @@ struct MeasureAPIController: RouteCollection {
         signedIn.get("bonds", ":bondID", "assessments", use: list)
         signedIn.get("bonds", ":bondID", "assessments", ":assessmentID", use: show)
         signedIn.patch("bonds", ":bondID", "assessments", ":assessmentID", use: share)
-        signedIn.get("bonds", ":bondID", "measures", ":key", use: measure)
-        signedIn.get("bonds", ":bondID", "dashboard", use: dashboard)
+        signedIn.get("bonds", ":bondID", "measures", ":key", use: measure).readingWithToken(.bond)
+        signedIn.get("bonds", ":bondID", "dashboard", use: dashboard).readingWithToken(.bond)
     }
 
     func instruments(req: Request) async throws -> [InstrumentSummaryDTO] {
@@ -81,17 +81,19 @@ struct MeasureAPIController: RouteCollection {
         guard let instrument = req.kindred.content.instrument(req.parameters.get("key") ?? ""), instrument.applies(to: loaded.bond.kind) else {
             throw Problem.notFound("There is no such questionnaire for this bond.")
         }
-        return MeasureDTO(try await AssessmentService(req).overview(of: instrument, in: loaded, for: user))
+        let cards = try await AssessmentService(req).cards(in: loaded, for: user)
+        guard let card = cards.first(where: { $0.measure.instrument.key == instrument.key }) else { throw Abort(.internalServerError) }
+        return card.at(req.kindred.now)
     }
 
     func dashboard(req: Request) async throws -> DashboardDTO {
         let user = try req.requireUser()
         let loaded = try await BondService(req).load(try req.bondID(), for: user)
-        let overviews = try await AssessmentService(req).overviews(in: loaded, for: user)
+        let now = req.kindred.now
+        let measures = try await AssessmentService(req).cards(in: loaded, for: user).map { $0.at(now) }
         return DashboardDTO(
-            bondId: loaded.bond.id!, status: loaded.snapshot.status,
-            measures: overviews.map(MeasureDTO.init),
-            due: loaded.snapshot.status == .ended ? [] : overviews.filter(\.isDue).map(\.instrument.key)
+            bondId: loaded.bond.id!, status: loaded.snapshot.status, measures: measures,
+            due: loaded.snapshot.status == .ended ? [] : measures.filter(\.due).map(\.instrument.key)
         )
     }
 }

@@ -179,8 +179,8 @@ struct MeasureDTO: Content {
     let instrument: InstrumentSummaryDTO
     let latest: ResultBriefDTO?
     let trend: Trend?
-    let due: Bool
-    let nextDueAt: Date?
+    private(set) var due: Bool
+    private(set) var nextDueAt: Date?
     let partnerLatest: ResultBriefDTO?
     let comparison: ComparisonDTO?
     /// How well you predicted them.
@@ -208,6 +208,14 @@ struct MeasureDTO: Content {
             UnderstandingDTO(understanding: $0.understanding, meanAbsoluteDifference: ($0.meanAbsoluteDifference * 100).rounded() / 100,
                              predictedAt: $0.predictedAt, items: nil)
         }
+    }
+
+    /// The same card, due or not as of another hour (`MeasureCard`).
+    func due(_ due: Bool, next: Date?) -> MeasureDTO {
+        var card = self
+        card.due = due
+        card.nextDueAt = next
+        return card
     }
 }
 

@@ -28,6 +28,8 @@ public final class KindredServices: Sendable {
     let metrics = KindredMetrics()
     /// Group commit for answers to the question of the day on SQLite (`GroupCommit`).
     let answerWrites = GroupCommit(lockStatement: KindredServices.answerWritesLock)
+    /// Dashboards already built, each under the bond's measure version (`DashboardCards`).
+    let dashboards = DashboardCards(capacity: 2048)
     /// Takes SQLite's writer lock for a batch of answers, changing nothing.
     static var answerWritesLock: SQLQueryString { "UPDATE daily_questions SET prompt_id = prompt_id WHERE 1 = 0" }
 

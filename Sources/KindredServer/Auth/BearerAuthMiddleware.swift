@@ -6,20 +6,27 @@ import Vapor
 /// API authentication: `Authorization: Bearer <token>`. Cookies are ignored under
 /// `/api`, so no API call can be forged from another site's page.
 struct BearerAuthMiddleware: AsyncMiddleware {
-    private static let lookup = "SELECT " + (PrefixedColumns.select(APIToken.self, from: "t", as: "t")
-        + PrefixedColumns.select(User.self, from: "u", as: "u")).joined(separator: ", ")
-        + " FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash ="
+    private static let tokenColumns = PrefixedColumns.select(APIToken.self, from: "t", as: "t") + PrefixedColumns.select(User.self, from: "tu", as: "tu")
+    private static let lookup = "SELECT " + tokenColumns.joined(separator: ", ") + " FROM api_tokens t JOIN users tu ON tu.id = t.user_id WHERE t.token_hash ="
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard let bearer = request.headers.bearerAuthorization else { throw Problem.unauthorized() }
         guard let sql = request.db as? any SQLDatabase else { throw Abort(.internalServerError) }
-        // Every API request starts here: one statement written once, read field by field.
-        guard let row = try await sql.raw("\(unsafeRaw: Self.lookup) \(bind: Secrets.sha256(bearer.token))").first()
-        else {
+        // Every API request starts here: one statement written once, read field by field; on a
+        // route marked `readingWithToken`, the same statement brings its bond rows too.
+        let hash = Secrets.sha256(bearer.token), read = request.route?.readWithToken
+        let bondID = request.parameters.get("bondID").flatMap(UUID.init(uuidString:))
+        let rows: [any SQLRow], fetching = FetchedBonds.statement(read, bondID: bondID, tokenColumns: Self.tokenColumns, hash: hash)
+        if let fetching {
+            rows = try await sql.raw(fetching).all()
+        } else {
+            rows = try await sql.raw("\(unsafeRaw: Self.lookup) \(bind: hash)").first().map { [$0] } ?? []
+        }
+        guard let row = rows.first else {
             throw Problem.unauthorized("That token is not valid. It may have been revoked; create a new one.")
         }
         let token = try row.model(APIToken.self, prefix: "t")
-        let user = try row.model(User.self, prefix: "u")
+        let user = try row.model(User.self, prefix: "tu")
         let now = request.kindred.now
         switch request.kindred.tokenPolicy.state(lastUsedAt: token.lastUsedAt, createdAt: token.createdAt, expiresAt: token.expiresAt, now: now) {
         case .expired:
@@ -40,6 +47,9 @@ struct BearerAuthMiddleware: AsyncMiddleware {
         }
         request.apiToken = token
         request.currentUser = user
+        if let read, fetching != nil {
+            request.fetchedBonds = FetchedBonds(read: read, userID: try user.requireID(), bondID: bondID, rows: try FetchedBonds.rows(rows))
+        }
         return try await next.respond(to: request)
     }
 }

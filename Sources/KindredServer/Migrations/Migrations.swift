@@ -63,5 +63,7 @@ extension Migrations {
         add(CreateProfessionalAccess())
         // 010 — performance: start-up finds unbound sealed values through an index (issue 15).
         add(CreateUnboundSealedIndexes())
+        // 011 — performance: a bond's dashboard is kept until its results change (issue 15).
+        add(UpdateBondsAddMeasureVersion())
     }
 }

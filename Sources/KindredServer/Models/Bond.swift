@@ -20,6 +20,9 @@ final class Bond: Model, @unchecked Sendable {
     @OptionalField(key: "day_clock") var dayClock: String?
     /// Marked long-distance by either member: suggestions favour what works apart.
     @OptionalField(key: "long_distance") var longDistance: Bool?
+    /// Raised by the database whenever a result in the bond changes (migration 011); a
+    /// dashboard is kept under it (`DashboardCards`). Never written here.
+    @OptionalField(key: "measure_version") var measureVersion: Int?
 
     init() {}
 
@@ -31,6 +34,7 @@ final class Bond: Model, @unchecked Sendable {
         self.id = UUID()
         self.kind = kind
         self.createdAt = now
+        self.measureVersion = 0
         self.sealedName = try name.map { try cipher.seal($0, at: namePlace) }
     }
 

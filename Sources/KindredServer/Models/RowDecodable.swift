@@ -44,6 +44,7 @@ extension Bond: RowDecodable {
         try $id.output(from: row); try $kind.output(from: row); try $sealedName.output(from: row)
         try $createdAt.output(from: row); try $endedAt.output(from: row); try $themeDecks.output(from: row)
         try $themeDepth.output(from: row); try $dayClock.output(from: row); try $longDistance.output(from: row)
+        try $measureVersion.output(from: row)
     }
 }
 

@@ -8,6 +8,24 @@ import Vapor
 struct BondService: RequestScoped {
     let db: any Database
     let services: KindredServices
+    /// Rows fetched with the request's token (`ReadWithToken`): the first read takes them.
+    private let fetched: FetchedBonds?
+
+    init(db: any Database, services: KindredServices) {
+        self.db = db
+        self.services = services
+        fetched = nil
+    }
+
+    init(_ req: Request) {
+        self.init(db: req.db, services: req.kindred, fetched: req.fetchedBonds)
+    }
+
+    private init(db: any Database, services: KindredServices, fetched: FetchedBonds?) {
+        self.db = db
+        self.services = services
+        self.fetched = fetched
+    }
 
     static let notFound = Problem.notFound("There is no bond here — or you are not in it.")
 
@@ -26,6 +44,9 @@ struct BondService: RequestScoped {
 
     /// The bond if `user` is (or was) one of its members; 404 otherwise.
     func load(_ bondID: BondID, for user: User) async throws -> Loaded {
+        if let fetched, fetched.read == .bond, fetched.bondID == bondID.rawValue, fetched.userID == user.id, let rows = fetched.take() {
+            return try assemble(bondID, bond: rows.first?.bond, members: rows.first?.members ?? [], for: user)
+        }
         // The bond, its members and their accounts in one round trip (every bond route starts
         // here). A bond with no member is no one's: no row, so 404 like any other.
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
@@ -62,23 +83,20 @@ struct BondService: RequestScoped {
     /// One round trip whatever the number of bonds: each bond with all its members.
     func list(for user: User) async throws -> [Loaded] {
         let userID = try user.requireID()
-        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
-        let rows = try await sql.raw("""
-            \(unsafeRaw: Self.listColumns) FROM bond_members mine JOIN bonds b ON b.id = mine.bond_id
-            JOIN bond_members m ON m.bond_id = b.id JOIN users u ON u.id = m.user_id
-            WHERE mine.user_id = \(bind: userID)
-            """).all()
-        var bonds: [UUID: Bond] = [:]
-        var membersByBond: [UUID: [(member: BondMember, user: User)]] = [:]
-        for row in rows {
-            let member = try row.model(BondMember.self, prefix: "m")
-            let bondID = member.$bond.id
-            if bonds[bondID] == nil { bonds[bondID] = try row.model(Bond.self, prefix: "b") }
-            membersByBond[bondID, default: []].append((member, try row.model(User.self, prefix: "u")))
+        let read: [FetchedBonds.Rows]
+        if let fetched, fetched.read == .bonds, fetched.userID == userID, let rows = fetched.take() {
+            read = rows
+        } else {
+            guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+            read = try FetchedBonds.rows(try await sql.raw("""
+                \(unsafeRaw: Self.listColumns) FROM bond_members mine JOIN bonds b ON b.id = mine.bond_id
+                JOIN bond_members m ON m.bond_id = b.id JOIN users u ON u.id = m.user_id
+                WHERE mine.user_id = \(bind: userID)
+                """).all())
         }
         let order: [BondStatus: Int] = [.active: 0, .waiting: 1, .ended: 2]
-        return bonds.values.map { bond in
-            let members = (membersByBond[bond.id!] ?? []).sorted { $0.member.slot < $1.member.slot }
+        return read.map { bond, members in
+            let members = members.sorted { $0.member.slot < $1.member.slot }
             let snapshot = BondSnapshot(
                 id: BondID(bond.id!), kind: bond.kind, endedAt: bond.endedAt,
                 memberIDs: members.map { UserID($0.0.$user.id) }

@@ -1,0 +1,72 @@
+import XCTVapor
+@testable import KindredServer
+
+/// The hot bond routes read their bond in the bearer token's own statement (issue 15): one
+/// round trip where there were two, and every answer — including every refusal — as before.
+final class ReadWithTokenTests: XCTestCase {
+    func testOneStatementAuthenticatesAndReadsTheBond() async throws {
+        try await withApp { app, _ in
+            let counter = QueryCounter()
+            app.middleware.use(counter)
+            let (ana, ben, bond) = try await app.pair(kind: "romantic")
+            _ = try await app.send(.GET, "/api/v1/bonds/\(bond)/dashboard", token: ana.token)
+            for path in ["/api/v1/bonds/\(bond)", "/api/v1/bonds", "/api/v1/bonds/\(bond)/dashboard", "/api/v1/bonds/\(bond)/measures/eis"] {
+                counter.reset()
+                let response = try await app.send(.GET, path, token: ana.token)
+                XCTAssertEqual(response.status, .ok, "\(path): \(response.body)")
+                XCTAssertEqual(counter.count("GET \(path)"), 1, "\(path): \(counter.queries("GET \(path)").map { $0.prefix(90) })")
+            }
+            let shown = try await app.send(.GET, "/api/v1/bonds/\(bond)", token: ben.token)
+            XCTAssertEqual(shown.json["status"] as? String, "active")
+            XCTAssertEqual((shown.json["members"] as? [[String: Any]])?.map { $0["displayName"] as? String }, ["Ana", "Ben"], shown.body)
+            let listed = try await app.send(.GET, "/api/v1/bonds", token: ben.token)
+            XCTAssertEqual(listed.jsonArray.map { $0["id"] as? String }, [bond])
+        }
+    }
+
+    func testRefusalsAreAsBefore() async throws {
+        try await withApp { app, _ in
+            let (ana, _, bond) = try await app.pair()
+            let cal = try await app.person("Cal")
+            for path in ["/api/v1/bonds/\(bond)", "/api/v1/bonds/\(bond)/dashboard", "/api/v1/bonds/\(bond)/measures/eis"] {
+                let stranger = try await app.send(.GET, path, token: cal.token)
+                XCTAssertEqual(stranger.status, .notFound, path)
+                XCTAssertFalse(stranger.body.contains("Ana"), "\(path) tells a stranger who is in the bond")
+                let unknown = try await app.send(.GET, path.replacingOccurrences(of: bond, with: UUID().uuidString), token: ana.token)
+                XCTAssertEqual(unknown.status, .notFound, path)
+                let malformed = try await app.send(.GET, path.replacingOccurrences(of: bond, with: "not-a-bond"), token: ana.token)
+                XCTAssertEqual(malformed.status, .notFound, path)
+                let forged = try await app.send(.GET, path, token: "kdr_" + String(repeating: "x", count: 52))
+                XCTAssertEqual(forged.status, .unauthorized, path)
+                XCTAssertFalse(forged.body.contains("Ana"))
+            }
+            let none = try await app.send(.GET, "/api/v1/bonds", token: cal.token)
+            XCTAssertEqual(none.status, .ok)
+            XCTAssertEqual(none.jsonArray.count, 0, "no bond: the token's row alone")
+        }
+    }
+
+    func testATokenThatEndedIsRefusedAndGoneOnTheseRoutesToo() async throws {
+        try await withApp { app, clock in
+            let (ana, _, bond) = try await app.pair()
+            let made = try await app.send(.POST, "/api/v1/tokens", json: ["email": ana.email, "password": ana.password, "name": "Phone", "idleDays": 7])
+            XCTAssertEqual(made.status, .created, made.body)
+            let phone = try XCTUnwrap(made.json["token"] as? String)
+            let working = try await app.send(.GET, "/api/v1/bonds/\(bond)", token: phone)
+            XCTAssertEqual(working.status, .ok)
+            clock.advance(8 * 86_400)
+            let ended = try await app.send(.GET, "/api/v1/bonds/\(bond)", token: phone)
+            XCTAssertEqual(ended.status, .unauthorized)
+            XCTAssertTrue(ended.body.contains("without use"), ended.body)
+            let gone = try await app.send(.GET, "/api/v1/bonds", token: phone)
+            XCTAssertEqual(gone.status, .unauthorized)
+            XCTAssertFalse(gone.body.contains("without use"), "and it is gone: \(gone.body)")
+        }
+    }
+
+    func testTheFetchedRowsAreTakenOnce() throws {
+        let fetched = FetchedBonds(read: .bond, userID: UUID(), bondID: UUID(), rows: [])
+        XCTAssertNotNil(fetched.take())
+        XCTAssertNil(fetched.take(), "a second read in the same request goes to the database")
+    }
+}
