@@ -86,15 +86,23 @@ struct MeasureAPIController: RouteCollection {
         return card.at(req.kindred.now)
     }
 
-    func dashboard(req: Request) async throws -> DashboardDTO {
+    func dashboard(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let loaded = try await BondService(req).load(try req.bondID(), for: user)
         let now = req.kindred.now
         let measures = try await AssessmentService(req).cards(in: loaded, for: user).map { $0.at(now) }
-        return DashboardDTO(
+        // The same cards at the same hours make the same bytes: those sent last are sent again.
+        let hours = measures.map { DashboardCards.Hour(due: $0.due, next: $0.nextDueAt) }
+        let slot = DashboardCards.slot(loaded, viewer: user)
+        if let (key, built) = slot, let body = req.kindred.dashboards.sent(key, built, hours: hours) {
+            return Response(status: .ok, headers: ["Content-Type": "application/json; charset=utf-8"], body: .init(buffer: body))
+        }
+        let response = try await DashboardDTO(
             bondId: loaded.bond.id!, status: loaded.snapshot.status, measures: measures,
             due: loaded.snapshot.status == .ended ? [] : measures.filter(\.due).map(\.instrument.key)
-        )
+        ).encodeResponse(for: req)
+        if let (key, built) = slot, let body = response.body.buffer { req.kindred.dashboards.keepSent(key, built, hours: hours, body: body) }
+        return response
     }
 }
 

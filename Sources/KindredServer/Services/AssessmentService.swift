@@ -166,12 +166,10 @@ struct AssessmentService: RequestScoped {
     /// the bond's results, status and kind are as they were when it was built (`DashboardCards`),
     /// or built afresh from `overviews` and kept.
     func cards(in loaded: BondService.Loaded, for viewer: User) async throws -> [MeasureCard] {
-        let key = DashboardCards.Key(bond: loaded.bond.id!, viewer: try viewer.requireID())
-        // Without a version (a row read some other way) there is nothing to check a card against.
-        let built = loaded.bond.measureVersion.map { DashboardCards.Built(version: $0, status: loaded.snapshot.status, kind: loaded.bond.kind) }
-        if let built, let kept = services.dashboards.lookup(key, built) { return kept }
+        let slot = DashboardCards.slot(loaded, viewer: viewer)
+        if let (key, built) = slot, let kept = services.dashboards.lookup(key, built) { return kept }
         let cards = try await overviews(in: loaded, for: viewer).map(MeasureCard.init)
-        if let built { services.dashboards.keep(key, built, cards) }
+        if let (key, built) = slot { services.dashboards.keep(key, built, cards) }
         return cards
     }
 
