@@ -11,12 +11,14 @@ read GET /api/v1/bonds/{id}/today is measured against a year of them, this fills
       member of seeded bond --writer-index (a bond whose partner never answers) and adds
       writerToken and writerBondId to seed.json, for the write benchmark.
   history --db PATH --days D --decks DIR
-      With the server stopped: for every seeded bond, D days (up to yesterday in the
-      members' time zone) of daily_questions rows and, on most days, both members' answers
-      (some days one, a few none), reusing the genuine sealed texts. Each is bound to its
-      throwaway row, so a copy would not open — and none is opened: the benchmark's requests
-      show today's answers only, and history stops at yesterday. Deterministic; prints one
-      JSON line of counts.
+      With the server stopped: for every seeded bond, D days (up to the day before yesterday
+      by the calendar in the members' time zone) of daily_questions rows and, on most days,
+      both members' answers (some days one, a few none), reusing the genuine sealed texts.
+      Each is bound to its throwaway row, so a copy would not open — and none is opened: the
+      benchmark's requests show the bond's current day only, and history stops before it.
+      A bond's day turns over at its members' waking hour, so in the small hours the
+      calendar's yesterday is still the bond's today: history ends a day earlier than that.
+      Deterministic; prints one JSON line of counts.
 """
 import argparse
 import datetime
@@ -162,10 +164,11 @@ def history(args):
         today = datetime.datetime.now(zoneinfo.ZoneInfo(zone)).date()
         deck = list(by_kind.get(kind) or by_kind["friendship"])
         random.Random(index).shuffle(deck)
-        for back in range(args.days, 0, -1):
+        # Back to D + 1 days, up to 2: never the calendar's yesterday (see the docstring).
+        for back in range(args.days + 1, 1, -1):
             day = today - datetime.timedelta(days=back)
             asked = datetime.datetime(day.year, day.month, day.day, 7, tzinfo=zoneinfo.ZoneInfo(zone)).timestamp()
-            prompt = deck[(args.days - back) % len(deck)]
+            prompt = deck[(args.days + 1 - back) % len(deck)]
             q_rows.append((new_id(model["question_uuid"]), bond_id, day.isoformat(), prompt, stamp(model["question_date"], asked)))
             questions += 1
             roll = rng.random()
