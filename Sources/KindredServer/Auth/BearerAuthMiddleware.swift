@@ -15,7 +15,7 @@ struct BearerAuthMiddleware: AsyncMiddleware {
         // Every API request starts here: one statement written once, read field by field; on a
         // route marked `readingWithToken`, the same statement brings its bond rows too.
         let hash = Secrets.sha256(bearer.token), read = request.route?.readWithToken
-        let bondID = request.parameters.get("bondID").flatMap(UUID.init(uuidString:))
+        let bondID = read == .bond ? request.parameters.get("bondID").flatMap(UUID.init(uuidString:)) : nil
         let rows: [any SQLRow], fetching = FetchedBonds.statement(read, bondID: bondID, tokenColumns: Self.tokenColumns, hash: hash)
         if let fetching {
             rows = try await sql.raw(fetching).all()
