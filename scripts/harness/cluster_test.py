@@ -25,6 +25,11 @@ Two `kindred serve` nodes share one PostgreSQL; nginx round-robins in front. Pro
       holding unsent claims is killed with SIGKILL as the first messages arrive; its claims
       lapse (120 s) and the other node must finish with nothing lost, and nothing doubled but
       at most the one message the killed node had in flight (sent again with its Message-ID).
+  (g) a bond's dashboard, kept by each node under the bond's measure version (issue 15): one
+      member shares a result through one node; the other looks through the other node (twice,
+      so the second is the kept one) and sees it; the first unshares through their node, and the
+      other's very next look through the other node no longer holds it; shared again through
+      the second node, both nodes show it to the other at once.
 Later issues add their races as more race_* functions.
 Prints the counts; exits 1 on any anomaly.
 """
@@ -689,6 +694,74 @@ def race_checkins():
           f"PostgreSQL rows per bond: {dict(per_bond)}")
 
 
+# ---------------------------------------------------------------- (g) dashboards kept by each node
+
+EIS = {"eis1": 4, "eis2": 3, "eis3": 5, "eis4": 4, "eis5": 2}
+
+
+def dashboards_across_nodes(count=40):
+    """(g) Each node keeps a bond's dashboard under the bond's measure version, which
+    PostgreSQL raises with every change to a result: a change made through one node must reach
+    the other member's very next look through the other node."""
+    bonds = RACED[:count]
+    print(f"\n==> (g) {len(bonds)} bonds: a result shared, unshared and shared again through one node, "
+          "the other member's dashboard looked at through the other")
+
+    def partner_latest(bond, node, member):
+        c = client(node)
+        r = c.request("GET", f"/api/v1/bonds/{bond['id']}/dashboard", token=bond["members"][member]["token"])
+        c.close()
+        if r.status != 200:
+            return r, None
+        eis = next((card for card in r.json().get("measures", []) if card["instrument"]["key"] == "eis"), {})
+        return r, (eis.get("partnerLatest") or {}).get("id")
+
+    def check(k):
+        bond = bonds[k]
+        owner, other = bond["nodes"][0], bond["nodes"][1]
+        token = bond["members"][0]["token"]
+        c = client(owner)
+        taken = c.request("POST", f"/api/v1/bonds/{bond['id']}/assessments",
+                          {"instrument": "eis", "answers": EIS, "mode": "self", "share": True}, token=token)
+        if taken.status != 201:
+            return f"bond {bond['index']}: taking the EIS got {taken.status} {taken.body[:200]!r}"
+        result = taken.json()["id"]
+        for look in ("first", "kept"):
+            r, seen = partner_latest(bond, other, 1)
+            if seen != result:
+                return f"bond {bond['index']}: the other node's {look} look shows {seen!r}, not the shared result ({r.status})"
+        unshared = c.request("PATCH", f"/api/v1/bonds/{bond['id']}/assessments/{result}", {"shared": False}, token=token)
+        c.close()
+        if unshared.status != 200:
+            return f"bond {bond['index']}: unsharing got {unshared.status}"
+        r, seen = partner_latest(bond, other, 1)
+        if r.status != 200 or seen is not None or result.lower().encode() in r.body.lower():
+            return f"bond {bond['index']}: after unsharing through one node, the other still shows it ({r.status}, {seen!r})"
+        c = client(other)
+        again = c.request("PATCH", f"/api/v1/bonds/{bond['id']}/assessments/{result}", {"shared": True}, token=token)
+        c.close()
+        if again.status != 200:
+            return f"bond {bond['index']}: sharing again got {again.status}"
+        for node in (owner, other):
+            r, seen = partner_latest(bond, node, 1)
+            if seen != result:
+                return f"bond {bond['index']}: shared again, a node shows {seen!r} ({r.status})"
+        return None
+
+    outcome = Counter()
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        for problem in pool.map(check, range(len(bonds))):
+            outcome["every look right" if problem is None else "problem"] += 1
+            if problem:
+                anomaly(problem)
+    ids = ",".join(f"'{bond['id']}'::uuid" for bond in bonds)
+    versions = [int(v) for (v,) in psql(f"SELECT measure_version FROM bonds WHERE id IN ({ids})")] if bonds else []
+    if versions and min(versions) < 3:
+        anomaly(f"measure versions after a result, an unshare and a share: lowest {min(versions)} (want at least 3)")
+    RESULTS["dashboards"] = {"bonds": len(bonds), "outcome": dict(outcome), "lowest_measure_version": min(versions, default=None)}
+    print(f"    {dict(outcome)}; lowest measure version {min(versions, default=None)} (a result, an unshare, a share: at least 3)")
+
+
 # ---------------------------------------------------------------- (e) reminders due in one minute
 
 # Whole, half and three-quarter hour offsets on both sides of UTC, one zone in summer time
@@ -1038,7 +1111,8 @@ def race_sign_in_guesses(guesses=200, limit=10):
 
 def main():
     started = time.monotonic()
-    for test in (session_test, race_invite_accepts, race_daily_answers, race_checkins, race_sign_in_guesses, reminders_at_one_minute):
+    for test in (session_test, race_invite_accepts, race_daily_answers, race_checkins, dashboards_across_nodes, race_sign_in_guesses,
+                 reminders_at_one_minute):
         try:
             test()
         except Exception as e:  # a broken step is an anomaly, reported with what we have
