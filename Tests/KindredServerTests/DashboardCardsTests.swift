@@ -29,12 +29,20 @@ final class DashboardCardsTests: XCTestCase {
         (response.json["measures"] as? [[String: Any]])?.first { ($0["instrument"] as? [String: Any])?["key"] as? String == "eis" }
     }
 
+    /// Dashboards served from kept cards, as `/metrics` counts them.
+    func kept(_ app: Application) async throws -> Int {
+        let metrics = try await app.send(.GET, "/metrics", token: MetricsTests.token)
+        XCTAssertEqual(metrics.status, .ok)
+        let line = metrics.body.split(separator: "\n").first { $0.hasPrefix(#"kindred_dashboards_total{cards="kept"} "#) }
+        return Int(line?.split(separator: " ").last ?? "0") ?? -1
+    }
+
     func version(_ app: Application, _ bond: String) async throws -> Int? {
         try await Bond.find(UUID(uuidString: bond), on: app.db)?.measureVersion
     }
 
     func testASecondLookIsTheSameAndReadsNoResults() async throws {
-        try await withApp { app, _ in
+        try await withApp({ $0.metricsToken = MetricsTests.token }) { app, _ in
             let counter = QueryCounter()
             app.middleware.use(counter)
             let (ana, ben, bond) = try await app.pair(kind: "romantic")
@@ -54,7 +62,8 @@ final class DashboardCardsTests: XCTestCase {
             XCTAssertEqual(counter.count(path), built.count - 1, "\(counter.queries(path).map { $0.suffix(80) })")
             let third = try await dashboard(app, ana, bond)
             XCTAssertEqual(third.body, first.body, "the bytes sent before, sent again")
-            XCTAssertEqual(app.kindred.dashboards.served.kept, 2)
+            let keptLooks = try await kept(app)
+            XCTAssertEqual(keptLooks, 2)
             XCTAssertNotNil(eisCard(second)?["comparison"] as? [String: Any], "both shared: the comparison is there")
             // The other member's dashboard is their own, never the first one's card.
             let bens = try await dashboard(app, ben, bond)
@@ -124,7 +133,7 @@ final class DashboardCardsTests: XCTestCase {
     }
 
     func testWhatIsDueMovesWithTheClockOnAKeptDashboard() async throws {
-        try await withApp { app, clock in
+        try await withApp({ $0.metricsToken = MetricsTests.token }) { app, clock in
             let (ana, _, bond) = try await app.pair()
             _ = try await take(app, ana, bond: bond, answers: lowEIS)
             let fresh = try await dashboard(app, ana, bond)
@@ -133,11 +142,22 @@ final class DashboardCardsTests: XCTestCase {
             let later = try await dashboard(app, ana, bond)
             XCTAssertTrue((later.json["due"] as? [String] ?? []).contains("eis"), "monthly again, with no result written")
             XCTAssertEqual(eisCard(later)?["due"] as? Bool, true)
-            XCTAssertEqual(app.kindred.dashboards.served.kept, 1, "the same kept cards, read at a later hour")
-            // Never taken: due from now, whichever now it is.
-            let swls = (later.json["measures"] as? [[String: Any]])?.first { ($0["instrument"] as? [String: Any])?["key"] as? String == "swls" }
-            let nextDue = try XCTUnwrap(swls?["nextDueAt"] as? String)
-            XCTAssertEqual(ISO8601DateFormatter().date(from: nextDue)?.timeIntervalSince1970 ?? 0, app.kindred.now.timeIntervalSince1970, accuracy: 1)
+            let keptLooks = try await kept(app)
+            XCTAssertEqual(keptLooks, 1, "the same kept cards, read at a later hour")
+            // Never taken: due from now, to the second, whichever now it is. Within that second
+            // the same bytes go out again; the next second, that second.
+            func swlsNextDue(_ response: TestResponse) throws -> Double {
+                let swls = (response.json["measures"] as? [[String: Any]])?.first { ($0["instrument"] as? [String: Any])?["key"] as? String == "swls" }
+                return try XCTUnwrap(ISO8601DateFormatter().date(from: try XCTUnwrap(swls?["nextDueAt"] as? String))).timeIntervalSince1970
+            }
+            XCTAssertEqual(try swlsNextDue(later), app.kindred.now.timeIntervalSince1970.rounded(.down))
+            clock.advance(0.25)
+            let sameSecond = try await dashboard(app, ana, bond)
+            XCTAssertEqual(sameSecond.body, later.body)
+            clock.advance(1)
+            let nextSecond = try await dashboard(app, ana, bond)
+            XCTAssertEqual(try swlsNextDue(nextSecond), app.kindred.now.timeIntervalSince1970.rounded(.down))
+            XCTAssertEqual(try swlsNextDue(nextSecond), try swlsNextDue(later) + 1, accuracy: 0.001)
         }
     }
 

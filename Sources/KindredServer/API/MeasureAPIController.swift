@@ -81,6 +81,7 @@ struct MeasureAPIController: RouteCollection {
         guard let instrument = req.kindred.content.instrument(req.parameters.get("key") ?? ""), instrument.applies(to: loaded.bond.kind) else {
             throw Problem.notFound("There is no such questionnaire for this bond.")
         }
+        // The cards are one per instrument that applies to the bond, so this one is among them.
         let cards = try await AssessmentService(req).cards(in: loaded, for: user)
         guard let card = cards.first(where: { $0.measure.instrument.key == instrument.key }) else { throw Abort(.internalServerError) }
         return card.at(req.kindred.now)

@@ -56,8 +56,8 @@ final class FetchedBonds: Sendable {
         }
     }
 
-    /// The statement for `read` with the token lookup `tokenColumns`/`tokenFrom` (ending in
-    /// the token's `WHERE`, whose hash is bound last), or nil when there is nothing to fetch.
+    /// The token lookup (its columns `tokenColumns`, the token's hash `hash`) with the rows for
+    /// `read` joined on, or nil when there is nothing to fetch (no bond id in the path).
     static func statement(_ read: ReadWithToken?, bondID: UUID?, tokenColumns: [String], hash: String) -> SQLQueryString? {
         let select = "SELECT " + (tokenColumns + ReadWithToken.columns).joined(separator: ", ")
             + " FROM api_tokens t JOIN users tu ON tu.id = t.user_id "

@@ -19,6 +19,8 @@ final class KindredMetrics: Sendable {
                                               helpText: "How long requests took, by method and route pattern.") }
     static var reveals: MetricNameDescriptor { MetricNameDescriptor(namespace: "kindred", metricName: "reveals", unitName: "total",
                                               helpText: "Days revealed (both members answered), counted as they happen on this node.") }
+    static var dashboards: MetricNameDescriptor { MetricNameDescriptor(namespace: "kindred", metricName: "dashboards", unitName: "total",
+                                                 helpText: "Dashboards' cards served on this node, kept from an earlier look or built afresh.") }
     static func gauge(_ name: String, _ help: String) -> MetricNameDescriptor {
         MetricNameDescriptor(namespace: "kindred", metricName: name, unitName: "", helpText: help)
     }
@@ -26,6 +28,11 @@ final class KindredMetrics: Sendable {
     func request(method: String, route: String, status: UInt, took: Duration) {
         registry.makeCounter(descriptor: Self.requests, labels: [("method", method), ("route", route), ("status", String(status))]).increment()
         registry.makeDurationHistogram(descriptor: Self.latency, labels: [("method", method), ("route", route)], buckets: Self.buckets).record(took)
+    }
+
+    /// A dashboard's cards were served: kept (`DashboardCards`) or built from the results.
+    func dashboard(kept: Bool) {
+        registry.makeCounter(descriptor: Self.dashboards, labels: [("cards", kept ? "kept" : "built")]).increment()
     }
 
     /// A day's question became revealed: both members have answered.

@@ -167,7 +167,11 @@ struct AssessmentService: RequestScoped {
     /// or built afresh from `overviews` and kept.
     func cards(in loaded: BondService.Loaded, for viewer: User) async throws -> [MeasureCard] {
         let slot = DashboardCards.slot(loaded, viewer: viewer)
-        if let (key, built) = slot, let kept = services.dashboards.lookup(key, built) { return kept }
+        if let (key, built) = slot, let kept = services.dashboards.lookup(key, built) {
+            services.metrics.dashboard(kept: true)
+            return kept
+        }
+        services.metrics.dashboard(kept: false)
         let cards = try await overviews(in: loaded, for: viewer).map(MeasureCard.init)
         if let (key, built) = slot { services.dashboards.keep(key, built, cards) }
         return cards

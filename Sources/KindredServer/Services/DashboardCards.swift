@@ -17,8 +17,11 @@ struct MeasureCard: Sendable {
     }
 
     func at(_ now: Date) -> MeasureDTO {
-        measure.due(Due.isDue(lastTaken: lastTaken, cadenceDays: cadenceDays, now: now),
-                    next: Due.nextDue(lastTaken: lastTaken, cadenceDays: cadenceDays, now: now))
+        // A card never taken is due from now: to the whole second, as it is sent, so that for
+        // the rest of that second the same bytes can be sent again (`DashboardCards.sent`).
+        let next = Due.nextDue(lastTaken: lastTaken, cadenceDays: cadenceDays, now: now)
+        return measure.due(Due.isDue(lastTaken: lastTaken, cadenceDays: cadenceDays, now: now),
+                           next: lastTaken == nil ? next.map { Date(timeIntervalSince1970: $0.timeIntervalSince1970.rounded(.down)) } : next)
     }
 }
 
@@ -40,7 +43,6 @@ final class DashboardCards: Sendable {
         var sent: (hours: [Hour], body: ByteBuffer)?
     }
     private let entries = NIOLockedValueBox<[Key: Entry]>([:])
-    private let counts = NIOLockedValueBox((kept: 0, built: 0))
     let capacity: Int
 
     init(capacity: Int) { self.capacity = capacity }
@@ -53,9 +55,7 @@ final class DashboardCards: Sendable {
     }
 
     func lookup(_ key: Key, _ built: Built) -> [MeasureCard]? {
-        let found = entries.withLockedValue { $0[key] }.flatMap { $0.built == built ? $0.cards : nil }
-        counts.withLockedValue { found == nil ? ($0.built += 1) : ($0.kept += 1) }
-        return found
+        entries.withLockedValue { $0[key] }.flatMap { $0.built == built ? $0.cards : nil }
     }
 
     func keep(_ key: Key, _ built: Built, _ cards: [MeasureCard]) {
@@ -81,7 +81,4 @@ final class DashboardCards: Sendable {
             entries[key]?.sent = (hours, body)
         }
     }
-
-    /// Dashboards served from kept cards and built afresh since start (for tests).
-    var served: (kept: Int, built: Int) { counts.withLockedValue { $0 } }
 }
