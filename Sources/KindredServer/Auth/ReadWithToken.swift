@@ -78,7 +78,8 @@ final class FetchedBonds: Sendable {
         }
     }
 
-    /// The bonds in the token's rows, each once, with its members in the order read.
+    /// The bonds in rows of bond, member and account columns (prefixed `b`, `m`, `u`: the token's
+    /// statement or `BondService`'s own), each once, with its members in the order read.
     static func rows(_ rows: [any SQLRow]) throws -> [Rows] {
         var order: [UUID] = [], bonds: [UUID: Rows] = [:]
         for row in rows where try !row.decodeNil(column: "m_id") {

@@ -21,7 +21,8 @@ final class Bond: Model, @unchecked Sendable {
     /// Marked long-distance by either member: suggestions favour what works apart.
     @OptionalField(key: "long_distance") var longDistance: Bool?
     /// Raised by the database whenever a result in the bond changes (migration 011); a
-    /// dashboard is kept under it (`DashboardCards`). Never written here.
+    /// dashboard is kept under it (`DashboardCards`). Set to 0 on creation only (Fluent would
+    /// write NULL for it otherwise); never written after.
     @OptionalField(key: "measure_version") var measureVersion: Int?
 
     init() {}

@@ -18,13 +18,9 @@ struct BondService: RequestScoped {
     }
 
     init(_ req: Request) {
-        self.init(db: req.db, services: req.kindred, fetched: req.fetchedBonds)
-    }
-
-    private init(db: any Database, services: KindredServices, fetched: FetchedBonds?) {
-        self.db = db
-        self.services = services
-        self.fetched = fetched
+        db = req.db
+        services = req.kindred
+        fetched = req.fetchedBonds
     }
 
     static let notFound = Problem.notFound("There is no bond here — or you are not in it.")
@@ -44,18 +40,19 @@ struct BondService: RequestScoped {
 
     /// The bond if `user` is (or was) one of its members; 404 otherwise.
     func load(_ bondID: BondID, for user: User) async throws -> Loaded {
+        let read: [FetchedBonds.Rows]
         if let fetched, fetched.read == .bond, fetched.bondID == bondID.rawValue, fetched.userID == user.id, let rows = fetched.take() {
-            return try assemble(bondID, bond: rows.first?.bond, members: rows.first?.members ?? [], for: user)
+            read = rows
+        } else {
+            // The bond, its members and their accounts in one round trip (every bond route starts
+            // here). A bond with no member is no one's: no row, so 404 like any other.
+            guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+            read = try FetchedBonds.rows(try await sql.raw("""
+                \(unsafeRaw: Self.listColumns) FROM bond_members m JOIN bonds b ON b.id = m.bond_id JOIN users u ON u.id = m.user_id
+                WHERE m.bond_id = \(bind: bondID.rawValue) ORDER BY m.slot
+                """).all())
         }
-        // The bond, its members and their accounts in one round trip (every bond route starts
-        // here). A bond with no member is no one's: no row, so 404 like any other.
-        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
-        let rows = try await sql.raw("""
-            \(unsafeRaw: Self.listColumns) FROM bond_members m JOIN bonds b ON b.id = m.bond_id JOIN users u ON u.id = m.user_id
-            WHERE m.bond_id = \(bind: bondID.rawValue) ORDER BY m.slot
-            """).all()
-        return try assemble(bondID, bond: try rows.first?.model(Bond.self, prefix: "b"),
-                            members: try rows.map { (try $0.model(BondMember.self, prefix: "m"), try $0.model(User.self, prefix: "u")) }, for: user)
+        return try assemble(bondID, bond: read.first?.bond, members: read.first?.members ?? [], for: user)
     }
 
     /// The bond as `user` may see it, from rows already read (by `load` or `TodayRead`).
