@@ -49,6 +49,17 @@ final class OpenAPITests: XCTestCase {
         }
     }
 
+    /// The API's paths are written once, in `APIPath`: nothing under `/api/v1` is registered
+    /// outside it, and no case is left unserved.
+    func testEveryAPIRouteIsAnAPIPathAndEveryAPIPathIsServed() async throws {
+        try await withApp { app, _ in
+            let patterns = Set(app.routes.all.map { "/" + $0.path.map(\.description).joined(separator: "/") }.filter { $0.hasPrefix("/api/v1/") })
+            XCTAssertEqual(patterns.subtracting(APIPath.allCases.map(\.rawValue)), [], "registered outside APIPath")
+            XCTAssertEqual(Set(APIPath.allCases.map(\.rawValue)).subtracting(patterns), [], "in APIPath but nothing serves it")
+            XCTAssertEqual(RepairGuideDTO.safetyCheckPath, "/api/v1/safety-check")
+        }
+    }
+
     func testTheDocumentIsServedAsYAML() async throws {
         try await withApp { app, _ in
             let response = try await app.send(.GET, "/api/openapi.yaml")

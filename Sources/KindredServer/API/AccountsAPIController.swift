@@ -5,18 +5,18 @@ import Vapor
 /// `/api/v1/accounts`, `/api/v1/tokens` and `/api/v1/me`.
 struct AccountsAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.post("accounts", use: register)
-        routes.post("signups", ":token", use: confirmSignup)
-        routes.post("tokens", use: createToken)
+        routes.on(.POST, .accounts, use: register)
+        routes.on(.POST, .signup, use: confirmSignup)
+        routes.on(.POST, .tokens, use: createToken)
 
         let signedIn = routes.grouped(BearerAuthMiddleware())
-        signedIn.get("tokens", use: listTokens)
-        signedIn.delete("tokens", "current", use: revokeCurrentToken)
-        signedIn.delete("tokens", ":tokenID", use: revokeToken)
-        signedIn.get("me", use: me)
-        signedIn.patch("me", use: updateMe)
-        signedIn.delete("me", use: deleteMe)
-        signedIn.post("me", "password", use: changePassword)
+        signedIn.on(.GET, .tokens, use: listTokens)
+        signedIn.on(.DELETE, .currentToken, use: revokeCurrentToken)
+        signedIn.on(.DELETE, .token, use: revokeToken)
+        signedIn.on(.GET, .me, use: me)
+        signedIn.on(.PATCH, .me, use: updateMe)
+        signedIn.on(.DELETE, .me, use: deleteMe)
+        signedIn.on(.POST, .password, use: changePassword)
     }
 
     func register(req: Request) async throws -> Response {

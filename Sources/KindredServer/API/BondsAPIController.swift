@@ -6,15 +6,15 @@ import Vapor
 struct BondsAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let signedIn = routes.grouped(BearerAuthMiddleware())
-        signedIn.post("bonds", use: create)
-        signedIn.get("bonds", use: list).readingWithToken(.bonds)
-        signedIn.get("bonds", ":bondID", use: show).readingWithToken(.bond)
-        signedIn.post("bonds", ":bondID", "leave", use: leave)
-        signedIn.post("bonds", ":bondID", "invites", use: createInvite)
-        signedIn.get("bonds", ":bondID", "invites", use: listInvites)
-        signedIn.delete("bonds", ":bondID", "invites", ":inviteID", use: revokeInvite)
-        signedIn.get("invites", ":code", use: previewInvite)
-        signedIn.post("invites", ":code", "accept", use: acceptInvite)
+        signedIn.on(.POST, .bonds, use: create)
+        signedIn.on(.GET, .bonds, use: list).readingWithToken(.bonds)
+        signedIn.on(.GET, .bond, use: show).readingWithToken(.bond)
+        signedIn.on(.POST, .leaveBond, use: leave)
+        signedIn.on(.POST, .bondInvites, use: createInvite)
+        signedIn.on(.GET, .bondInvites, use: listInvites)
+        signedIn.on(.DELETE, .bondInvite, use: revokeInvite)
+        signedIn.on(.GET, .invite, use: previewInvite)
+        signedIn.on(.POST, .acceptInvite, use: acceptInvite)
     }
 
     func create(req: Request) async throws -> Response {

@@ -6,10 +6,10 @@ import Vapor
 /// `/calendar/{secret}.ics`, which a calendar app fetches with no sign-in (the secret is the key).
 struct CalendarFeedsAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let feeds = routes.grouped("api", "v1").grouped(BearerAuthMiddleware()).grouped("bonds", ":bondID", "calendar-feeds")
-        feeds.get(use: list)
-        feeds.post(use: make)
-        feeds.delete(":feedID", use: revoke)
+        let signedIn = routes.grouped(BearerAuthMiddleware())
+        signedIn.on(.GET, .calendarFeeds, use: list)
+        signedIn.on(.POST, .calendarFeeds, use: make)
+        signedIn.on(.DELETE, .calendarFeed, use: revoke)
         routes.get(.calendarFeed, use: feed)
     }
 

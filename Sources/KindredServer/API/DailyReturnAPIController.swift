@@ -8,17 +8,17 @@ struct DailyReturnAPIController: RouteCollection {
     let practise = PractiseAPIController()
 
     func boot(routes: any RoutesBuilder) throws {
-        let bond = routes.grouped(BearerAuthMiddleware()).grouped("bonds", ":bondID")
-        bond.get("home", use: home)
-        bond.post("today", "skip", use: skip)
-        bond.post("today", "swap", use: swap)
-        bond.put("days", ":day", "reactions", use: reactToDay)
-        bond.delete("days", ":day", "reactions", use: unreactToDay)
-        bond.put("appreciations", ":appreciationID", "reactions", use: reactToAppreciation)
-        bond.delete("appreciations", ":appreciationID", "reactions", use: unreactToAppreciation)
-        bond.post("nudge", use: nudge)
-        bond.get("themes", use: themes)
-        bond.put("themes", use: saveThemes)
+        let signedIn = routes.grouped(BearerAuthMiddleware())
+        signedIn.on(.GET, .home, use: home)
+        signedIn.on(.POST, .todaySkip, use: skip)
+        signedIn.on(.POST, .todaySwap, use: swap)
+        signedIn.on(.PUT, .dayReactions, use: reactToDay)
+        signedIn.on(.DELETE, .dayReactions, use: unreactToDay)
+        signedIn.on(.PUT, .appreciationReactions, use: reactToAppreciation)
+        signedIn.on(.DELETE, .appreciationReactions, use: unreactToAppreciation)
+        signedIn.on(.POST, .nudge, use: nudge)
+        signedIn.on(.GET, .themes, use: themes)
+        signedIn.on(.PUT, .themes, use: saveThemes)
     }
 
     // MARK: - Home

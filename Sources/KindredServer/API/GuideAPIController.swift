@@ -6,10 +6,10 @@ import Vapor
 /// (`/api/v1/bonds/{id}/plan`).
 struct GuideAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let bond = routes.grouped(BearerAuthMiddleware()).grouped("bonds", ":bondID")
-        bond.get("desires", use: desires)
-        bond.put("desires", use: mark)
-        bond.get("plan", use: plan)
+        let signedIn = routes.grouped(BearerAuthMiddleware())
+        signedIn.on(.GET, .desires, use: desires)
+        signedIn.on(.PUT, .desires, use: mark)
+        signedIn.on(.GET, .weeklyPlan, use: plan)
     }
 
     private let practise = PractiseAPIController()

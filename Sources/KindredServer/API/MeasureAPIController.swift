@@ -6,14 +6,14 @@ import Vapor
 struct MeasureAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let signedIn = routes.grouped(BearerAuthMiddleware())
-        signedIn.get("instruments", use: instruments)
-        signedIn.get("instruments", ":key", use: instrument)
-        signedIn.post("bonds", ":bondID", "assessments", use: take)
-        signedIn.get("bonds", ":bondID", "assessments", use: list)
-        signedIn.get("bonds", ":bondID", "assessments", ":assessmentID", use: show)
-        signedIn.patch("bonds", ":bondID", "assessments", ":assessmentID", use: share)
-        signedIn.get("bonds", ":bondID", "measures", ":key", use: measure).readingWithToken(.bond)
-        signedIn.get("bonds", ":bondID", "dashboard", use: dashboard).readingWithToken(.bond)
+        signedIn.on(.GET, .instruments, use: instruments)
+        signedIn.on(.GET, .instrument, use: instrument)
+        signedIn.on(.POST, .assessments, use: take)
+        signedIn.on(.GET, .assessments, use: list)
+        signedIn.on(.GET, .assessment, use: show)
+        signedIn.on(.PATCH, .assessment, use: share)
+        signedIn.on(.GET, .measure, use: measure).readingWithToken(.bond)
+        signedIn.on(.GET, .dashboard, use: dashboard).readingWithToken(.bond)
     }
 
     func instruments(req: Request) async throws -> [InstrumentSummaryDTO] {

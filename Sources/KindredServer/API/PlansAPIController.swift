@@ -5,13 +5,13 @@ import Vapor
 /// Planned time together under `/api/v1/bonds/{id}/plans`.
 struct PlansAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let plans = routes.grouped(BearerAuthMiddleware()).grouped("bonds", ":bondID", "plans")
-        plans.get(use: list)
-        plans.post(use: propose)
-        plans.get(":planID", use: get)
-        plans.patch(":planID", use: respond)
-        plans.delete(":planID", use: delete)
-        plans.put(":planID", "liked", use: liked)
+        let signedIn = routes.grouped(BearerAuthMiddleware())
+        signedIn.on(.GET, .plans, use: list)
+        signedIn.on(.POST, .plans, use: propose)
+        signedIn.on(.GET, .plan, use: get)
+        signedIn.on(.PATCH, .plan, use: respond)
+        signedIn.on(.DELETE, .plan, use: delete)
+        signedIn.on(.PUT, .planLiked, use: liked)
     }
 
     private let practise = PractiseAPIController()

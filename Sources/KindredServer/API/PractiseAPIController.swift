@@ -6,22 +6,22 @@ import Vapor
 /// and the deep conversation, under `/api/v1/bonds/{id}/…`.
 struct PractiseAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let bond = routes.grouped(BearerAuthMiddleware()).grouped("bonds", ":bondID")
-        bond.get("today", use: today)
-        bond.put("today", "answer", use: answer)
-        bond.get("days", use: days)
-        bond.get("days", ":day", use: day)
-        bond.post("days", ":day", "replies", use: reply)
-        bond.get("days", ":day", "replies", use: replies)
-        bond.get("appreciations", use: appreciations)
-        bond.post("appreciations", use: appreciate)
-        bond.get("checkins", use: checkins)
-        bond.get("checkins", "current", use: currentCheckin)
-        bond.put("checkins", "current", use: checkIn)
-        bond.get("conversation", use: conversation)
-        bond.post("conversation", use: startConversation)
-        bond.post("conversation", "advance", use: advanceConversation)
-        bond.post("conversation", "finish", use: finishConversation)
+        let signedIn = routes.grouped(BearerAuthMiddleware())
+        signedIn.on(.GET, .today, use: today)
+        signedIn.on(.PUT, .todayAnswer, use: answer)
+        signedIn.on(.GET, .days, use: days)
+        signedIn.on(.GET, .day, use: day)
+        signedIn.on(.POST, .dayReplies, use: reply)
+        signedIn.on(.GET, .dayReplies, use: replies)
+        signedIn.on(.GET, .appreciations, use: appreciations)
+        signedIn.on(.POST, .appreciations, use: appreciate)
+        signedIn.on(.GET, .checkins, use: checkins)
+        signedIn.on(.GET, .currentCheckin, use: currentCheckin)
+        signedIn.on(.PUT, .currentCheckin, use: checkIn)
+        signedIn.on(.GET, .conversation, use: conversation)
+        signedIn.on(.POST, .conversation, use: startConversation)
+        signedIn.on(.POST, .conversationAdvance, use: advanceConversation)
+        signedIn.on(.POST, .conversationFinish, use: finishConversation)
     }
 
     func loaded(_ req: Request) async throws -> (User, BondService.Loaded) {

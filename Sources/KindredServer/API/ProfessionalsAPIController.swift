@@ -8,17 +8,16 @@ import Vapor
 struct ProfessionalsAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let signedIn = routes.grouped(BearerAuthMiddleware())
-        let bond = signedIn.grouped("bonds", ":bondID")
-        bond.post("professional-invites", use: invite)
-        bond.get("professional-invites", use: invites)
-        bond.delete("professional-invites", ":inviteID", use: revoke)
-        bond.get("professional-consent", use: consents)
-        bond.put("professional-consent", use: consent)
-        bond.get("professional-access-log", use: accessLog)
-        signedIn.get("professional-invites", ":code", use: preview)
-        signedIn.post("professional-invites", ":code", "accept", use: accept)
-        signedIn.get("professional", "bonds", use: served)
-        signedIn.get("professional", "bonds", ":bondID", "summary", use: summary)
+        signedIn.on(.POST, .professionalInvites, use: invite)
+        signedIn.on(.GET, .professionalInvites, use: invites)
+        signedIn.on(.DELETE, .professionalInvite, use: revoke)
+        signedIn.on(.GET, .professionalConsent, use: consents)
+        signedIn.on(.PUT, .professionalConsent, use: consent)
+        signedIn.on(.GET, .professionalAccessLog, use: accessLog)
+        signedIn.on(.GET, .professionalJoin, use: preview)
+        signedIn.on(.POST, .acceptProfessionalInvite, use: accept)
+        signedIn.on(.GET, .professionalBonds, use: served)
+        signedIn.on(.GET, .professionalSummary, use: summary)
     }
 
     private let practise = PractiseAPIController()

@@ -6,15 +6,15 @@ import Vapor
 /// `/api/v1/me/push-subscriptions`, `/api/v1/push/key`, `/api/v1/password-resets`.
 struct RemindersAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("push", "key", use: pushKey)
-        routes.post("password-resets", use: requestReset)
-        routes.post("password-resets", ":token", use: completeReset)
-        let me = routes.grouped(BearerAuthMiddleware()).grouped("me")
-        me.get("reminders", use: reminders)
-        me.put("reminders", use: saveReminders)
-        me.get("push-subscriptions", use: devices)
-        me.post("push-subscriptions", use: subscribe)
-        me.delete("push-subscriptions", ":subscriptionID", use: unsubscribe)
+        routes.on(.GET, .pushKey, use: pushKey)
+        routes.on(.POST, .passwordResets, use: requestReset)
+        routes.on(.POST, .passwordReset, use: completeReset)
+        let signedIn = routes.grouped(BearerAuthMiddleware())
+        signedIn.on(.GET, .reminders, use: reminders)
+        signedIn.on(.PUT, .reminders, use: saveReminders)
+        signedIn.on(.GET, .pushSubscriptions, use: devices)
+        signedIn.on(.POST, .pushSubscriptions, use: subscribe)
+        signedIn.on(.DELETE, .pushSubscription, use: unsubscribe)
     }
 
     // MARK: - Reminders

@@ -6,12 +6,12 @@ import Vapor
 /// other member, and its steps.
 struct RepairsAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let repairs = routes.grouped(BearerAuthMiddleware()).grouped("bonds", ":bondID", "repairs")
-        repairs.get(use: list)
-        repairs.post(use: raise)
-        repairs.get(":repairID", use: get)
-        repairs.delete(":repairID", use: delete)
-        repairs.post(":repairID", "steps", use: step)
+        let signedIn = routes.grouped(BearerAuthMiddleware())
+        signedIn.on(.GET, .repairs, use: list)
+        signedIn.on(.POST, .repairs, use: raise)
+        signedIn.on(.GET, .repair, use: get)
+        signedIn.on(.DELETE, .repair, use: delete)
+        signedIn.on(.POST, .repairSteps, use: step)
     }
 
     private let practise = PractiseAPIController()
@@ -80,7 +80,7 @@ extension Request {
 }
 
 struct RepairGuideDTO: Content {
-    static let safetyCheckPath = "/api/v1/safety-check"
+    static let safetyCheckPath = APIPath.safetyCheck.rawValue
     let intro: String
     let safety: String
     let safetyCheckPath: String

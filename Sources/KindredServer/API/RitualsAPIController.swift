@@ -5,15 +5,15 @@ import Vapor
 /// A bond's rituals under `/api/v1/bonds/{id}/rituals`.
 struct RitualsAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let rituals = routes.grouped(BearerAuthMiddleware()).grouped("bonds", ":bondID", "rituals")
-        rituals.get(use: list)
-        rituals.post(use: propose)
-        rituals.get(":ritualID", use: get)
-        rituals.patch(":ritualID", use: change)
-        rituals.delete(":ritualID", use: delete)
-        rituals.get(":ritualID", "occurrences", use: occurrences)
-        rituals.put(":ritualID", "occurrences", ":day", use: mark)
-        rituals.delete(":ritualID", "occurrences", ":day", use: unmark)
+        let signedIn = routes.grouped(BearerAuthMiddleware())
+        signedIn.on(.GET, .rituals, use: list)
+        signedIn.on(.POST, .rituals, use: propose)
+        signedIn.on(.GET, .ritual, use: get)
+        signedIn.on(.PATCH, .ritual, use: change)
+        signedIn.on(.DELETE, .ritual, use: delete)
+        signedIn.on(.GET, .ritualOccurrences, use: occurrences)
+        signedIn.on(.PUT, .ritualOccurrence, use: mark)
+        signedIn.on(.DELETE, .ritualOccurrence, use: unmark)
     }
 
     private let practise = PractiseAPIController()

@@ -8,17 +8,17 @@ struct SafetyAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         // The check works signed in or not; only saving it needs an account.
         let optional = routes.grouped(OptionalBearerAuthMiddleware())
-        optional.get("safety-check", use: questions)
-        optional.post("safety-check", use: check)
-        let signedIn = routes.grouped(BearerAuthMiddleware()).grouped("me")
-        signedIn.get("safety-checks", use: savedChecks)
-        signedIn.delete("safety-checks", ":checkID", use: deleteCheck)
-        signedIn.get("sessions", use: sessions)
-        signedIn.delete("sessions", ":sessionID", use: endSession)
-        signedIn.post("sign-out-everywhere", use: signOutEverywhere)
-        signedIn.get("security-log", use: securityLog)
-        signedIn.get("export", use: export)
-        signedIn.get("export", "assessments.csv", use: exportCSV)
+        optional.on(.GET, .safetyCheck, use: questions)
+        optional.on(.POST, .safetyCheck, use: check)
+        let signedIn = routes.grouped(BearerAuthMiddleware())
+        signedIn.on(.GET, .savedChecks, use: savedChecks)
+        signedIn.on(.DELETE, .savedCheck, use: deleteCheck)
+        signedIn.on(.GET, .sessions, use: sessions)
+        signedIn.on(.DELETE, .session, use: endSession)
+        signedIn.on(.POST, .signOutEverywhere, use: signOutEverywhere)
+        signedIn.on(.GET, .securityLog, use: securityLog)
+        signedIn.on(.GET, .export, use: export)
+        signedIn.on(.GET, .exportCSV, use: exportCSV)
     }
 
     struct QuestionsDTO: Content {

@@ -7,9 +7,9 @@ import Vapor
 struct TimeTogetherAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let signedIn = routes.grouped(BearerAuthMiddleware())
-        signedIn.put("me", "waking-hours", use: saveWakingHours)
-        signedIn.patch("bonds", ":bondID", use: changeBond)
-        signedIn.get("bonds", ":bondID", "overlap", use: overlap)
+        signedIn.on(.PUT, .wakingHours, use: saveWakingHours)
+        signedIn.on(.PATCH, .bond, use: changeBond)
+        signedIn.on(.GET, .overlap, use: overlap)
     }
 
     func saveWakingHours(req: Request) async throws -> WakingHoursDTO {
