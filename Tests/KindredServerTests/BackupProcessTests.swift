@@ -44,7 +44,14 @@ final class BackupProcessTests: XCTestCase, ProcessHarness {
                 }
             }
         }
-        try await Task.sleep(for: .seconds(2))
+        // At least 2 s of writes, and until a few are acknowledged: each is a bcrypt hash, so on a
+        // busy machine 2 s alone can hold too few for the check below to mean anything.
+        let warm = Date().addingTimeInterval(2), deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let acknowledged = await load.acknowledged.count
+            if Date() >= warm, acknowledged >= 4 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
         let started = Date()
         let backupFile = root + "/kindred-backup.sqlite"
         let backup = try run(["backup", backupFile], environment: environment)

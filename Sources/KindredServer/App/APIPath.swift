@@ -4,7 +4,7 @@ import Vapor
 /// controllers register their routes from these (`RoutesBuilder.on(_:_:use:)`), `openapi.yaml`
 /// documents the same list (checked by `OpenAPITests`), and a path the server names in a
 /// response comes from here too. `:name` marks a parameter.
-enum APIPath: String, CaseIterable, Sendable {
+enum APIPath: String, CaseIterable, Sendable, PathPattern {
     // Accounts and tokens
     case accounts = "/api/v1/accounts"
     case signup = "/api/v1/signups/:token"
@@ -90,11 +90,6 @@ enum APIPath: String, CaseIterable, Sendable {
     case acceptProfessionalInvite = "/api/v1/professional-invites/:code/accept"
     case professionalBonds = "/api/v1/professional/bonds"
     case professionalSummary = "/api/v1/professional/bonds/:bondID/summary"
-
-    /// The pattern as Vapor's router reads it.
-    var components: [PathComponent] {
-        rawValue.split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
-    }
 }
 
 extension RoutesBuilder {

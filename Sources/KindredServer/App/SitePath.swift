@@ -3,7 +3,7 @@ import Vapor
 /// Every path the site serves outside the API, written once. Routes are registered from these patterns
 /// (`RoutesBuilder.get(_:use:)`), and `SiteURL` fills them in to link and redirect, so a
 /// link cannot point at a path nobody serves. `:name` marks a parameter.
-enum SitePath: String, CaseIterable, Sendable {
+enum SitePath: String, CaseIterable, Sendable, PathPattern {
     case home = "/"
     case manifest = "/manifest.webmanifest"
     // Accounts
@@ -99,11 +99,6 @@ enum SitePath: String, CaseIterable, Sendable {
     case professionalJoin = "/professional-invites/:code"
     case professionalHome = "/professional"
     case professionalSummary = "/professional/bonds/:bondID"
-
-    /// The pattern as Vapor's router reads it.
-    var components: [PathComponent] {
-        rawValue.split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
-    }
 
     /// How many parameters the pattern takes.
     var parameterCount: Int { rawValue.split(separator: "/").filter { $0.hasPrefix(":") }.count }
