@@ -41,3 +41,15 @@ struct PrefixedOutput: DatabaseOutput {
     func decodeNil(_ key: FieldKey) throws -> Bool { try row.decodeNil(column: prefix + key.description) }
     func decode<T: Decodable>(_ key: FieldKey, as type: T.Type) throws -> T { try row.decode(column: prefix + key.description, as: T.self) }
 }
+
+/// A row whose columns are named by position (`c0`, `c1`, …), read under the names its
+/// models know (`q_day`): `names` maps each known name to its position. A name it does not
+/// map is looked up as it is, and so fails as on any row without that column.
+struct PositionalRow: SQLRow {
+    let row: any SQLRow
+    let names: [String: String]
+    var allColumns: [String] { Array(names.keys) }
+    func contains(column: String) -> Bool { row.contains(column: names[column] ?? column) }
+    func decodeNil(column: String) throws -> Bool { try row.decodeNil(column: names[column] ?? column) }
+    func decode<D: Decodable>(column: String, as type: D.Type) throws -> D { try row.decode(column: names[column] ?? column, as: D.self) }
+}
