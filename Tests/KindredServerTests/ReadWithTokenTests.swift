@@ -1,3 +1,4 @@
+import Fluent
 import XCTVapor
 @testable import KindredServer
 
@@ -10,7 +11,9 @@ final class ReadWithTokenTests: XCTestCase {
             app.middleware.use(counter)
             let (ana, ben, bond) = try await app.pair(kind: "romantic")
             _ = try await app.send(.GET, "/api/v1/bonds/\(bond)/dashboard", token: ana.token)
-            for path in ["/api/v1/bonds/\(bond)", "/api/v1/bonds", "/api/v1/bonds/\(bond)/dashboard", "/api/v1/bonds/\(bond)/measures/eis"] {
+            _ = try await app.send(.GET, "/api/v1/bonds/\(bond)/today", token: ana.token) // the day's question is chosen
+            for path in ["/api/v1/bonds/\(bond)", "/api/v1/bonds", "/api/v1/bonds/\(bond)/dashboard", "/api/v1/bonds/\(bond)/measures/eis",
+                         "/api/v1/bonds/\(bond)/today"] {
                 counter.reset()
                 let response = try await app.send(.GET, path, token: ana.token)
                 XCTAssertEqual(response.status, .ok, "\(path): \(response.body)")
@@ -28,7 +31,8 @@ final class ReadWithTokenTests: XCTestCase {
         try await withApp { app, _ in
             let (ana, _, bond) = try await app.pair()
             let cal = try await app.person("Cal")
-            for path in ["/api/v1/bonds/\(bond)", "/api/v1/bonds/\(bond)/dashboard", "/api/v1/bonds/\(bond)/measures/eis"] {
+            for path in ["/api/v1/bonds/\(bond)", "/api/v1/bonds/\(bond)/dashboard", "/api/v1/bonds/\(bond)/measures/eis",
+                         "/api/v1/bonds/\(bond)/today"] {
                 let stranger = try await app.send(.GET, path, token: cal.token)
                 XCTAssertEqual(stranger.status, .notFound, path)
                 XCTAssertFalse(stranger.body.contains("Ana"), "\(path) tells a stranger who is in the bond")
@@ -49,18 +53,47 @@ final class ReadWithTokenTests: XCTestCase {
     func testATokenThatEndedIsRefusedAndGoneOnTheseRoutesToo() async throws {
         try await withApp { app, clock in
             let (ana, _, bond) = try await app.pair()
-            let made = try await app.send(.POST, "/api/v1/tokens", json: ["email": ana.email, "password": ana.password, "name": "Phone", "idleDays": 7])
-            XCTAssertEqual(made.status, .created, made.body)
-            let phone = try XCTUnwrap(made.json["token"] as? String)
-            let working = try await app.send(.GET, "/api/v1/bonds/\(bond)", token: phone)
-            XCTAssertEqual(working.status, .ok)
+            var phones: [(path: String, token: String)] = []
+            for path in ["/api/v1/bonds/\(bond)", "/api/v1/bonds/\(bond)/today"] {
+                let made = try await app.send(.POST, "/api/v1/tokens", json: ["email": ana.email, "password": ana.password, "name": "Phone", "idleDays": 7])
+                XCTAssertEqual(made.status, .created, made.body)
+                let phone = try XCTUnwrap(made.json["token"] as? String)
+                let working = try await app.send(.GET, path, token: phone)
+                XCTAssertEqual(working.status, .ok, path)
+                phones.append((path, phone))
+            }
             clock.advance(8 * 86_400)
-            let ended = try await app.send(.GET, "/api/v1/bonds/\(bond)", token: phone)
-            XCTAssertEqual(ended.status, .unauthorized)
-            XCTAssertTrue(ended.body.contains("without use"), ended.body)
-            let gone = try await app.send(.GET, "/api/v1/bonds", token: phone)
-            XCTAssertEqual(gone.status, .unauthorized)
-            XCTAssertFalse(gone.body.contains("without use"), "and it is gone: \(gone.body)")
+            for (path, phone) in phones {
+                let ended = try await app.send(.GET, path, token: phone)
+                XCTAssertEqual(ended.status, .unauthorized, path)
+                XCTAssertTrue(ended.body.contains("without use"), ended.body)
+                XCTAssertFalse(ended.body.contains("Ana"), path)
+                let gone = try await app.send(.GET, "/api/v1/bonds", token: phone)
+                XCTAssertEqual(gone.status, .unauthorized)
+                XCTAssertFalse(gone.body.contains("without use"), "and it is gone: \(gone.body)")
+            }
+        }
+    }
+
+    /// `PUT answer` reads today with its token too: a stranger, a forged token and a malformed
+    /// bond id write nothing and learn nothing.
+    func testAnAnswerFromOutsideTheBondWritesNothing() async throws {
+        try await withApp { app, _ in
+            let (ana, ben, bond) = try await app.pair()
+            let cal = try await app.person("Cal")
+            let put = "/api/v1/bonds/\(bond)/today/answer"
+            let stranger = try await app.send(.PUT, put, json: ["text": "Let me in"], token: cal.token)
+            XCTAssertEqual(stranger.status, .notFound, stranger.body)
+            let forged = try await app.send(.PUT, put, json: ["text": "Let me in"], token: "kdr_" + String(repeating: "x", count: 52))
+            XCTAssertEqual(forged.status, .unauthorized, forged.body)
+            let malformed = try await app.send(.PUT, "/api/v1/bonds/not-a-bond/today/answer", json: ["text": "Let me in"], token: ana.token)
+            XCTAssertEqual(malformed.status, .notFound, malformed.body)
+            for body in [stranger.body, forged.body] { XCTAssertFalse(body.contains("Ana") || body.contains("Ben"), body) }
+            let today = try await app.send(.GET, "/api/v1/bonds/\(bond)/today", token: ben.token)
+            XCTAssertEqual(today.status, .ok, today.body)
+            XCTAssertFalse(today.body.contains("Let me in"), today.body)
+            let written = try await DailyAnswer.query(on: app.db).count()
+            XCTAssertEqual(written, 0, "nothing was written")
         }
     }
 
@@ -68,5 +101,8 @@ final class ReadWithTokenTests: XCTestCase {
         let fetched = FetchedBonds(read: .bond, userID: UUID(), bondID: UUID(), rows: [])
         XCTAssertNotNil(fetched.take())
         XCTAssertNil(fetched.take(), "a second read in the same request goes to the database")
+        let today = FetchedToday(userID: UUID(), bondID: UUID(), days: TodayRead.possibleDays(at: Date()), rows: [])
+        XCTAssertNotNil(today.take())
+        XCTAssertNil(today.take(), "a second read of today in the same request goes to the database")
     }
 }

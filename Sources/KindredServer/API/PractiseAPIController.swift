@@ -7,8 +7,8 @@ import Vapor
 struct PractiseAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let signedIn = routes.grouped(BearerAuthMiddleware())
-        signedIn.on(.GET, .today, use: today)
-        signedIn.on(.PUT, .todayAnswer, use: answer)
+        signedIn.on(.GET, .today, use: today).readingWithToken(.today)
+        signedIn.on(.PUT, .todayAnswer, use: answer).readingWithToken(.today)
         signedIn.on(.GET, .days, use: days)
         signedIn.on(.GET, .day, use: day)
         signedIn.on(.POST, .dayReplies, use: reply)
@@ -40,7 +40,7 @@ struct PractiseAPIController: RouteCollection {
     /// day come from one round trip (`TodayRead`). The first visit of a day takes the full
     /// path, which chooses the question.
     func dayResponse(_ req: Request, for user: User, in bondID: BondID, day: LocalDay? = nil) async throws -> TodayDTO {
-        try await dayResponse(req, from: try await TodayRead(req).read(bondID, for: user), for: user, day: day)
+        try await dayResponse(req, from: try await TodayRead.read(req, bondID, for: user), for: user, day: day)
     }
 
     /// `dayResponse` from rows already read.
@@ -77,7 +77,7 @@ struct PractiseAPIController: RouteCollection {
     /// response is those rows with what the write saved folded in, rather than a second read.
     func answer(req: Request) async throws -> TodayDTO {
         let user = try req.requireUser(), bondID = try req.bondID()
-        let read = try await TodayRead(req).read(bondID, for: user)
+        let read = try await TodayRead.read(req, bondID, for: user)
         var body = try JSONBody(req, required: true)
         let text = body.string("text")
         let promptID = body.optionalString("promptId")

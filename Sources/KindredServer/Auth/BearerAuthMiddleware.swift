@@ -14,20 +14,23 @@ struct BearerAuthMiddleware: AsyncMiddleware {
         guard let sql = request.db as? any SQLDatabase else { throw Abort(.internalServerError) }
         // Every API request starts here: one statement written once, read field by field; on a
         // route marked `readingWithToken`, the same statement brings its bond rows too.
-        let hash = Secrets.sha256(bearer.token), read = request.route?.readWithToken
-        let bondID = read == .bond ? request.parameters.get("bondID").flatMap(UUID.init(uuidString:)) : nil
-        let rows: [any SQLRow], fetching = FetchedBonds.statement(read, bondID: bondID, tokenColumns: Self.tokenColumns, hash: hash)
+        let hash = Secrets.sha256(bearer.token), read = request.route?.readWithToken, now = request.kindred.now
+        let bondID = read == .bond || read == .today ? request.parameters.get("bondID").flatMap(UUID.init(uuidString:)) : nil
+        // Today's whole read, with the token's row as one more kind ("t") among its rows.
+        let days = TodayRead.possibleDays(at: now), positional = sql.dialect.name == "sqlite"
+        let today = read == .today ? bondID.map { TodayRead.query($0, days: days, positional: positional, tokenHash: hash) } : nil
+        let rows: [any SQLRow], fetching = today ?? FetchedBonds.statement(read, bondID: bondID, tokenColumns: Self.tokenColumns, hash: hash)
         if let fetching {
             rows = try await sql.raw(fetching).all()
         } else {
             rows = try await sql.raw("\(unsafeRaw: Self.lookup) \(bind: hash)").first().map { [$0] } ?? []
         }
-        guard let row = rows.first else {
+        let todayRows = today == nil ? nil : try TodayRead.kinds(of: rows, positional: positional)
+        guard let row = todayRows.map({ $0.first { $0.kind == "t" }?.row }) ?? rows.first else {
             throw Problem.unauthorized("That token is not valid. It may have been revoked; create a new one.")
         }
         let token = try row.model(APIToken.self, prefix: "t")
         let user = try row.model(User.self, prefix: "tu")
-        let now = request.kindred.now
         switch request.kindred.tokenPolicy.state(lastUsedAt: token.lastUsedAt, createdAt: token.createdAt, expiresAt: token.expiresAt, now: now) {
         case .expired:
             try await token.delete(on: request.db)
@@ -47,7 +50,9 @@ struct BearerAuthMiddleware: AsyncMiddleware {
         }
         request.apiToken = token
         request.currentUser = user
-        if let read, fetching != nil {
+        if let todayRows, let bondID {
+            request.fetchedToday = FetchedToday(userID: try user.requireID(), bondID: bondID, days: days, rows: todayRows)
+        } else if let read, fetching != nil {
             request.fetchedBonds = FetchedBonds(read: read, userID: try user.requireID(), bondID: bondID, rows: try FetchedBonds.rows(rows))
         }
         return try await next.respond(to: request)

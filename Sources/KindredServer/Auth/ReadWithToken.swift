@@ -1,4 +1,5 @@
 import Fluent
+import KindredCore
 import NIOConcurrencyHelpers
 import SQLKit
 import Vapor
@@ -13,6 +14,9 @@ enum ReadWithToken: Sendable {
     case bond
     /// Every bond of the person, each with its members and their accounts.
     case bonds
+    /// The bond named by the path's `:bondID` and its days around now: today's whole read
+    /// (`TodayRead`), with the token's row as one more branch of its `UNION ALL`.
+    case today
 
     fileprivate static let key = "kindred.readWithToken"
 
@@ -73,7 +77,7 @@ final class FetchedBonds: Sendable {
                 \(unsafeRaw: select)LEFT JOIN bond_members mine ON mine.user_id = t.user_id LEFT JOIN bonds b ON b.id = mine.bond_id \
                 LEFT JOIN bond_members m ON m.bond_id = b.id LEFT JOIN users u ON u.id = m.user_id WHERE t.token_hash = \(bind: hash)
                 """
-        case nil:
+        case .today?, nil:
             return nil
         }
     }
@@ -95,7 +99,49 @@ final class FetchedBonds: Sendable {
     }
 }
 
+/// Today's rows fetched with the token (`ReadWithToken.today`), for `TodayRead` to take once.
+final class FetchedToday: Sendable {
+    let userID: UUID
+    let bondID: UUID
+    let days: ClosedRange<LocalDay>
+    private let rows: NIOLockedValueBox<[(kind: String, row: any SQLRow)]?>
+
+    init(userID: UUID, bondID: UUID, days: ClosedRange<LocalDay>, rows: [(kind: String, row: any SQLRow)]) {
+        self.userID = userID
+        self.bondID = bondID
+        self.days = days
+        self.rows = NIOLockedValueBox(rows)
+    }
+
+    /// The rows, the first time only.
+    func take() -> [(kind: String, row: any SQLRow)]? {
+        rows.withLockedValue { rows in
+            defer { rows = nil }
+            return rows
+        }
+    }
+}
+
+extension TodayRead {
+    /// Today's rows for `user` in `bondID`: those fetched with the request's token the first
+    /// time, else read now.
+    static func read(_ req: Request, _ bondID: BondID, for user: User) async throws -> Rows {
+        if let fetched = req.fetchedToday, fetched.bondID == bondID.rawValue, fetched.userID == user.id, let rows = fetched.take() {
+            return try TodayRead(req).rows(rows, days: fetched.days, bondID, for: user)
+        }
+        return try await TodayRead(req).read(bondID, for: user)
+    }
+}
+
 extension Request {
+    private struct FetchedTodayKey: StorageKey { typealias Value = FetchedToday }
+
+    /// Set by `BearerAuthMiddleware` on routes marked `readingWithToken(.today)`.
+    var fetchedToday: FetchedToday? {
+        get { storage[FetchedTodayKey.self] }
+        set { storage[FetchedTodayKey.self] = newValue }
+    }
+
     private struct FetchedBondsKey: StorageKey { typealias Value = FetchedBonds }
 
     /// Set by `BearerAuthMiddleware` on routes marked `readingWithToken`.

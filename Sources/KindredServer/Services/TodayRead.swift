@@ -6,7 +6,8 @@ import Vapor
 
 /// `GET today` in one database round trip (issue 15): the bond, its members and their
 /// accounts, and everything on the days around now — questions, answers, passes, replies,
-/// reactions, and which recent days both answered — in a single `UNION ALL`.
+/// reactions, and which recent days both answered — in a single `UNION ALL`; through the API,
+/// with the bearer token and its account as one more branch (`ReadWithToken.today`).
 ///
 /// The bond's day is worked out from the bond's clock, which comes back in the same
 /// statement, so the read covers the days the bond's day is almost always on at this instant:
@@ -63,12 +64,23 @@ struct TodayRead: RequestScoped {
         let days = Self.possibleDays(at: services.now)
         let positional = sql.dialect.name == "sqlite"
         let rows = try await sql.raw(Self.query(bondID.rawValue, days: days, positional: positional)).all()
+        return try self.rows(try Self.kinds(of: rows, positional: positional), days: days, bondID, for: user)
+    }
+
+    /// Each row of the statement with its kind, read under the models' names.
+    static func kinds(of rows: [any SQLRow], positional: Bool) throws -> [(kind: String, row: any SQLRow)] {
+        try rows.map { read in
+            let kind = try read.decode(column: "kind", as: String.self)
+            return (kind, positional ? PositionalRow(row: read, names: positions[kind] ?? [:]) : read)
+        }
+    }
+
+    /// The statement's rows as `Rows`, who may see what decided for `user` (`BondService`).
+    func rows(_ rows: [(kind: String, row: any SQLRow)], days: ClosedRange<LocalDay>, _ bondID: BondID, for user: User) throws -> Rows {
         var bond: Bond?, members: [(member: BondMember, user: User)] = []
         var questions: [DailyQuestion] = [], answers: [DailyAnswer] = [], passes: [DailyPass] = []
         var replies: [DailyReply] = [], reactions: [ReactionRow] = [], mutual: Set<LocalDay> = []
-        for read in rows {
-            let kind = try read.decode(column: "kind", as: String.self)
-            let row: any SQLRow = positional ? PositionalRow(row: read, names: Self.positions[kind] ?? [:]) : read
+        for (kind, row) in rows {
             switch kind {
             case "m":
                 if bond == nil { bond = try row.model(Bond.self, prefix: "b") }
@@ -79,7 +91,7 @@ struct TodayRead: RequestScoped {
             case "r": replies.append(try row.model(DailyReply.self, prefix: "r"))
             case "x": reactions.append(try row.model(ReactionRow.self, prefix: "x"))
             case "c": if let day = LocalDay(string: try row.decode(column: "c_day", as: String.self)) { mutual.insert(day) }
-            default: continue
+            default: continue // "t": the bearer token's row, read by `BearerAuthMiddleware`
             }
         }
         members.sort { $0.member.slot < $1.member.slot }
@@ -99,6 +111,7 @@ struct TodayRead: RequestScoped {
     private static let parts: [(prefix: String, table: String, named: [String], nulls: [String], plain: [String])] = [
         part("b", Bond.self), part("m", BondMember.self), part("u", User.self), part("q", DailyQuestion.self),
         part("a", DailyAnswer.self), part("p", DailyPass.self), part("r", DailyReply.self), part("x", ReactionRow.self),
+        part("t", APIToken.self), part("tu", User.self),
     ]
 
     /// A table aliased by its prefix: its columns as `PrefixedColumns` names them, NULLs under
@@ -128,13 +141,14 @@ struct TodayRead: RequestScoped {
     /// Each branch's select list, written once (they are long, and every read sends them).
     private static let selects: [String: String] = [
         "m": select("m", from: ["b", "m", "u"], named: true), "c": select("c", from: [], day: "day", named: false),
+        "t": select("t", from: ["t", "tu"], named: false),
     ].merging(["q", "a", "p", "r", "x"].map { ($0, select($0, from: [$0], named: false)) }) { a, _ in a }
 
     // MARK: SQLite: columns by position
 
     /// Which tables each kind of row reads, in order; "c" (a mutual day) reads only the day.
-    private static let kinds: [(kind: String, prefixes: [String])] = [
-        ("m", ["b", "m", "u"]), ("q", ["q"]), ("a", ["a"]), ("p", ["p"]), ("r", ["r"]), ("x", ["x"]), ("c", []),
+    private static let kindTables: [(kind: String, prefixes: [String])] = [
+        ("m", ["b", "m", "u"]), ("q", ["q"]), ("a", ["a"]), ("p", ["p"]), ("r", ["r"]), ("x", ["x"]), ("c", []), ("t", ["t", "tu"]),
     ]
 
     /// Each kind's columns, qualified (`q.day`) and under the names the models read (`q_day`).
@@ -145,15 +159,15 @@ struct TodayRead: RequestScoped {
 
     /// On SQLite, which gives each value its own type whatever its column, a branch lists only
     /// its own columns, by position (`c0`, `c1`, …), padded with NULLs to the widest branch
-    /// (the members', 30 columns) rather than to every table's (63). The statement is half as
+    /// (the members', 30 columns) rather than to every table's (86). The statement is a third as
     /// long, and SQLite parses and plans it afresh on every read (SQLiteNIO keeps no prepared
     /// statements): in the profile of `GET today`, preparing the wide form was a fifth of the
     /// server's time. PostgreSQL types each position from its first branch, so there the
     /// wide form stays.
-    private static let width = kinds.map { columns(of: $0.kind, prefixes: $0.prefixes).count }.max()!
+    private static let width = kindTables.map { columns(of: $0.kind, prefixes: $0.prefixes).count }.max()!
 
     /// Each positional branch's select list; the first names the positions.
-    private static let positionalSelects: [String: String] = Dictionary(uniqueKeysWithValues: kinds.enumerated().map { index, entry in
+    private static let positionalSelects: [String: String] = Dictionary(uniqueKeysWithValues: kindTables.enumerated().map { index, entry in
         let own = columns(of: entry.kind, prefixes: entry.prefixes).map(\.column)
         let padded = own + Array(repeating: "NULL", count: width - own.count)
         let list = index == 0 ? padded.enumerated().map { "\($1) AS c\($0)" } : padded
@@ -161,13 +175,15 @@ struct TodayRead: RequestScoped {
     })
 
     /// For each kind, the name each model reads (`q_day`) → its position's name (`c2`).
-    static let positions: [String: [String: String]] = Dictionary(uniqueKeysWithValues: kinds.map { entry in
+    static let positions: [String: [String: String]] = Dictionary(uniqueKeysWithValues: kindTables.map { entry in
         (entry.kind, Dictionary(uniqueKeysWithValues: columns(of: entry.kind, prefixes: entry.prefixes).enumerated().map { ($1.name, "c\($0)") }))
     })
 
     /// `positional`: SQLite's form; otherwise PostgreSQL's, led by `template` (not on SQLite:
     /// parsing and planning its eight-table join was a tenth of every read there).
-    private static func query(_ bondID: UUID, days: ClosedRange<LocalDay>, positional: Bool) -> SQLQueryString {
+    /// `tokenHash`: a bearer token's hash, for one more branch that looks it up with its account
+    /// (`ReadWithToken.today`).
+    static func query(_ bondID: UUID, days: ClosedRange<LocalDay>, positional: Bool, tokenHash: String? = nil) -> SQLQueryString {
         let first = days.lowerBound.description, last = days.upperBound.description
         let since = days.lowerBound.adding(days: -(consistencyWindow - 1)).description
         let selects = positional ? positionalSelects : Self.selects
@@ -180,7 +196,9 @@ struct TodayRead: RequestScoped {
             "\(unsafeRaw: selects["x"]!) FROM reactions x WHERE x.bond_id = \(bind: bondID) AND x.target_kind = \(bind: Reaction.Target.day.rawValue) AND x.target_key >= \(bind: first) AND x.target_key <= \(bind: last)",
             // Counted in the database: only the days come back, never the answers themselves.
             "\(unsafeRaw: selects["c"]!) FROM daily_answers WHERE bond_id = \(bind: bondID) AND day >= \(bind: since) AND day <= \(bind: last) GROUP BY day HAVING COUNT(*) = 2",
-        ]
+        ] + (tokenHash.map { hash in
+            ["\(unsafeRaw: selects["t"]!) FROM api_tokens t JOIN users tu ON tu.id = t.user_id WHERE t.token_hash = \(bind: hash)"]
+        } ?? [])
         return branches.joined(separator: " UNION ALL ")
     }
 }
