@@ -115,10 +115,15 @@ def export_of(person: Person) -> dict:
 
 
 def comparable(document: dict) -> dict:
-    """An export without what exporting itself changes: the time and "exported" events."""
+    """An export without what exporting, or simply using the site, changes: the time, the
+    "exported" events, and when each session was last seen. A session's last-seen time moves
+    whenever its owner opens a page a minute or more after the last touch, and the list is
+    ordered by it, so on a slow machine Bea's own visits would reorder her sessions."""
     copy = dict(document)
     copy.pop("exportedAt")
     copy["securityLog"] = [e for e in document["securityLog"] if e["event"] != "exported"]
+    copy["sessions"] = sorted(({k: v for k, v in s.items() if k != "lastSeenAt"} for s in document["sessions"]),
+                              key=lambda s: (s["signedInAt"], s["device"]))
     return copy
 
 
