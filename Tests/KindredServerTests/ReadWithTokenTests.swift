@@ -27,6 +27,31 @@ final class ReadWithTokenTests: XCTestCase {
         }
     }
 
+    /// Only a read with a token carries the token's tables: today's page, read with a session,
+    /// sends no column of them (on PostgreSQL the wide form would otherwise pad every branch).
+    func testTodaysPageReadsNothingOfTokens() async throws {
+        try await withApp { app, _ in
+            let counter = QueryCounter()
+            app.middleware.use(counter)
+            let (ana, _, bond) = try await app.pair()
+            let browser = Browser(app)
+            let signedIn = try await browser.signIn(ana.email)
+            XCTAssertEqual(signedIn.status, .seeOther)
+            let page = try await browser.get("/bonds/\(bond)/today")
+            XCTAssertEqual(page.status, .ok)
+            let web = counter.queries("GET /bonds/\(bond)/today")
+            XCTAssertTrue(web.contains { $0.contains("daily_questions") }, "today's read: \(web.map { $0.prefix(90) })")
+            for statement in web {
+                XCTAssertFalse(statement.contains("api_tokens") || statement.contains("t_token_hash"), String(statement.prefix(300)))
+            }
+            let api = try await app.send(.GET, "/api/v1/bonds/\(bond)/today", token: ana.token)
+            XCTAssertEqual(api.status, .ok)
+            let read = counter.queries("GET /api/v1/bonds/\(bond)/today")
+            XCTAssertEqual(read.count, 1)
+            XCTAssertTrue(read.first?.contains("api_tokens") == true, "the token's branch")
+        }
+    }
+
     func testRefusalsAreAsBefore() async throws {
         try await withApp { app, _ in
             let (ana, _, bond) = try await app.pair()

@@ -26,7 +26,9 @@ struct BearerAuthMiddleware: AsyncMiddleware {
             rows = try await sql.raw("\(unsafeRaw: Self.lookup) \(bind: hash)").first().map { [$0] } ?? []
         }
         let todayRows = today == nil ? nil : try TodayRead.kinds(of: rows, positional: positional)
-        guard let row = todayRows.map({ $0.first { $0.kind == "t" }?.row }) ?? rows.first else {
+        // Today's statement brings the token as its "t" row; none means no such token, never a bond's row.
+        let tokenRow = if let todayRows { todayRows.first { $0.kind == "t" }?.row } else { rows.first }
+        guard let row = tokenRow else {
             throw Problem.unauthorized("That token is not valid. It may have been revoked; create a new one.")
         }
         let token = try row.model(APIToken.self, prefix: "t")

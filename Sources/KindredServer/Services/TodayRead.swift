@@ -104,52 +104,53 @@ struct TodayRead: RequestScoped {
 
     // MARK: - The statement
 
-    /// Each table's columns under its own prefix; every branch of the union lists all of
-    /// them (NULL where it has none), so one row shape carries every kind. Only the first
-    /// branch names them: a compound select's columns take the first branch's names, and a
-    /// shorter statement is quicker to parse, which every read pays (nothing caches it).
-    private static let parts: [(prefix: String, table: String, named: [String], nulls: [String], plain: [String])] = [
+    /// Which tables each kind of row reads, in order; "c" (a mutual day) reads only the day.
+    private static let kindTables: [(kind: String, prefixes: [String])] = [
+        ("m", ["b", "m", "u"]), ("q", ["q"]), ("a", ["a"]), ("p", ["p"]), ("r", ["r"]), ("x", ["x"]), ("c", []), ("t", tokenPrefixes),
+    ]
+
+    /// The token's tables, read only through the API (`ReadWithToken.today`).
+    private static let tokenPrefixes = ["t", "tu"]
+
+    /// Each table's columns under its own prefix. In the wide form every branch of the union
+    /// lists all of them (NULL where it has none), so one row shape carries every kind. Only
+    /// the first branch names them: a compound select's columns take the first branch's
+    /// names, and a shorter statement is quicker to parse, which every read pays (nothing
+    /// caches it).
+    private typealias Part = (prefix: String, table: String, named: [String], plain: [String])
+    private static let parts: [Part] = [
         part("b", Bond.self), part("m", BondMember.self), part("u", User.self), part("q", DailyQuestion.self),
         part("a", DailyAnswer.self), part("p", DailyPass.self), part("r", DailyReply.self), part("x", ReactionRow.self),
         part("t", APIToken.self), part("tu", User.self),
     ]
 
-    /// A table aliased by its prefix: its columns as `PrefixedColumns` names them, NULLs under
-    /// those names, and both again without names.
-    private static func part<M: Model>(_ prefix: String, _ type: M.Type) -> (String, String, [String], [String], [String]) {
-        let keys = M.keys.map(\.description)
-        return (prefix, M.schema, PrefixedColumns.select(M.self, from: prefix, as: prefix), keys.map { "NULL AS \(prefix)_\($0)" },
-                keys.map { "\(prefix).\($0)" })
+    /// A table aliased by its prefix: its columns as `PrefixedColumns` names them, and again
+    /// without names.
+    private static func part<M: Model>(_ prefix: String, _ type: M.Type) -> Part {
+        (prefix, M.schema, PrefixedColumns.select(M.self, from: prefix, as: prefix), M.keys.map { "\(prefix).\($0.description)" })
     }
 
-    /// One branch's select list: the prefixes in `from` read their table's columns. `named`
-    /// for a first branch.
-    private static func select(_ kind: String, from: Set<String>, day: String = "NULL", named: Bool) -> String {
-        guard named else {
+    /// PostgreSQL's wide form over `parts`: a first branch that returns no row but types every
+    /// column from the tables themselves, whatever NULLs the later branches hold, and each
+    /// kind's select list (written once: they are long, and every read sends them). A kind
+    /// reading a table not in `parts` has none.
+    private static func wideForm(_ parts: [Part]) -> (template: String, selects: [String: String]) {
+        func select(_ kind: String, from: [String], day: String) -> String {
             let columns = parts.flatMap { from.contains($0.prefix) ? $0.plain : Array(repeating: "NULL", count: $0.plain.count) }
             return "SELECT '\(kind)', " + columns.joined(separator: ",") + ", \(day)"
         }
-        let columns = parts.flatMap { from.contains($0.prefix) ? $0.named : $0.nulls }
-        return "SELECT '\(kind)' AS kind, " + columns.joined(separator: ", ") + ", \(day) AS c_day"
+        let template = "SELECT '' AS kind, " + parts.flatMap(\.named).joined(separator: ", ") + ", a.day AS c_day FROM "
+            + parts.map { "\($0.table) \($0.prefix)" }.joined(separator: ", ") + " WHERE 1 = 0"
+        let kinds = kindTables.filter { kind in kind.prefixes.allSatisfy { prefix in parts.contains { $0.prefix == prefix } } }
+        return (template, Dictionary(uniqueKeysWithValues: kinds.map { ($0.kind, select($0.kind, from: $0.prefixes, day: $0.kind == "c" ? "day" : "NULL")) }))
     }
 
-    /// The first branch on PostgreSQL returns no row; it is there so every column is typed from
-    /// the tables themselves, whatever NULLs the later branches hold.
-    private static let template = select("t", from: Set(parts.map(\.prefix)), day: "a.day", named: true) + " FROM "
-        + parts.map { "\($0.table) \($0.prefix)" }.joined(separator: ", ") + " WHERE 1 = 0"
-
-    /// Each branch's select list, written once (they are long, and every read sends them).
-    private static let selects: [String: String] = [
-        "m": select("m", from: ["b", "m", "u"], named: true), "c": select("c", from: [], day: "day", named: false),
-        "t": select("t", from: ["t", "tu"], named: false),
-    ].merging(["q", "a", "p", "r", "x"].map { ($0, select($0, from: [$0], named: false)) }) { a, _ in a }
+    /// Without the token's tables for a read without a token (the web's), so its branches
+    /// carry no NULLs for them; with them for `ReadWithToken.today`.
+    private static let wide = wideForm(parts.filter { !tokenPrefixes.contains($0.prefix) })
+    private static let wideWithToken = wideForm(parts)
 
     // MARK: SQLite: columns by position
-
-    /// Which tables each kind of row reads, in order; "c" (a mutual day) reads only the day.
-    private static let kindTables: [(kind: String, prefixes: [String])] = [
-        ("m", ["b", "m", "u"]), ("q", ["q"]), ("a", ["a"]), ("p", ["p"]), ("r", ["r"]), ("x", ["x"]), ("c", []), ("t", ["t", "tu"]),
-    ]
 
     /// Each kind's columns, qualified (`q.day`) and under the names the models read (`q_day`).
     private static func columns(of kind: String, prefixes: [String]) -> [(column: String, name: String)] {
@@ -179,18 +180,19 @@ struct TodayRead: RequestScoped {
         (entry.kind, Dictionary(uniqueKeysWithValues: columns(of: entry.kind, prefixes: entry.prefixes).enumerated().map { ($1.name, "c\($0)") }))
     })
 
-    /// `positional`: SQLite's form; otherwise PostgreSQL's, led by `template` (not on SQLite:
+    /// `positional`: SQLite's form; otherwise PostgreSQL's, led by its template (not on SQLite:
     /// parsing and planning its eight-table join was a tenth of every read there).
     /// `tokenHash`: a bearer token's hash, for one more branch that looks it up with its account
     /// (`ReadWithToken.today`).
     static func query(_ bondID: UUID, days: ClosedRange<LocalDay>, positional: Bool, tokenHash: String? = nil) -> SQLQueryString {
         let first = days.lowerBound.description, last = days.upperBound.description
         let since = days.lowerBound.adding(days: -(consistencyWindow - 1)).description
-        let selects = positional ? positionalSelects : Self.selects
+        let wide = tokenHash == nil ? Self.wide : wideWithToken
+        let selects = positional ? positionalSelects : wide.selects
         func onDays(_ prefix: String, _ table: String) -> SQLQueryString {
             "\(unsafeRaw: selects[prefix]!) FROM \(unsafeRaw: table) \(unsafeRaw: prefix) WHERE \(unsafeRaw: prefix).bond_id = \(bind: bondID) AND \(unsafeRaw: prefix).day >= \(bind: first) AND \(unsafeRaw: prefix).day <= \(bind: last)"
         }
-        let branches: [SQLQueryString] = (positional ? [] : ["\(unsafeRaw: template)"]) + [
+        let branches: [SQLQueryString] = (positional ? [] : ["\(unsafeRaw: wide.template)"]) + [
             "\(unsafeRaw: selects["m"]!) FROM bond_members m JOIN bonds b ON b.id = m.bond_id JOIN users u ON u.id = m.user_id WHERE m.bond_id = \(bind: bondID)",
             onDays("q", DailyQuestion.schema), onDays("a", DailyAnswer.schema), onDays("p", DailyPass.schema), onDays("r", DailyReply.schema),
             "\(unsafeRaw: selects["x"]!) FROM reactions x WHERE x.bond_id = \(bind: bondID) AND x.target_kind = \(bind: Reaction.Target.day.rawValue) AND x.target_key >= \(bind: first) AND x.target_key <= \(bind: last)",
